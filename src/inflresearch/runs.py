@@ -1,0 +1,107 @@
+"""Run folders and the results.json a notebook writes.
+
+A run folder is ``reports/<run-id>/`` with a sortable UTC timestamp plus a short slug as id; it is
+created exclusively, so nothing is ever overwritten. A notebook run by the report pipeline gets its
+folder as the ``run_dir`` parameter; one run by hand in JupyterLab gets a new folder.
+
+Example:
+    >>> import tempfile
+    >>> d = new_run_dir("01 engagement", root=tempfile.mkdtemp())
+    >>> d.name[:2], d.name.endswith("-01-engagement")
+    ('20', True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from inflresearch.atomic import atomic_write_text
+from inflresearch.claims import adjust_holm
+from inflresearch.paths import reports_dir
+
+RESULTS = "results.json"
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    """Lower-case ASCII slug: ``'01 Engagement!'`` -> ``'01-engagement'``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].strip("-") or "run"
+
+
+def new_run_dir(slug: str, *, root: str | Path | None = None) -> Path:
+    """Create and return a new, empty run folder named ``<UTC timestamp>-<slug>``."""
+    base = Path(root) if root is not None else reports_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    for attempt in range(1000):
+        suffix = "" if attempt == 0 else f"-{attempt}"
+        path = base / f"{stamp}{suffix}-{slugify(slug)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+    raise RuntimeError(f"could not create a new run folder under {base}")
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 hex digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def save_results(
+    run_dir: str | Path | None,
+    claims: list[dict[str, Any]],
+    estimates: dict[str, Any],
+    *,
+    notebook: str,
+    data: list[dict[str, Any]] | None = None,
+) -> Path:
+    """Holm-adjust `claims` and write results.json (claims, estimates, data) into the run folder.
+
+    The report pipeline later completes the ``run`` block (status, timing, provenance). `data` is a
+    list of ``{"path", "sha256", "rows"}`` records of the inputs.
+    """
+    folder = Path(run_dir) if run_dir else new_run_dir(Path(notebook).stem)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / RESULTS
+    existing = json.loads(path.read_text()) if path.is_file() else {}
+    run = existing.get("run", {})
+    run.setdefault("notebook", notebook)
+    run["data"] = data or run.get("data", [])
+    document = {"run": run, "claims": adjust_holm(list(claims)), "estimates": estimates}
+    atomic_write_text(path, json.dumps(_jsonable(document), indent=2, allow_nan=False) + "\n")
+    return path
+
+
+def data_record(path: str | Path, rows: int) -> dict[str, Any]:
+    """Provenance record of one input file for results.json."""
+    return {"path": str(path), "sha256": sha256_file(path), "rows": int(rows)}
