@@ -1,0 +1,117 @@
+"""Coercion and validation of notebook parameters (papermill injects values without casting them).
+
+Each notebook calls one validating helper right after its ``parameters`` cell; those helpers are
+built from the small coercers here so that every notebook refuses bad values the same way: one
+``ValueError`` naming the parameter and the offending value.
+
+Example:
+    >>> coerce_alpha("0.1")
+    0.1
+    >>> resolve_data("sample", "influencers").name
+    'influencers.csv'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from inflresearch.paths import project_root, sample_file
+
+
+def resolve_data(data: str | Path, table: str) -> Path:
+    """The input file: ``"sample"`` is the bundled SIMULATED world's `table`; else an existing path.
+
+    Relative paths are taken from the project root, so a notebook's working directory does not matter.
+    """
+    if data is None or (isinstance(data, str) and not data.strip()):
+        raise ValueError("parameter 'data' must be a file path or 'sample'")
+    if str(data) == "sample":
+        return sample_file(table)
+    path = Path(str(data)).expanduser()
+    if not path.is_absolute():
+        candidates = [Path.cwd() / path, project_root() / path]
+        path = next((c for c in candidates if c.exists()), candidates[-1])
+    if not path.exists():
+        raise ValueError(f"parameter 'data': no such file or folder: {data}")
+    return path.resolve()
+
+
+def is_sample(data: str | Path) -> bool:
+    """True when the notebook runs on the bundled SIMULATED sample."""
+    return str(data) == "sample"
+
+
+def coerce_alpha(value: Any, name: str = "alpha") -> float:
+    """A significance level in (0, 0.5)."""
+    alpha = coerce_float(value, name)
+    if not 0 < alpha < 0.5:
+        raise ValueError(f"parameter {name!r} must be in (0, 0.5), got {value!r}")
+    return alpha
+
+
+def coerce_float(value: Any, name: str) -> float:
+    """A finite float (strings like "0.05" accepted)."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"parameter {name!r} must be a number, got {value!r}") from None
+    if out != out or out in (float("inf"), float("-inf")):
+        raise ValueError(f"parameter {name!r} must be finite, got {value!r}")
+    return out
+
+
+def coerce_int(value: Any, name: str, *, minimum: int | None = None) -> int:
+    """An integer (a float with no fraction and a numeric string accepted)."""
+    if isinstance(value, bool):
+        raise ValueError(f"parameter {name!r} must be an integer, got {value!r}")
+    try:
+        as_float = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"parameter {name!r} must be an integer, got {value!r}") from None
+    if not as_float.is_integer():
+        raise ValueError(f"parameter {name!r} must be an integer, got {value!r}")
+    out = int(as_float)
+    if minimum is not None and out < minimum:
+        raise ValueError(f"parameter {name!r} must be at least {minimum}, got {value!r}")
+    return out
+
+
+def coerce_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    """One of `choices` (case-insensitive)."""
+    text = str(value).strip().lower()
+    if text not in choices:
+        raise ValueError(f"parameter {name!r} must be one of {', '.join(choices)}; got {value!r}")
+    return text
+
+
+def coerce_optional_str(value: Any, name: str) -> str | None:
+    """None / "" / "none" -> None, else the string."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null")):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"parameter {name!r} must be text or None, got {value!r}")
+    return value
+
+
+def coerce_str_list(value: Any, name: str) -> list[str]:
+    """A list of strings; a single string or comma-separated text is accepted."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ValueError(f"parameter {name!r} must be a list of names, got {value!r}")
+
+
+def coerce_run_dir(value: Any, notebook: str) -> Path:
+    """The run folder: the one the report pipeline passed, or a new one under reports/."""
+    from inflresearch.runs import new_run_dir
+
+    if value is None or str(value).strip() in ("", "None"):
+        return new_run_dir(notebook)
+    path = Path(str(value))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
