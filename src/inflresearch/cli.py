@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from inflresearch.errors import DataError
+from inflresearch.report.commands import add_report_commands
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -25,13 +26,6 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    from inflresearch.paths import sample_dir
-
-    print(f"SIMULATED sample world ready in {sample_dir()}")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="inflresearch", description=__doc__.splitlines()[0])
@@ -43,8 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_cmd_simulate)
 
-    p = sub.add_parser("demo", help="the main job: all notebooks on the bundled sample data")
-    p.set_defaults(func=_cmd_demo)
+    add_report_commands(sub)
     return parser
 
 
@@ -53,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except DataError as exc:
+    except (DataError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -285,7 +285,8 @@ def simulate_world(
         posts["caption"] = _texts(rng, owner, main, second, purity, vocab, words_per_caption, common_share)
         tag_text = _texts(rng, owner, main, second, purity, vocab, 3.0, 0.0)
         extra = np.array(GENERIC_TAGS, dtype=object)[rng.integers(0, len(GENERIC_TAGS), m)]
-        posts["hashtags"] = [t if r < 0.5 else f"{t} {e}" for t, e, r in zip(tag_text, extra, rng.random(m), strict=True)]
+        coin = rng.random(m)
+        posts["hashtags"] = [t if r < 0.5 else f"{t} {e}" for t, e, r in zip(tag_text, extra, coin, strict=True)]
 
     # --- account table (averages over the account's posts, as exports report them) ------------
     grouped = posts.groupby("account_id", sort=True)[["likes", "comments", "views"]].mean()

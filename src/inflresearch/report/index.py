@@ -1,0 +1,159 @@
+"""The index of all runs (reports/index.html) and the findings page of a plan.
+
+Both are rebuilt from the run folders' results.json files, so they can always be regenerated;
+both are written atomically. Jinja2 autoescaping keeps data-derived text as text.
+
+Example:
+    >>> build_index("reports")  # doctest: +SKIP
+    PosixPath('reports/index.html')
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from inflresearch.atomic import atomic_write_text
+from inflresearch.claims import plain_words
+from inflresearch.runs import RESULTS
+
+PLAN_FILE = "plan.json"
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    keep_trailing_newline=True,
+)
+
+
+def read_results(folder: Path) -> dict[str, Any] | None:
+    """A run folder's results.json, or None when absent or unreadable."""
+    try:
+        return json.loads((folder / RESULTS).read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _verdicts(claims: list[dict[str, Any]]) -> str:
+    counts = Counter(c.get("verdict", "?") for c in claims)
+    return ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "no claims"
+
+
+def _fmt(value: Any) -> str:
+    return "" if value is None else f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def collect_runs(root: Path) -> list[dict[str, Any]]:
+    """One summary per run folder under `root`, newest first."""
+    runs = []
+    for folder in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
+        doc = read_results(folder)
+        if doc is None or "run" not in doc or "status" not in doc["run"]:
+            continue
+        run = doc["run"]
+        params = ", ".join(f"{k}={v!r}" for k, v in sorted(run.get("parameters", {}).items()))
+        html = folder / "report.html"
+        runs.append(
+            {
+                "id": folder.name,
+                "notebook": Path(run.get("notebook", "")).name,
+                "parameters": params,
+                "status": run["status"],
+                "verdicts": _verdicts(doc.get("claims", [])),
+                "seconds": run.get("seconds", ""),
+                "html": f"{folder.name}/report.html" if html.is_file() else None,
+                "results": f"{folder.name}/{RESULTS}",
+            }
+        )
+    return runs
+
+
+def collect_plans(root: Path) -> list[dict[str, Any]]:
+    """One summary per plan folder (holding plan.json) under `root`, newest first."""
+    plans = []
+    for path in sorted(root.glob(f"*/{PLAN_FILE}"), reverse=True):
+        try:
+            plan = json.loads(path.read_text())
+        except json.JSONDecodeError:
+            continue
+        statuses = Counter(r["status"] for r in plan.get("runs", []))
+        claims = [
+            c
+            for r in plan.get("runs", [])
+            for c in (read_results(root / r["run_id"]) or {}).get("claims", [])
+        ]
+        plans.append(
+            {
+                "name": plan.get("name", path.parent.name),
+                "started": plan.get("started", ""),
+                "summary": ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
+                "verdicts": _verdicts(claims),
+                "href": f"{path.parent.name}/findings.html",
+            }
+        )
+    return plans
+
+
+def build_index(root: str | Path) -> Path:
+    """Write ``<root>/index.html`` listing every plan and run, newest first."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    page = _ENV.get_template("index.html.j2").render(
+        runs=collect_runs(root),
+        plans=collect_plans(root),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    )
+    return atomic_write_text(root / "index.html", page)
+
+
+def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]], int, bool]:
+    """Claims of the given runs as table rows; also the number of failed runs and whether any
+    run used simulated data."""
+    rows, failed, simulated = [], 0, False
+    for run_id in run_ids:
+        doc = read_results(root / run_id) or {}
+        run = doc.get("run", {})
+        if run.get("status") == "failed":
+            failed += 1
+            continue
+        sim = any(v == "sample" for v in run.get("parameters", {}).values())
+        simulated |= sim
+        params = ", ".join(f"{k}={v}" for k, v in sorted(run.get("parameters", {}).items()))
+        label = Path(run.get("notebook", run_id)).stem + (f" ({params})" if params else "")
+        for c in doc.get("claims", []):
+            lo, hi = c.get("ci_low"), c.get("ci_high")
+            rows.append(
+                {
+                    "id": c.get("id", ""),
+                    "statement": c.get("statement", ""),
+                    "verdict": c.get("verdict", ""),
+                    "verdict_class": c.get("verdict", "").replace(" ", "-"),
+                    "estimate": _fmt(c.get("estimate")),
+                    "ci": f"{_fmt(lo)} to {_fmt(hi)}" if lo is not None and hi is not None else "",
+                    "p": _fmt(c.get("p_adjusted")),
+                    "n": _fmt(c.get("n")),
+                    "words": plain_words(c) if c.get("verdict") else "",
+                    "method": c.get("method", ""),
+                    "href": f"../{run_id}/report.html",
+                    "run_label": label,
+                    "simulated": sim,
+                }
+            )
+    return rows, failed, simulated
+
+
+def write_findings(plan_folder: Path, plan: dict[str, Any]) -> Path:
+    """Write ``findings.html`` of a plan folder: one table of every claim across its runs."""
+    rows, failed, simulated = findings_rows(plan_folder.parent, [r["run_id"] for r in plan["runs"]])
+    page = _ENV.get_template("findings.html.j2").render(
+        plan=plan["name"],
+        started=plan.get("started", ""),
+        claims=rows,
+        failed=failed,
+        simulated=simulated,
+    )
+    return atomic_write_text(plan_folder / "findings.html", page)

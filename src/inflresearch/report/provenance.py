@@ -1,0 +1,84 @@
+"""Provenance of a run: package version, git commit, input data hashes, cache keys.
+
+Example:
+    >>> isinstance(package_version(), str)
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from inflresearch import __version__
+from inflresearch.paths import project_root, sample_dir
+from inflresearch.runs import sha256_file
+
+
+def package_version() -> str:
+    """The installed inflresearch version."""
+    return __version__
+
+
+def git_commit(root: Path | None = None) -> str | None:
+    """HEAD commit of the project (suffixed ``+dirty`` with uncommitted changes), None without git."""
+    root = root or project_root()
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def input_files(parameters: dict[str, Any]) -> list[Path]:
+    """Files a run reads, found from its parameter values: existing paths, and "sample" for the
+    bundled sample world. Folders contribute their files (sorted)."""
+    found: list[Path] = []
+    for value in parameters.values():
+        values = value if isinstance(value, list | tuple) else [value]
+        for v in values:
+            if not isinstance(v, str) or not v.strip():
+                continue
+            if v == "sample":
+                folder = sample_dir()
+                found.extend(sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".json")))
+                continue
+            path = Path(v).expanduser()
+            if not path.is_absolute():
+                path = project_root() / path
+            if path.is_file():
+                found.append(path)
+            elif path.is_dir():
+                found.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+    return sorted(set(found))
+
+
+def cache_key(notebook: Path, parameters: dict[str, Any]) -> str:
+    """Hash of the notebook source, the parameters and every input file's content.
+
+    ``run_dir`` is not part of the key: it names where a run goes, not what it computes.
+    """
+    digest = hashlib.sha256()
+    digest.update(Path(notebook).read_bytes())
+    params = {k: v for k, v in parameters.items() if k != "run_dir"}
+    digest.update(json.dumps(params, sort_keys=True, default=str).encode())
+    for path in input_files(params):
+        digest.update(str(path.name).encode())
+        digest.update(sha256_file(path).encode())
+    return digest.hexdigest()
