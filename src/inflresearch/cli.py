@@ -26,6 +26,24 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from inflresearch.io import read_table
+
+    mapping: dict[str, str | None] = {}
+    for item in args.column:
+        source, sep, target = item.rpartition("=")
+        if not sep or not source:
+            raise ValueError(f"--column expects SOURCE=CONTRACT_NAME, got {item!r}")
+        mapping[source] = target or None
+    result = read_table(args.file, args.table, columns=mapping, platform=args.platform)
+    print(f"{args.file} ({args.table}): {result.summary()}")
+    if args.quarantine_dir is not None:
+        written = result.write_quarantine(args.quarantine_dir)
+        if written is not None:
+            print(f"quarantined rows with reasons -> {written}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="inflresearch", description=__doc__.splitlines()[0])
@@ -36,6 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-influencers", type=int, default=3000)
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser("validate", help="check one export against a table contract")
+    p.add_argument("file", help="CSV/TSV/TXT, Parquet, JSON(-lines) or Excel file")
+    p.add_argument("--table", required=True, choices=["influencers", "posts", "campaigns"])
+    p.add_argument("--column", action="append", default=[], metavar="SRC=DEST",
+                   help="map a source column to a contract column (repeatable; DEST empty: ignore)")
+    p.add_argument("--platform", default=None, help="platform when the file has no such column")
+    p.add_argument("--quarantine-dir", default=None,
+                   help="write quarantine-<table>.csv (rows with reasons) into this folder")
+    p.set_defaults(func=_cmd_validate)
 
     add_report_commands(sub)
     return parser

@@ -49,7 +49,8 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
            "mean likes + comments per post; derived when both are given, or from "
            "engagement_rate x followers"),
         _c("engagement_rate", "rate", "fraction", False,
-           "engagements per post / followers, in [0, 1]; derived when possible"),
+           "engagements per post / followers; a rate the source gives must lie in [0, 1], a derived "
+           "one may exceed 1 (short-video accounts with more engagements per post than followers)"),
         _c("niche", "text", "", False, "content category as given by the source"),
         _c("bio", "text", "", False, "profile text"),
         _c("hashtags", "text", "", False, "hashtags, space separated, without '#'"),
