@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 import pytest
+from html_checks import assert_self_contained
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.cli import main
@@ -20,13 +20,6 @@ from inflresearch.report.schema_check import validate_results
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fixture_report.ipynb"
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?https?://", re.I)
-
-
-def assert_self_contained(page: str) -> None:
-    assert not REMOTE.search(page), "a resource is loaded from the network"
-    assert "<script" not in page.lower(), "the report carries a script"
-    assert "<iframe" not in page.lower()
 
 
 @pytest.fixture(scope="module")
