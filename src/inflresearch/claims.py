@@ -151,6 +151,16 @@ def adjust_holm(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return records
 
 
+def format_p(p: float) -> str:
+    """A p-value for readers: ``= 0.032``, ``< 0.0001``.
+
+    Example:
+        >>> format_p(0.0321), format_p(1e-40)
+        ('= 0.032', '< 0.0001')
+    """
+    return "< 0.0001" if p < 1e-4 else f"= {p:.2g}"
+
+
 def plain_words(record: dict[str, Any]) -> str:
     """One sentence a stakeholder can read, e.g. for the findings page."""
     v = record["verdict"]
@@ -159,7 +169,7 @@ def plain_words(record: dict[str, Any]) -> str:
     est, lo, hi = record["estimate"], record["ci_low"], record["ci_high"]
     ci = f" (95% CI {lo:.3g} to {hi:.3g})" if lo is not None and hi is not None else ""
     p = record.get("p_adjusted")
-    ptxt = f", adjusted p = {p:.2g}" if p is not None else ""
+    ptxt = f", adjusted p {format_p(p)}" if p is not None else ""
     lead = {
         "supported": "The data support the claim",
         "contradicted": "The data contradict the claim",

@@ -10,7 +10,7 @@ What happens to a file (see data/README.md for the full rules):
 
 1. headers are normalised and mapped to contract names (`inflresearch.headers`; ``columns=``
    overrides the alias map);
-2. values are coerced: counts and rates by `inflresearch.numbers`, ``posted_at`` from ISO 8601
+2. values are coerced: counts and rates by `inflresearch.human_numbers`, ``posted_at`` from ISO 8601
    strings or unix seconds (milliseconds when >= 1e11) to timezone-naive UTC, ``sponsored`` from
    true/false/yes/no/1/0 (missing: False), text stripped with missing markers as NaN, a leading
    ``@`` dropped from handles, ``platform`` and ``channel`` lower-cased, ``hashtags`` as
@@ -58,7 +58,7 @@ from inflresearch.atomic import atomic_write
 from inflresearch.contract import column_names, columns
 from inflresearch.errors import DataError
 from inflresearch.headers import resolve_columns
-from inflresearch.numbers import MISSING_MARKERS, parse_numbers
+from inflresearch.human_numbers import MISSING_MARKERS, parse_numbers
 from inflresearch.schema import DUPLICATE, check_structure, failing_rows
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from inflresearch.atomic import atomic_write_text
-from inflresearch.claims import plain_words
+from inflresearch.claims import format_p, plain_words
 from inflresearch.runs import RESULTS
 
 PLAN_FILE = "plan.json"
@@ -122,8 +122,8 @@ def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]],
             continue
         sim = any(v == "sample" for v in run.get("parameters", {}).values())
         simulated |= sim
-        params = ", ".join(f"{k}={v}" for k, v in sorted(run.get("parameters", {}).items()))
-        label = Path(run.get("notebook", run_id)).stem + (f" ({params})" if params else "")
+        data = run.get("parameters", {}).get("data")
+        label = Path(run.get("notebook", run_id)).stem + (f" on {Path(str(data)).name}" if data else "")
         for c in doc.get("claims", []):
             lo, hi = c.get("ci_low"), c.get("ci_high")
             rows.append(
@@ -134,7 +134,7 @@ def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]],
                     "verdict_class": c.get("verdict", "").replace(" ", "-"),
                     "estimate": _fmt(c.get("estimate")),
                     "ci": f"{_fmt(lo)} to {_fmt(hi)}" if lo is not None and hi is not None else "",
-                    "p": _fmt(c.get("p_adjusted")),
+                    "p": "" if c.get("p_adjusted") is None else format_p(c["p_adjusted"]).lstrip("= "),
                     "n": _fmt(c.get("n")),
                     "words": plain_words(c) if c.get("verdict") else "",
                     "method": c.get("method", ""),

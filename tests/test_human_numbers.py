@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inflresearch.numbers import parse_count, parse_numbers, parse_rate
+from inflresearch.human_numbers import parse_count, parse_numbers, parse_rate
 
 SUFFIXES = {"k": 3, "K": 3, "m": 6, "M": 6, "b": 9, "B": 9, "bn": 9, "mn": 6, "thousand": 3,
             "million": 6, "billion": 9}  # fmt: skip
