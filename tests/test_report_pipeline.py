@@ -115,6 +115,9 @@ def test_cli_parameter_parsing():
     )
     assert parsed == {"alpha": 0.1, "micro_range": [5000, None], "data": "2020.csv", "tiers": "123"}
     assert nbparams.check_types(defaults, {"alpha": 1}) == {"alpha": 1.0}
+    assert nbparams.check_types({"k": "auto"}, {"k": 6}) == {"k": "6"}  # text parameter, number given
+    with pytest.raises(ValueError, match="'k' expects str"):
+        nbparams.check_types({"k": "auto"}, {"k": [6]})
 
 
 def test_cli_run_exit_codes(tmp_path, capsys):

@@ -3,7 +3,8 @@
 Papermill only warns about unknown names and casts values by appearance; here unknown names and
 values of the wrong type are refused with one message naming them. A parameter's type is the type
 of its default in the notebook (``None`` defaults accept anything; ints are accepted for floats;
-strings are accepted for str parameters, and numbers given for a str parameter are refused).
+a number given for a text parameter is passed as text, e.g. ``k: 6`` where the default is
+``"auto"``: the notebook's own validation then decides; lists, dicts and booleans are refused there).
 
 Example:
     >>> check_types({"alpha": 0.05, "data": "sample"}, {"alpha": "0.1"})
@@ -58,6 +59,8 @@ def check_types(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, An
         default = defaults[name]
         if default is not None and value is not None:
             kinds = _KINDS.get(type(default), (type(default),))
+            if type(default) is str and isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)
             wrong_bool = isinstance(value, bool) and type(default) is not bool
             if wrong_bool or not isinstance(value, kinds):
                 raise ValueError(
