@@ -40,3 +40,17 @@ test-all: $(STAMP)
 
 lab: $(SAMPLE)
 	$(BIN)/jupyter lab notebooks/
+
+# The Spark engine of `inflresearch aggregate`, tested for real in local mode: installs the `spark`
+# extra when missing and, as root without a Java runtime, a headless JRE (17, else Debian's default).
+.PHONY: test-spark
+test-spark: $(STAMP)
+	@$(BIN)/python -c 'import pyspark, ibis.backends.pyspark' 2>/dev/null \
+		|| $(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	@java -version >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && { \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless \
+			|| DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }; \
+		else echo "test-spark: no Java runtime and not root: the Spark tests will skip"; fi; }
+	$(BIN)/python -m pytest -m spark

@@ -26,6 +26,29 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_aggregate(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from inflresearch.aggregate import aggregate_posts, write_accounts
+
+    out = Path(args.out)
+    if out.exists():
+        raise DataError(
+            "output exists; choose a new name or remove it (never overwritten)", path=out
+        )
+    start = time.perf_counter()
+    result = aggregate_posts(
+        args.posts, engine=args.engine, skip_bad_files=args.skip_bad_files,
+        max_text_posts=args.max_text_posts, spark_master=args.spark_master,
+    )
+    write_accounts(result.accounts, out)
+    print(f"{result.summary()} -> {out} ({time.perf_counter() - start:.1f} s)")
+    for skipped in result.skipped:
+        print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from inflresearch.io import read_table
 
@@ -54,6 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-influencers", type=int, default=3000)
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser("aggregate", help="posts files -> account table (DuckDB, or Spark)")
+    p.add_argument("posts", nargs="+", help="posts files: Parquet/CSV/JSON-lines, folders or globs")
+    p.add_argument("--out", required=True, help="output .parquet or .csv (must not exist)")
+    p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    p.add_argument("--skip-bad-files", action="store_true",
+                   help="leave out unreadable files (listed) instead of stopping")
+    p.add_argument("--max-text-posts", type=int, default=50,
+                   help="captions/hashtags of the latest N posts per account (0: no text columns)")
+    p.add_argument("--spark-master", default=None,
+                   help="Spark master, e.g. spark://host:7077, yarn, local[4] (default: Spark's)")
+    p.set_defaults(func=_cmd_aggregate)
 
     p = sub.add_parser("validate", help="check one export against a table contract")
     p.add_argument("file", help="CSV/TSV/TXT, Parquet, JSON(-lines) or Excel file")

@@ -5,7 +5,8 @@ activations and one large activation drawn from those whose cost is within ``tol
 budget B. Outcomes are put on the budget: a portfolio earns ``B * sum(revenue) / sum(cost)``, so
 the small remaining cost mismatch is removed proportionally while each activation keeps its own
 return. Repeating this gives the two outcome distributions, P(ten micro earn more) and the
-distribution of the difference.
+distribution of the difference. The claim's verdict rests on the expected difference (ten micro
+minus one large, at the budget); P(win) is reported beside it.
 
 Uncertainty comes from the data, not from the number of draws: a campaign-cluster bootstrap
 re-weights the activations by how often their campaign is drawn and repeats the portfolio
@@ -23,7 +24,7 @@ Example:
     >>> w = simulate_world(seed=3, n_influencers=1500, n_campaigns=80, with_text=False)
     >>> r = equal_budget_portfolios(w.campaigns, micro=(5e3, 1e4), large=(1e4, None),
     ...                             n_portfolios=2000, n_boot=50)
-    >>> r.claim["id"], 0 <= r.claim["estimate"] <= 1
+    >>> r.claim["id"], bool(0 <= r.claim["p_micro_wins"] <= 1)
     ('ten_micro_beat_one_macro', True)
 """
 
