@@ -96,6 +96,7 @@ class EngagementParams:
     seed: int
     n_boot: int
     run_dir: Path
+    engine: str = "duckdb"
 
 
 def _paths(value: Any, name: str, table: str) -> tuple[Path, ...]:
@@ -131,11 +132,13 @@ def notebook_params(
     seed: Any = 7,
     n_boot: Any = 1000,
     run_dir: Any = None,
+    engine: Any = "duckdb",
 ) -> EngagementParams:
     """Coerce and validate notebook 01's parameters; one `ValueError` naming a bad one.
 
     `data` and `posts` are a path, a list of paths, ``"sample"`` (the SIMULATED sample world) or
-    None (`data=None` builds the account table from `posts`).
+    None (`data=None` builds the account table from `posts` with the aggregation step on `engine`,
+    ``"duckdb"`` or ``"spark"``).
 
     Example:
         >>> import tempfile
@@ -159,6 +162,7 @@ def notebook_params(
         selected_on_outcome=selected_on_outcome, alpha=coerce_alpha(alpha),
         seed=coerce_int(seed, "seed", minimum=0), n_boot=coerce_int(n_boot, "n_boot", minimum=0),
         run_dir=coerce_run_dir(run_dir, NOTEBOOK),
+        engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
     )
 
 
@@ -219,8 +223,8 @@ def load_inputs(p: EngagementParams) -> Inputs:
     else:
         from inflresearch.aggregate import load_accounts_from_posts
 
-        accounts = load_accounts_from_posts(posts)
-        summaries.append(f"account table aggregated from {len(posts):,} posts: "
+        accounts = load_accounts_from_posts(posts, engine=p.engine)
+        summaries.append(f"account table aggregated from {len(posts):,} posts on {p.engine}: "
                          f"{len(accounts):,} accounts")
     return Inputs(accounts=accounts, posts=posts, records=records, summaries=summaries)
 

@@ -31,6 +31,7 @@ from inflresearch.niches_report import agreement, confusion, niche_profiles, siz
 from inflresearch.niches_text import account_documents
 from inflresearch.params import (
     coerce_alpha,
+    coerce_choice,
     coerce_int,
     coerce_optional_str,
     coerce_run_dir,
@@ -67,6 +68,7 @@ class NicheParams:
     n_resamples: int
     n_boot: int
     run_dir: Path
+    engine: str = "duckdb"
 
 
 def _mapping(value: Any, name: str) -> Mapping[str, str | None] | None:
@@ -106,6 +108,7 @@ def notebook_params(
     n_resamples: Any = 10,
     n_boot: Any = 200,
     run_dir: Any = None,
+    engine: Any = "duckdb",
 ) -> NicheParams:
     """Coerce and validate notebook 02's parameters; one `ValueError` naming a bad one.
 
@@ -150,6 +153,7 @@ def notebook_params(
         seed=coerce_int(seed, "seed", minimum=0), alpha=coerce_alpha(alpha),
         n_resamples=coerce_int(n_resamples, "n_resamples", minimum=0),
         n_boot=coerce_int(n_boot, "n_boot", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
+        engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
     )
 
 
@@ -222,7 +226,8 @@ def load_inputs(p: NicheParams) -> Inputs:
     """Read the influencers table (and posts, and captions) of `p` through the loaders.
 
     Without engagement in the influencers table, ``engagements`` per account are the mean
-    likes + comments of its posts (when posts are given).
+    likes + comments of its posts (when posts are given), computed by the aggregation step
+    (`aggregate.load_accounts_from_posts`) on `p.engine`.
     """
     res, line = _read(p.data, "influencers", p.columns, p.run_dir)
     accounts, records, summaries = res.data, [data_record(p.data, len(res.data))], [line]
@@ -244,11 +249,15 @@ def load_inputs(p: NicheParams) -> Inputs:
                              "in the influencers table were not used")
         eng = accounts["engagements"] if "engagements" in accounts.columns else None
         if (eng is None or eng.isna().all()) and {"likes", "comments"} <= set(posts.columns):
-            both = posts["likes"] + posts["comments"]
-            per = both.groupby(posts["account_id"].astype(str)).mean()
+            from inflresearch.aggregate import load_accounts_from_posts
+
+            agg = load_accounts_from_posts(posts, engine=p.engine)
+            per = pd.Series(agg["engagements"].to_numpy(float), index=agg["account_id"].astype(str))
+            per = per[~per.index.duplicated()]
             accounts = accounts.assign(
                 engagements=accounts["account_id"].astype(str).map(per).astype(float))
-            summaries.append("engagements per account = mean likes + comments of its posts")
+            summaries.append(f"engagements per account = mean likes + comments of its posts "
+                             f"(aggregated on {p.engine})")
     return Inputs(accounts, posts, category, records, summaries)
 
 
