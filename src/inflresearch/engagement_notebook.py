@@ -57,6 +57,7 @@ from inflresearch.errors import DataError
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
+    coerce_column_map,
     coerce_int,
     coerce_optional_str,
     coerce_run_dir,
@@ -109,15 +110,6 @@ def _paths(value: Any, name: str, table: str) -> tuple[Path, ...]:
         raise ValueError(f"parameter {name!r}: {exc}") from None
 
 
-def _mapping(value: Any, name: str) -> Mapping[str, str | None] | None:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-        raise ValueError(f"parameter {name!r} must be a dict {{source column: contract column}}, "
-                         f"got {value!r}")
-    return dict(value)
-
-
 def notebook_params(
     *,
     data: Any = "sample",
@@ -158,7 +150,7 @@ def notebook_params(
         tiers=coerce_choice(tiers, "tiers", tuple(PRESETS)),
         platform=(coerce_optional_str(platform, "platform") or "").lower() or None,
         niche_column=coerce_optional_str(niche_column, "niche_column"),
-        columns=_mapping(columns, "columns"), post_columns=_mapping(post_columns, "post_columns"),
+        columns=coerce_column_map(columns, "columns"), post_columns=coerce_column_map(post_columns, "post_columns"),
         selected_on_outcome=selected_on_outcome, alpha=coerce_alpha(alpha),
         seed=coerce_int(seed, "seed", minimum=0), n_boot=coerce_int(n_boot, "n_boot", minimum=0),
         run_dir=coerce_run_dir(run_dir, NOTEBOOK),

@@ -32,12 +32,13 @@ from inflresearch.niches_text import account_documents
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
+    coerce_column_map,
     coerce_int,
+    coerce_optional_data,
     coerce_optional_str,
     coerce_run_dir,
     coerce_str_list,
     is_sample,
-    resolve_data,
 )
 from inflresearch.runs import data_record
 
@@ -69,24 +70,6 @@ class NicheParams:
     n_boot: int
     run_dir: Path
     engine: str = "duckdb"
-
-
-def _mapping(value: Any, name: str) -> Mapping[str, str | None] | None:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-        raise ValueError(f"parameter {name!r} must be a dict {{source column: contract column}}, "
-                         f"got {value!r}")
-    return dict(value)
-
-
-def _optional_path(value: Any, name: str, table: str) -> Path | None:
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-        return None
-    try:
-        return resolve_data(value, table)
-    except ValueError as exc:
-        raise ValueError(f"parameter {name!r}: {exc}") from None
 
 
 def notebook_params(
@@ -121,7 +104,7 @@ def notebook_params(
         >>> notebook_params(k="auto", k_min="3", k_max=5, run_dir=tempfile.mkdtemp()).k_max
         5
     """
-    data_path = _optional_path(data, "data", "influencers")
+    data_path = coerce_optional_data(data, "data", "influencers")
     if data_path is None:
         raise ValueError("parameter 'data' must be a file path or 'sample'")
     if isinstance(k, str) and k.strip().lower() == "auto":
@@ -144,11 +127,11 @@ def notebook_params(
         if "follower" in name.lower():
             raise ValueError(f"follower columns must not be text columns: {name!r}")
     return NicheParams(
-        data=data_path, posts=_optional_path(posts, "posts", "posts"),
-        captions=_optional_path(captions, "captions", "posts"), simulated=simulated,
+        data=data_path, posts=coerce_optional_data(posts, "posts", "posts"),
+        captions=coerce_optional_data(captions, "captions", "posts"), simulated=simulated,
         text_columns=texts, post_text_columns=post_texts, k=k_value, k_min=k_min_v,
-        k_max=k_max_v, category_column=category, columns=_mapping(columns, "columns"),
-        post_columns=_mapping(post_columns, "post_columns"),
+        k_max=k_max_v, category_column=category, columns=coerce_column_map(columns, "columns"),
+        post_columns=coerce_column_map(post_columns, "post_columns"),
         stop_words=tuple(coerce_str_list(stop_words, "stop_words")),
         seed=coerce_int(seed, "seed", minimum=0), alpha=coerce_alpha(alpha),
         n_resamples=coerce_int(n_resamples, "n_resamples", minimum=0),

@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +115,32 @@ def coerce_run_dir(value: Any, notebook: str) -> Path:
     path = Path(str(value))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def coerce_optional_data(value: Any, name: str, table: str) -> Path | None:
+    """An optional input file: None / "" / "none" -> None, else as `resolve_data`.
+
+    Example:
+        >>> coerce_optional_data(None, "posts", "posts") is None
+        True
+    """
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    try:
+        return resolve_data(value, table)
+    except ValueError as exc:
+        raise ValueError(f"parameter {name!r}: {exc}") from None
+
+
+def coerce_column_map(value: Any, name: str = "columns") -> dict[str, str | None] | None:
+    """A loader mapping {source column: contract column (None: ignore it)}, or None.
+
+    Example:
+        >>> coerce_column_map({"Followers": "followers"})
+        {'Followers': 'followers'}
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ValueError(f"parameter {name!r} must be a dict {{source column: contract column}}, got {value!r}")
+    return dict(value)

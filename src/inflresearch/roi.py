@@ -36,9 +36,9 @@ from inflresearch.params import (
     coerce_choice,
     coerce_float,
     coerce_int,
+    coerce_optional_data,
     coerce_run_dir,
     is_sample,
-    resolve_data,
 )
 from inflresearch.portfolios import PortfolioResult, draw_portfolios, equal_budget_portfolios
 from inflresearch.roi_assumed import AssumedResult, cost_efficiency_assumed
@@ -93,15 +93,6 @@ class RoiParams:
     run_dir: Path
 
 
-def _path(value: Any, name: str, table: str) -> Path | None:
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-        return None
-    try:
-        return resolve_data(value, table)
-    except ValueError as exc:
-        raise ValueError(f"parameter {name!r}: {exc}") from None
-
-
 def _columns(value: Any) -> dict[str, dict[str, str | None]]:
     """A mapping for the campaigns file, or {"campaigns": {...}, "influencers": {...}}."""
     if value is None:
@@ -143,8 +134,8 @@ def notebook_params(
         >>> p.micro, p.budget
         ((1000.0, 10000.0), 2000.0)
     """
-    campaigns = _path(data, "data", "campaigns")
-    accounts = _path(influencers, "influencers", "influencers")
+    campaigns = coerce_optional_data(data, "data", "campaigns")
+    accounts = coerce_optional_data(influencers, "influencers", "influencers")
     if campaigns is None and accounts is None:
         raise ValueError("parameters 'data' and 'influencers' are both empty: give a campaigns "
                          "file, an influencer table, or 'sample'")

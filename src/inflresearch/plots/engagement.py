@@ -19,11 +19,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
+from inflresearch.plots import axes_or_new
+
 _POINTS = {"s": 6, "alpha": 0.25, "color": "0.45", "linewidths": 0}
-
-
-def _axes(ax: Axes | None) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=(7, 4.5))[1]
 
 
 def _sample(data: pd.DataFrame, max_points: int, seed: int) -> pd.DataFrame:
@@ -67,7 +65,7 @@ def plot_engagement_vs_followers(
         >>> plot_engagement_vs_followers(fit.data, fit=fit, simulated=True).get_title()
         'Engagement vs followers (SIMULATED data)'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     shown = _sample(data, max_points, seed)
     ax.scatter(shown["followers"], shown["engagements"], label="accounts", **_POINTS)
     grid = np.geomspace(data["followers"].min(), data["followers"].max(), 100)
@@ -112,7 +110,7 @@ def plot_rate_vs_followers(
         >>> ax.get_ylabel()
         'engagement rate'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     shown = _sample(data, max_points, seed)
     ax.scatter(shown["followers"], shown["engagement_rate"], label="accounts", **_POINTS)
     grid = np.geomspace(data["followers"].min(), data["followers"].max(), 100)
@@ -173,7 +171,7 @@ def plot_residuals(residuals: pd.DataFrame, *, ax: Axes | None = None, max_point
         >>> plot_residuals(r).get_title()
         'Residuals vs fitted'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     shown = _sample(residuals, max_points, seed)
     ax.scatter(shown["fitted"], shown["residual"], **_POINTS)
     ax.axhline(0, color="C3", lw=1)
@@ -190,7 +188,7 @@ def plot_qq(residuals: pd.DataFrame, *, ax: Axes | None = None, max_points: int 
         >>> plot_qq(r).get_title()
         'Normal Q-Q'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     shown = _sample(residuals, max_points, seed)
     ax.scatter(shown["theoretical_quantile"], shown["standardized"], **_POINTS)
     lim = float(np.nanmax(np.abs(shown[["theoretical_quantile", "standardized"]].to_numpy())))
@@ -212,7 +210,7 @@ def plot_tier_rates(tiers: pd.DataFrame, *, published: pd.DataFrame | None = Non
         >>> len(plot_tier_rates(t).get_xticks())
         4
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     x = np.arange(len(tiers))
     for k, (stat, label) in enumerate((("median_rate", "median"), ("mean_rate", "mean of rates"),
                                        ("pooled_rate", "pooled (ratio of sums)"))):

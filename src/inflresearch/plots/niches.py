@@ -10,21 +10,12 @@ Example:
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-
-def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4.5)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=size)[1]
-
-
-def _label(ax: Axes, simulated: bool) -> None:
-    if simulated:
-        ax.text(0.99, 0.01, "SIMULATED data", transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=8, color="0.4")
+from inflresearch.plots import axes_or_new, label_simulated
 
 
 def plot_k_selection(
@@ -42,7 +33,7 @@ def plot_k_selection(
         >>> len(plot_k_selection(sel, threshold=0.75).lines) >= 2
         True
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(selection["k"], selection["silhouette"], "o-", color="C0", label="silhouette")
     ax.plot(selection["k"], selection["stability"], "s-", color="C1",
             label="stability (ARI across resamples)")
@@ -55,7 +46,7 @@ def plot_k_selection(
     ax.set_ylabel("score")
     ax.set_xticks(selection["k"])
     ax.legend(fontsize=8, loc="best")
-    _label(ax, simulated)
+    label_simulated(ax, simulated)
     return ax
 
 
@@ -69,14 +60,14 @@ def plot_niche_map(
         >>> plot_niche_map(pts).get_legend() is not None
         True
     """
-    ax = _axes(ax, (7, 5.5))
+    ax = axes_or_new(ax, (7, 5.5))
     order = sorted(points["niche"].unique(), key=lambda s: (len(s), s))
     sns.scatterplot(data=points, x="x", y="y", hue="niche", hue_order=order, s=10, alpha=0.6,
                     linewidth=0, ax=ax)
     ax.set_xlabel("axis 1 (between-niche principal axis)")
     ax.set_ylabel("axis 2")
     ax.legend(title="niche", fontsize=8, markerscale=2, loc="best")
-    _label(ax, simulated)
+    label_simulated(ax, simulated)
     return ax
 
 
@@ -94,7 +85,7 @@ def plot_niche_profiles(
         1
     """
     rows = profiles.reset_index(drop=True)
-    ax = _axes(ax, (7, 0.45 * len(rows) + 1.5))
+    ax = axes_or_new(ax, (7, 0.45 * len(rows) + 1.5))
     y = np.arange(len(rows))
     est = rows["rate_median"].to_numpy(dtype=float)
     lo = np.nan_to_num(est - rows["rate_ci_low"].to_numpy(dtype=float))
@@ -105,7 +96,7 @@ def plot_niche_profiles(
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel("median engagement rate per account, % (95% CI)")
-    _label(ax, simulated)
+    label_simulated(ax, simulated)
     return ax
 
 
@@ -124,14 +115,14 @@ def plot_niche_followers(
         >>> plot_niche_followers(acc).get_xscale()
         'log'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     data = accounts[[niche, followers]].dropna()
     order = sorted(data[niche].astype(str).unique(), key=lambda s: (s.startswith("("), len(s), s))
     sns.boxplot(data=data.astype({niche: str}), x=followers, y=niche, order=order, log_scale=True,
                 fliersize=1, color="C0", ax=ax)
     ax.set_xlabel("followers (log scale)")
     ax.set_ylabel("niche")
-    _label(ax, simulated)
+    label_simulated(ax, simulated)
     return ax
 
 
@@ -143,7 +134,7 @@ def plot_confusion(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         >>> plot_confusion(t).get_ylabel()
         'discovered niche'
     """
-    ax = _axes(ax, (0.7 * table.shape[1] + 3, 0.45 * table.shape[0] + 1.5))
+    ax = axes_or_new(ax, (0.7 * table.shape[1] + 3, 0.45 * table.shape[0] + 1.5))
     shares = table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
     sns.heatmap(shares, annot=table, fmt="d", cmap="Blues", vmin=0, vmax=1, cbar=True,
                 cbar_kws={"label": "share of the niche"}, ax=ax)
@@ -169,7 +160,7 @@ def plot_focus(
         >>> plot_focus(d, bins=5).get_xscale()
         'log'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     d = data[["followers", "focus"]].dropna()
     d = d[d["followers"] > 0]
     ax.scatter(d["followers"], d["focus"], s=4, alpha=0.15, color="0.5", linewidths=0)
@@ -186,5 +177,5 @@ def plot_focus(
     ax.set_xlabel("followers (log scale)")
     ax.set_ylabel("niche focus (1 - topic entropy)")
     ax.legend(fontsize=8)
-    _label(ax, simulated)
+    label_simulated(ax, simulated)
     return ax

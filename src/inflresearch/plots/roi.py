@@ -14,22 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from inflresearch.plots import axes_or_new, label_simulated
+
 MICRO_COLOR, LARGE_COLOR, NEUTRAL = "#1b9e77", "#d95f02", "0.45"
-
-
-def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4.5)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=size)[1]
-
-
-def _label(ax: Axes, simulated: bool) -> None:
-    if simulated:
-        ax.text(0.01, 0.99, "SIMULATED data", transform=ax.transAxes, va="top", ha="left",
-                fontsize=8, color="0.3")
 
 
 def plot_pooled_metric(
@@ -50,7 +41,7 @@ def plot_pooled_metric(
         >>> plot_pooled_metric(t, hue=None).get_ylabel()
         'ROAS (ratio of sums)'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     d = table[table["metric"] == metric].copy()
     d[x] = d[x].astype(str) if x in d else "all"
     groups = d.groupby(hue, sort=False) if hue and hue in d else [(None, d)]
@@ -72,7 +63,7 @@ def plot_pooled_metric(
     ax.set_ylabel(f"{metric.upper() if len(metric) <= 4 else metric} (ratio of sums)")
     if len(groups) > 1:
         ax.legend(frameon=False)
-    _label(ax, simulated)
+    label_simulated(ax, simulated, corner="upper left")
     return ax
 
 
@@ -95,7 +86,7 @@ def plot_portfolios(
         >>> plot_portfolios(d, budget=2.0).get_xlabel()
         'revenue at equal budget'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     names = {"micro": "ten micro", "large": "one large", **dict(labels or {})}
     values = np.concatenate([draws["micro"].to_numpy(float), draws["large"].to_numpy(float)])
     hi = np.quantile(values, 0.995) if len(values) else 1.0
@@ -110,7 +101,7 @@ def plot_portfolios(
     ax.set_xlabel("revenue at equal budget")
     ax.set_ylabel("density")
     ax.legend(frameon=False)
-    _label(ax, simulated)
+    label_simulated(ax, simulated, corner="upper left")
     return ax
 
 
@@ -126,7 +117,7 @@ def plot_spec_curve(table: pd.DataFrame, *, simulated: bool = False, ax: Axes | 
         >>> len(plot_spec_curve(t).get_xticklabels())
         1
     """
-    ax = _axes(ax, (max(6.0, 0.45 * len(table) + 2), 4.5))
+    ax = axes_or_new(ax, (max(6.0, 0.45 * len(table) + 2), 4.5))
     d = table[table["estimate"].notna()].sort_values("estimate").reset_index(drop=True)
     pos = np.arange(len(d))
     est = d["estimate"].to_numpy(float)
@@ -142,7 +133,7 @@ def plot_spec_curve(table: pd.DataFrame, *, simulated: bool = False, ax: Axes | 
     ax.set_xticks(pos, d["specification"], rotation=60, ha="right")
     ax.set_ylabel("pooled ROI difference (micro - macro)")
     ax.set_xlabel("specification (micro range vs macro range)")
-    _label(ax, simulated)
+    label_simulated(ax, simulated, corner="upper left")
     return ax
 
 
@@ -162,7 +153,7 @@ def plot_cpe_curve(
         >>> plot_cpe_curve(s).get_xscale()
         'log'
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     grid = np.geomspace(*followers, 200)
     anchor = summary.get("followers_micro") or 1e4
     rel = np.log(grid / anchor)
@@ -184,5 +175,5 @@ def plot_cpe_curve(
     ax.set_title(f"ASSUMPTION-BASED (price elasticity g {summary.get('g_source', '')})",
                  fontsize=10)
     ax.legend(frameon=False, fontsize=8)
-    _label(ax, simulated)
+    label_simulated(ax, simulated, corner="upper left")
     return ax
