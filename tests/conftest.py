@@ -21,5 +21,5 @@ def small_world() -> World:
 def real_data() -> Path:
     """The folder of real public exports; tests using it skip when it is absent."""
     if not REAL_DATA.is_dir():
-        pytest.skip(f"real data folder not present ({REAL_DATA.name} next to the project)")
+        pytest.skip("the real public exports (../shared/data/real next to the project) are not present")
     return REAL_DATA
