@@ -39,6 +39,7 @@ from inflresearch.roi_resampling import (
 )
 from inflresearch.tiers import Range
 
+ACCOUNT = "account_id"  # influencers recur across campaigns: the crossed cluster of the claim tests
 GOOD = {"roi": "greater", "roas": "greater", "cpe": "less", "cpa": "less", "cpm": "less",
         "cpc": "less", "revenue_per_follower": "greater", "revenue_per_impression": "greater"}
 
@@ -61,6 +62,45 @@ class ClaimTest:
     replicates: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+def _pooled_sums(d: pd.DataFrame, metrics: tuple[str, ...], is_a: np.ndarray, codes: np.ndarray,
+                 size: int) -> np.ndarray:
+    """(clusters x 4 per metric) sums of numerator and denominator for groups a and b."""
+    columns = []
+    for name in metrics:
+        m = METRICS[name]
+        num, den = d[m.numerator].to_numpy(float), d[m.denominator].to_numpy(float)
+        ok = np.isfinite(num) & np.isfinite(den)
+        for mask in (ok & is_a, ok & ~is_a):
+            columns.append(np.bincount(codes[mask], num[mask], minlength=size))
+            columns.append(np.bincount(codes[mask], den[mask], minlength=size))
+    return np.column_stack(columns)
+
+
+def _ratios(reps: np.ndarray, j: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    ra, rb = reps[:, 4 * j: 4 * j + 2], reps[:, 4 * j + 2: 4 * j + 4]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rep_a, rep_b = scale * ra[:, 0] / ra[:, 1], scale * rb[:, 0] / rb[:, 1]
+    return np.where(np.isfinite(rep_a), rep_a, np.nan), np.where(np.isfinite(rep_b), rep_b, np.nan)
+
+
+def _two_way_interval(est: float, variances: tuple[float, float, float], null: float,
+                      direction: str, alpha: float, log: bool) -> tuple[float, float, float, float]:
+    """Cameron-Gelbach-Miller: V = V_campaign + V_account - V_cell (floored at the larger one-way
+    variance); normal interval and one-sided p, on the log scale for ratios."""
+    from scipy import stats
+
+    v_c, v_a, v_cell = variances
+    se = float(np.sqrt(max(v_c + v_a - v_cell, v_c, v_a)))
+    centre, ref = (np.log(est), np.log(null)) if log else (est, null)
+    z = stats.norm.ppf(1 - alpha / 2)
+    lo, hi = centre - z * se, centre + z * se
+    if log:
+        lo, hi = np.exp(lo), np.exp(hi)
+    t = (centre - ref) / se if se > 0 else np.nan
+    p = float(stats.norm.sf(t) if direction == "greater" else stats.norm.cdf(t))
+    return float(lo), float(hi), p, se
+
+
 def compare_pooled(
     data: pd.DataFrame,
     *,
@@ -69,6 +109,7 @@ def compare_pooled(
     b: str,
     metrics: tuple[str, ...] = ("roi", "roas", "cpe"),
     cluster: str | None = "campaign_id",
+    cluster2: str | None = None,
     n_boot: int = 2000,
     alpha: float = 0.05,
     seed: int = 0,
@@ -78,6 +119,12 @@ def compare_pooled(
     `cluster=None` resamples activations independently (the naive bootstrap, for comparison).
     p-values are one-sided in the direction where group `a` is more efficient (higher ROI/ROAS,
     lower costs). The ratio of ROI is not reported (ROI can be negative).
+
+    `cluster2` (e.g. ``"account_id"``) adds a crossed cluster: an influencer who appears in several
+    campaigns carries her own luck into each. Then the variance is the two-way clustered one of
+    Cameron, Gelbach and Miller (2011), V_campaign + V_account - V_campaign x account, each from a
+    cluster bootstrap, and the interval is normal (log scale for ratios). When no account recurs it
+    reduces to the campaign bootstrap's variance. Rows without `cluster2` count as their own account.
 
     Example:
         >>> d = pd.DataFrame({"campaign_id": np.repeat(np.arange(20), 2), "g": ["x", "y"] * 20,
@@ -92,53 +139,68 @@ def compare_pooled(
     is_a = (d[group] == a).to_numpy()
     clusters = cluster_codes(d[cluster]) if cluster else np.arange(len(d))
     n_clusters = int(clusters.max() + 1) if len(d) else 0
-    columns, rows, replicates = [], [], {}
-    for name in metrics:
-        m = METRICS[name]
-        num, den = d[m.numerator].to_numpy(float), d[m.denominator].to_numpy(float)
-        ok = np.isfinite(num) & np.isfinite(den)
-        for mask in (ok & is_a, ok & ~is_a):
-            columns.append(np.bincount(clusters[mask], num[mask], minlength=n_clusters))
-            columns.append(np.bincount(clusters[mask], den[mask], minlength=n_clusters))
     if not metrics or n_clusters < 2:
         return Comparison(pd.DataFrame(columns=["metric", "statistic", "estimate"]), {})
-    sums = np.column_stack(columns)
-    reps = cluster_bootstrap_sums(sums, n_boot, seed=seed)
+    sums = _pooled_sums(d, metrics, is_a, clusters, n_clusters)
+    rng = np.random.default_rng(seed)
+    reps = cluster_bootstrap_sums(sums, n_boot, seed=rng)
+    two_way = bool(cluster and cluster2 and cluster2 in d.columns)
+    if two_way:
+        own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(), index=d.index)
+        accounts = cluster_codes(d[cluster2].astype("string").fillna(own))
+        cells = cluster_codes(pd.Series(clusters.astype(np.int64) * (int(accounts.max()) + 1) + accounts))
+        other = [cluster_bootstrap_sums(_pooled_sums(d, metrics, is_a, codes, int(codes.max()) + 1),
+                                        n_boot, seed=rng) for codes in (accounts, cells)]
+        n_accounts = int(accounts.max()) + 1
+        method = (f"two-way clustered ({cluster} x {cluster2}) bootstrap variance "
+                  "(Cameron-Gelbach-Miller), normal interval (log scale and log-scale se for ratios)")
+    else:
+        method = ("campaign-cluster" if cluster else "naive (activation)") + " percentile bootstrap"
     totals = sums.sum(axis=0)
-    method = ("campaign-cluster" if cluster else "naive (activation)") + " percentile bootstrap"
+    rows, replicates = [], {}
     for j, name in enumerate(metrics):
         m = METRICS[name]
         na, da, nb, db = totals[4 * j: 4 * j + 4]
-        ra, rb = reps[:, 4 * j: 4 * j + 2], reps[:, 4 * j + 2: 4 * j + 4]
         with np.errstate(divide="ignore", invalid="ignore"):
             est_a = m.scale * na / da if da > 0 else np.nan
             est_b = m.scale * nb / db if db > 0 else np.nan
-            rep_a = m.scale * ra[:, 0] / ra[:, 1]
-            rep_b = m.scale * rb[:, 0] / rb[:, 1]
-        rep_a[~np.isfinite(rep_a)] = np.nan
-        rep_b[~np.isfinite(rep_b)] = np.nan
+        rep_a, rep_b = _ratios(reps, j, m.scale)
         replicates[name] = np.column_stack([rep_a, rep_b])
+        more = [_ratios(r, j, m.scale) for r in other] if two_way else []
         direction = GOOD.get(name, "greater")
-        stats_ = [("difference", est_a - est_b, rep_a - rep_b, 0.0)]
+        stats_ = [("difference", est_a - est_b, 0.0, [r[0] - r[1] for r in [(rep_a, rep_b), *more]])]
         if name != "roi":
             with np.errstate(divide="ignore", invalid="ignore"):
-                stats_.append(("ratio", est_a / est_b, rep_a / rep_b, 1.0))
-        for stat, est, rep, null in stats_:
-            rep = np.where(np.isfinite(rep), rep, np.nan)
-            lo, hi = percentile_ci(rep, alpha)
+                stats_.append(("ratio", est_a / est_b, 1.0, [r[0] / r[1] for r in [(rep_a, rep_b), *more]]))
+        for stat, est, null, sets in stats_:
+            sets = [np.where(np.isfinite(r), r, np.nan) for r in sets]
+            rep = sets[0]
             undefined = int(np.isnan(rep).sum())
             note = (f"{undefined} of {n_boot} replicates undefined (zero denominator)"
                     if undefined else "")
+            if not np.isfinite(est):
+                lo, hi, p, se = np.nan, np.nan, np.nan, np.nan
+            elif two_way:
+                log = stat == "ratio"
+                if log and est <= 0:
+                    lo = hi = p = se = np.nan
+                else:
+                    scaled = [np.log(r[r > 0]) if log else r[np.isfinite(r)] for r in sets]
+                    var = tuple(float(np.var(r, ddof=1)) if len(r) > 1 else np.nan for r in scaled)
+                    lo, hi, p, se = _two_way_interval(est, var, null, direction, alpha, log)
+            else:
+                (lo,), (hi,) = percentile_ci(rep, alpha)
+                p = bootstrap_p(rep, null, direction)
+                se = float(np.nanstd(rep, ddof=1)) if np.isfinite(rep).sum() > 1 else np.nan
             rows.append({
                 "metric": name, "statistic": stat,
                 "estimate": est if np.isfinite(est) else np.nan,
-                "ci_low": lo[0], "ci_high": hi[0],
-                "p_value": bootstrap_p(rep, null, direction) if np.isfinite(est) else np.nan,
+                "ci_low": lo, "ci_high": hi, "p_value": p,
                 "null": null, "direction": direction,
-                "estimate_a": est_a, "estimate_b": est_b,
-                "se": float(np.nanstd(rep, ddof=1)) if np.isfinite(rep).sum() > 1 else np.nan,
+                "estimate_a": est_a, "estimate_b": est_b, "se": se,
                 "n": int(len(d)), "n_a": int(is_a.sum()), "n_b": int((~is_a).sum()),
-                "n_clusters": n_clusters, "method": method, "note": note,
+                "n_clusters": n_clusters, "n_accounts": n_accounts if two_way else np.nan,
+                "method": method, "note": note,
             })
     return Comparison(pd.DataFrame(rows), replicates)
 
@@ -320,7 +382,7 @@ def _two_group_claim(
     if reason:
         return untestable(reason, n=len(d))
     comp = compare_pooled(d, group="_group", a=a, b=b, metrics=metrics, n_boot=n_boot,
-                          alpha=alpha, seed=seed)
+                          alpha=alpha, seed=seed, cluster2=ACCOUNT)
     perm = permutation_test(d, group="_group", a=a, b=b, metric="roi", n_perm=n_perm, seed=seed)
     adj = adjusted_ratio(d, group="_group", a=a, b=b, niche=niche, alpha=alpha)
     parts = [comp.table, perm, adj]
@@ -349,7 +411,7 @@ def _two_group_claim(
         notes.append(f"{free} activations with zero cost are in the sums (their revenue counts; "
                      "their own ROI is undefined)")
     method = (f"difference in pooled ROI ({labels[a]} minus {labels[b]}), ratio of sums; "
-              f"campaign-cluster percentile bootstrap ({n_boot} resamples)")
+              f"{main['method']} ({n_boot} resamples)")
     claim = claim_result(
         claim_id, estimate=main["estimate"], ci_low=main["ci_low"], ci_high=main["ci_high"],
         p_value=main["p_value"], n=int(main["n"]), method=method, null=0.0,

@@ -82,7 +82,7 @@ def specification_curve(
             row["note"] = f"fewer than {MIN_ROWS} activations in a group"
         else:
             t = compare_pooled(part, group="_g", a="micro", b="macro", metrics=("roi", "roas"),
-                               n_boot=n_boot, alpha=alpha, seed=seed).table
+                               n_boot=n_boot, alpha=alpha, seed=seed, cluster2="account_id").table
             main = t.query("metric == 'roi'").iloc[0]
             row.update(estimate=main["estimate"], ci_low=main["ci_low"], ci_high=main["ci_high"],
                        p_value=main["p_value"], note=main["note"],
