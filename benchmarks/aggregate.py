@@ -121,7 +121,7 @@ def child(kind: str, fmt: str, n_files: int) -> None:
     """One measurement in this process; prints a JSON line."""
     import ibis  # noqa: F401 - imported before the clock starts, like pandas
 
-    from inflresearch.aggregate import aggregate_posts
+    from inflresearch.data.aggregate import aggregate_posts
 
     paths = files(fmt, n_files)
     usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -25,8 +25,9 @@ import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from inflresearch import engagement, engagement_notebook
-from inflresearch.synth import simulate_world
+from inflresearch.data.synth import simulate_world
+from inflresearch.questions.engagement import elasticity as engagement
+from inflresearch.questions.engagement import notebook as engagement_notebook
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
@@ -61,7 +62,7 @@ def main() -> None:
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores; SIMULATED data (inflresearch.synth)")
+    print(f"machine: {os.cpu_count()} cores; SIMULATED data (inflresearch.data.synth)")
 
     world = simulate_world(seed=1, n_influencers=args.accounts, n_campaigns=0, with_text=False,
                            posts_per_account=args.posts_per_account)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from inflresearch.io import read_table
-from inflresearch.schema import failing_rows
-from inflresearch.synth import simulate_world
+from inflresearch.data.load import read_table
+from inflresearch.data.schema import failing_rows
+from inflresearch.data.synth import simulate_world
 
 HERE = Path(__file__).resolve().parent
 

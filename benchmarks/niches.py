@@ -20,9 +20,9 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from inflresearch.niches import NicheModel
-from inflresearch.niches_text import account_documents
-from inflresearch.synth import simulate_world
+from inflresearch.data.synth import simulate_world
+from inflresearch.questions.niches.model import NicheModel
+from inflresearch.questions.niches.text import account_documents
 
 
 def main(n: int = 50_000) -> None:

@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from inflresearch.portfolios import draw_portfolios, equal_budget_portfolios
-from inflresearch.roi_resampling import cluster_bootstrap_sums
-from inflresearch.roi_tests import micro_vs_macro
-from inflresearch.synth import simulate_world
+from inflresearch.data.synth import simulate_world
+from inflresearch.methods.resampling import cluster_bootstrap_sums
+from inflresearch.questions.roi.comparisons import micro_vs_macro
+from inflresearch.questions.roi.portfolios import draw_portfolios, equal_budget_portfolios
 
 N_BOOT, N_PORTFOLIOS, K = 2000, 10_000, 10
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inflresearch.synth import World, simulate_world
+from inflresearch.data.synth import World, simulate_world
 
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 

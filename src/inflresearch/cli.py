@@ -15,7 +15,7 @@ from inflresearch.report.commands import add_report_commands
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from inflresearch.synth import simulate_world, write_world
+    from inflresearch.data.synth import simulate_world, write_world
 
     world = simulate_world(seed=args.seed, n_influencers=args.n_influencers)
     out = write_world(world, args.out)
@@ -30,7 +30,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from inflresearch.aggregate import aggregate_posts, write_accounts
+    from inflresearch.data.aggregate import aggregate_posts, write_accounts
 
     out = Path(args.out)
     if out.exists():
@@ -50,7 +50,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from inflresearch.io import read_table
+    from inflresearch.data.load import read_table
 
     mapping: dict[str, str | None] = {}
     for item in args.column:

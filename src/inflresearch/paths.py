@@ -37,7 +37,7 @@ def sample_dir(*, create: bool = True) -> Path:
     """The bundled SIMULATED sample world (data/sample), generated on first use (seed 7)."""
     out = project_root() / "data" / "sample"
     if create and not (out / "truth.json").is_file():
-        from inflresearch.synth import simulate_world, write_world
+        from inflresearch.data.synth import simulate_world, write_world
 
         write_world(simulate_world(seed=SAMPLE_SEED), out)
     return out

@@ -1,0 +1,653 @@
+"""Load influencer, post and campaign exports into the contract tables, quarantining bad rows.
+
+Formats (by suffix): CSV (``.csv``, delimiter sniffed among ``, ; TAB |``), TSV (``.tsv``,
+``.tab``), text (``.txt``, delimiter sniffed), Parquet (``.parquet``, ``.pq``), JSON (``.json``:
+records or JSON lines), JSON lines (``.jsonl``, ``.ndjson``), Excel (``.xlsx``, ``.xlsm``: first
+sheet); any of the text formats may be gzip-compressed (``.csv.gz``). Text is decoded as UTF-8
+(with or without BOM), else cp1252, else latin-1. A `pandas.DataFrame` is accepted too.
+
+What happens to a file (see data/README.md for the full rules):
+
+1. headers are normalised and mapped to contract names (`inflresearch.data.headers`; ``columns=``
+   overrides the alias map);
+2. values are coerced: counts and rates by `inflresearch.data.human_numbers`, ``posted_at`` from ISO 8601
+   strings or unix seconds (milliseconds when >= 1e11) to timezone-naive UTC, ``sponsored`` from
+   true/false/yes/no/1/0 (missing: False), text stripped with missing markers as NaN, a leading
+   ``@`` dropped from handles, ``platform`` and ``channel`` lower-cased, ``hashtags`` as
+   space-separated words without ``#`` (from ``a|b``, ``['a', 'b']`` or ``#a #b``);
+3. rows that break the contract (`inflresearch.data.schema`) are quarantined with a reason, never
+   dropped silently: ``empty row``, ``unparsable number in <col>``, ``unparsable date in <col>``,
+   ``unparsable value in <col>``, ``missing <required col>``, ``followers <= 0``,
+   ``negative count in <col>``, ``rate outside [0, 1]``, ``likes > 50x followers``,
+   ``unknown channel``, ``duplicate key`` (the first occurrence among good rows is kept);
+4. influencers: ``engagements`` = ``avg_likes + avg_comments`` where both exist, else
+   ``engagement_rate x followers``; ``engagement_rate`` = ``engagements / followers`` where the
+   source gives none (a derived rate may exceed 1: TikTok likes are not bounded by followers; a
+   rate *given* by the source must lie in [0, 1]). Campaigns: ``activation_id`` = ``row-<n>``
+   where absent.
+
+Fatal problems raise one `DataError` naming the file, the column and up to 3 offending values:
+missing, unreadable or empty file, a required column not found, every row quarantined.
+Input files are only read, never written.
+
+Example:
+    >>> from inflresearch.paths import sample_file
+    >>> res = read_table(sample_file("influencers"), "influencers")
+    >>> res.summary()
+    'kept 3,000 of 3,000 rows; none quarantined'
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io as _io
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from inflresearch.atomic import atomic_write
+from inflresearch.data.contract import column_names, columns
+from inflresearch.data.headers import resolve_columns
+from inflresearch.data.human_numbers import MISSING_MARKERS, parse_numbers
+from inflresearch.data.schema import DUPLICATE, check_structure, failing_rows
+from inflresearch.errors import DataError
+
+log = logging.getLogger(__name__)
+
+FORMATS = {
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".xlsx": "excel", ".xlsm": "excel",
+}  # fmt: skip
+EMPTY_ROW = "empty row"
+_TRUE = ("true", "t", "yes", "y", "1", "1.0")
+_FALSE = ("false", "f", "no", "n", "0", "0.0")
+_DECORATION = r"[\s=\-_*~.]*"
+_FILLED = {("influencers", "platform"), ("campaigns", "activation_id")}  # the loader supplies them
+Source = str | Path | pd.DataFrame
+_STR = pd.StringDtype(na_value=np.nan)  # pandas' default text dtype (pyarrow storage)
+
+
+@dataclass
+class LoadResult:
+    """What `read_table` returns: the contract table, the quarantined rows and a summary.
+
+    ``quarantined`` holds ``source_row`` (1-based number of the data record; the header is not
+    counted), the raw values under normalised column names, and ``reason`` ("; "-joined when a
+    row has several; the summary counts the first). ``columns`` maps each contract column to the
+    source header it came from; ``source_rows[i]`` is the source row of ``data.iloc[i]``.
+    """
+
+    table: str
+    path: str
+    data: pd.DataFrame
+    quarantined: pd.DataFrame
+    n_read: int
+    columns: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    source_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+    def summary(self) -> str:
+        """One line: ``kept 9,812 of 10,000 rows; 188 quarantined: 121 missing followers, ...``."""
+        head = f"kept {len(self.data):,} of {self.n_read:,} rows"
+        if not len(self.quarantined):
+            return f"{head}; none quarantined"
+        first = self.quarantined["reason"].str.split("; ").str[0]
+        counts = first.value_counts(sort=False).sort_index()
+        counts = counts.sort_values(ascending=False, kind="stable")
+        parts = ", ".join(f"{n:,} {reason}" for reason, n in counts.items())
+        return f"{head}; {len(self.quarantined):,} quarantined: {parts}"
+
+    def write_quarantine(self, folder: str | Path) -> Path | None:
+        """Write ``quarantine-<table>.csv`` into `folder` (atomically); None when nothing was
+        quarantined.
+
+        Example:
+            >>> import tempfile
+            >>> from inflresearch.paths import sample_file
+            >>> read_table(sample_file("posts"), "posts").write_quarantine(tempfile.mkdtemp())
+        """
+        if not len(self.quarantined):
+            return None
+        target = Path(folder) / f"quarantine-{self.table}.csv"
+        frame = self.quarantined.copy()
+        frame.insert(0, "source_file", Path(self.path).name)
+        return atomic_write(target, lambda tmp: frame.to_csv(tmp, index=False))
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _format(path: Path) -> tuple[str, bool]:
+    suffixes = [s.lower() for s in path.suffixes]
+    compressed = bool(suffixes) and suffixes[-1] == ".gz"
+    if compressed:
+        suffixes = suffixes[:-1]
+    fmt = FORMATS.get(suffixes[-1] if suffixes else "")
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise DataError(f"unsupported file type; expected one of {known} (optionally .gz)", path=path)
+    if compressed and fmt in ("parquet", "excel"):
+        raise DataError(f"compressed {fmt} files are not supported; decompress first", path=path)
+    return fmt, compressed
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding that read it: UTF-8 (BOM or not), else cp1252, else latin-1."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _sniff_separator(text: str) -> str:
+    """The most frequent of ``, ; TAB |`` in the header line (ties: comma, then tab)."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _read_text(path: Path, fmt: str, compressed: bool) -> tuple[list[str], pd.DataFrame, str]:
+    data = path.read_bytes()
+    if compressed:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise DataError(f"unreadable gzip file: {exc}", path=path) from None
+    text, encoding = _decode(data)
+    if not text or text.isspace():
+        raise DataError("empty file", path=path)
+    if fmt in ("json", "jsonl"):
+        return (*_read_json(path, text, lines=fmt == "jsonl"), encoding)
+    sep = "\t" if fmt == "tsv" else _sniff_separator(text)
+    utf8 = data[3:] if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else data
+    if encoding == "cp1252":
+        utf8 = text.encode("utf-8")
+    try:
+        headers, body = _read_delimited_arrow(text, utf8, sep)
+    except (pa.ArrowInvalid, csv.Error, StopIteration):
+        headers, body = _read_delimited_pandas(path, text, sep)
+    return headers, body, encoding
+
+
+def _read_delimited_arrow(text: str, utf8: bytes, sep: str) -> tuple[list[str], pd.DataFrame]:
+    """Fast path: pyarrow's multi-threaded CSV reader, every cell as text ("" when empty)."""
+    width = len(next(csv.reader(_io.StringIO(text), delimiter=sep)))
+    names = [f"c{i}" for i in range(width)]
+    table = pacsv.read_csv(
+        _io.BytesIO(utf8),
+        read_options=pacsv.ReadOptions(column_names=names),
+        # quoted line breaks need the serial parser; without any quote the parallel one is exact
+        parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values='"' in text),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    headers = [table.column(i)[0].as_py() if table.num_rows else "" for i in range(width)]
+    body = table.slice(1)
+    frame = pd.DataFrame({i: pd.array(body.column(i), dtype=_STR) for i in range(width)})
+    return headers, frame
+
+
+def _read_delimited_pandas(path: Path, text: str, sep: str) -> tuple[list[str], pd.DataFrame]:
+    """Slow path for ragged files (rows shorter than the header are padded with "")."""
+    try:
+        frame = pd.read_csv(
+            _io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+            na_filter=False, skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise DataError(f"unreadable as delimited text: {exc}", path=path) from None
+    headers = [str(h) for h in frame.iloc[0].fillna("")]
+    body = frame.iloc[1:].fillna("").reset_index(drop=True)
+    return headers, body
+
+
+def _read_json(path: Path, text: str, *, lines: bool) -> tuple[list[str], pd.DataFrame]:
+    attempts = [lines] if lines else [False, True]
+    for as_lines in attempts:
+        try:
+            frame = pd.read_json(_io.StringIO(text), lines=as_lines, dtype=False)
+            break
+        except ValueError as exc:
+            error = exc
+    else:
+        raise DataError(f"unreadable as JSON: {error}", path=path) from None
+    return [str(c) for c in frame.columns], frame
+
+
+def _read_binary(path: Path, fmt: str) -> tuple[list[str], pd.DataFrame]:
+    try:
+        if fmt == "parquet":
+            frame = pd.read_parquet(path)
+            return [str(c) for c in frame.columns], frame
+        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object)
+    except PermissionError:
+        raise
+    except Exception as exc:  # corrupt files raise zip, XML, arrow or OS errors, by engine
+        raise DataError(f"unreadable as {fmt}: {type(exc).__name__}: {exc}", path=path) from None
+    if frame.empty:
+        return [], frame
+    headers = ["" if pd.isna(h) else str(h) for h in frame.iloc[0]]
+    return headers, frame.iloc[1:].reset_index(drop=True)
+
+
+def _read_raw(source: Source) -> tuple[str, list[str], pd.DataFrame, str | None]:
+    """(label, raw headers, body with positional columns, encoding)."""
+    if isinstance(source, pd.DataFrame):
+        body = source.copy()
+        headers = [str(c) for c in body.columns]
+        return "<DataFrame>", headers, body.reset_index(drop=True), None
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise DataError("no such file", path=path)
+    if path.is_dir():
+        raise DataError("is a folder; pass one file", path=path)
+    fmt, compressed = _format(path)
+    encoding = None
+    try:
+        if fmt in ("parquet", "excel"):
+            headers, body = _read_binary(path, fmt)
+        else:
+            headers, body, encoding = _read_text(path, fmt, compressed)
+    except PermissionError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", path=path) from None
+    return str(path), headers, body, encoding
+
+
+# --- coercion ----------------------------------------------------------------------------------
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """The values as a pyarrow string array (missing as null), for RE2 string kernels."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        values = values.astype(_STR)
+    return pa.array(values.array)
+
+
+def _series(values: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.array(values, dtype=_STR), index=index)
+
+
+def _null_where(arr: pa.Array, mask: pa.Array) -> pa.Array:
+    return pc.if_else(pc.fill_null(mask, True), pa.scalar(None, arr.type), arr)
+
+
+def _text_arrow(values: pd.Series) -> pa.Array:
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
+        values = values.astype("object")
+    if pd.api.types.is_float_dtype(values.dtype):
+        finite = values.dropna().to_numpy(dtype=float)
+        values = (values.astype("Int64") if np.all(np.mod(finite, 1) == 0) else values)
+        values = values.astype("object")
+    if values.dtype == object:
+        values = values.map(_cell_text, na_action="ignore")
+    arr = pc.utf8_trim_whitespace(_arrow(values))
+    return _null_where(arr, pc.match_substring_regex(arr, MISSING_MARKERS.pattern))
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text with surrounding blanks stripped and missing markers (``""``, ``nan``, ``N/A``,
+    ``#VALUE!``, ``-``, ...) as NaN; integral numbers without a trailing ``.0``."""
+    return _series(_text_arrow(values), values.index)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Timezone-naive UTC datetimes from ISO 8601 text or unix seconds (ms when >= 1e11)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        out = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        return out.astype("datetime64[us]"), pd.Series(False, index=values.index)
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return values.astype("datetime64[us]"), pd.Series(False, index=values.index)
+    if values.dtype == object:
+        values = values.map(
+            lambda v: v.isoformat() if isinstance(v, datetime) else v, na_action="ignore"
+        )
+    arr = _text_arrow(values)
+    numeric = pc.fill_null(pc.match_substring_regex(arr, r"^[-+]?\d+(\.\d*)?$"), False)
+    is_number = numeric.to_numpy(zero_copy_only=False)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    if is_number.any():
+        number = pc.cast(arr.filter(numeric), pa.float64()).to_numpy()
+        seconds = np.where(np.abs(number) < 1e11, number, number / 1000.0)
+        out[is_number] = pd.to_datetime(seconds, unit="s", errors="coerce")
+    present = arr.is_valid().to_numpy(zero_copy_only=False)
+    rest = present & ~is_number
+    if rest.any():
+        text = _series(arr, values.index)[rest]
+        parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+        out[rest] = parsed.dt.tz_localize(None).astype("datetime64[us]")
+    return out, pd.Series(present & out.isna().to_numpy(), index=values.index)
+
+
+def _bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """True/False from booleans, 1/0 and true/false/yes/no/t/f/y/n text; missing is False."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        out = values.astype("boolean").fillna(False).astype(bool)
+        return out, pd.Series(False, index=values.index)
+    text = pc.utf8_lower(_text_arrow(values))
+    true = pc.fill_null(pc.is_in(text, pa.array(_TRUE)), False).to_numpy(zero_copy_only=False)
+    false = pc.fill_null(pc.is_in(text, pa.array(_FALSE)), False).to_numpy(zero_copy_only=False)
+    bad = text.is_valid().to_numpy(zero_copy_only=False) & ~true & ~false
+    return pd.Series(true, index=values.index), pd.Series(bad, index=values.index)
+
+
+def _hashtags(values: pd.Series) -> pd.Series:
+    """Space-separated hashtags without ``#`` from ``a|b``, ``['a', 'b']``, ``#a #b`` or ``a, b``."""
+    arr = pc.replace_substring_regex(_text_arrow(values), r"[\[\]\"'#,|;\s]+", " ")
+    arr = pc.utf8_trim_whitespace(arr)
+    return _series(_null_where(arr, pc.equal(arr, "")), values.index)
+
+
+def _coerce(body: pd.DataFrame, table: str) -> tuple[pd.DataFrame, list[tuple[pd.Series, str]]]:
+    """Contract columns coerced to their kinds; extra columns as text; per-column parse failures."""
+    out: dict[str, pd.Series] = {}
+    problems: list[tuple[pd.Series, str]] = []
+    kinds = {c.name: c.kind for c in columns(table)}
+    for name in body.columns:
+        raw = body[name]
+        kind = kinds.get(name)
+        if kind in ("number", "rate"):
+            parsed = parse_numbers(raw, "rate" if kind == "rate" else "count")
+            out[name] = parsed.values
+            problems.append((parsed.unparsable, f"unparsable number in {name}"))
+        elif kind == "datetime":
+            out[name], bad = _datetimes(raw)
+            problems.append((bad, f"unparsable date in {name}"))
+        elif kind == "bool":
+            out[name], bad = _bools(raw)
+            problems.append((bad, f"unparsable value in {name}"))
+        elif name == "hashtags":
+            out[name] = _hashtags(raw)
+        elif kind == "text" or raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+            out[name] = _text(raw)
+        else:
+            out[name] = raw
+    return pd.DataFrame(out, index=body.index), problems
+
+
+def _normalise(frame: pd.DataFrame, table: str, platform: str | None) -> pd.DataFrame:
+    if "account_id" in frame:
+        handle = pc.utf8_trim_whitespace(
+            pc.replace_substring_regex(_arrow(frame["account_id"]), r"^@+", "")
+        )
+        frame["account_id"] = _series(_null_where(handle, pc.equal(handle, "")), frame.index)
+    fill = platform.strip().lower() if platform else ("unknown" if table == "influencers" else None)
+    if "platform" in frame:
+        frame["platform"] = _series(pc.utf8_lower(_arrow(frame["platform"])), frame.index)
+        if fill:
+            frame["platform"] = frame["platform"].fillna(fill)
+    elif fill:
+        position = column_names(table).index("platform")
+        at = sum(c in frame for c in column_names(table)[:position])
+        frame.insert(at, "platform", pd.Series(fill, index=frame.index, dtype="str"))
+    if "channel" in frame:
+        frame["channel"] = _series(pc.utf8_lower(_arrow(frame["channel"])), frame.index)
+    if table == "campaigns":
+        rows = ("row-" + pd.Series(np.arange(1, len(frame) + 1), index=frame.index).astype("str"))
+        if "activation_id" in frame:
+            frame["activation_id"] = frame["activation_id"].fillna(rows)
+        else:
+            frame.insert(1 if "campaign_id" in frame else 0, "activation_id", rows)
+    return frame
+
+
+def _derive_engagement(frame: pd.DataFrame) -> pd.DataFrame:
+    """Influencers: fill engagements and engagement_rate from each other and from likes/comments."""
+    have = set(frame.columns)
+    followers = frame["followers"].where(frame["followers"] > 0)
+    eng = frame["engagements"] if "engagements" in have else pd.Series(np.nan, index=frame.index)
+    if {"avg_likes", "avg_comments"} <= have:
+        eng = eng.fillna(frame["avg_likes"] + frame["avg_comments"])
+    if "engagement_rate" in have:
+        eng = eng.fillna(frame["engagement_rate"] * followers)
+    rate = frame["engagement_rate"] if "engagement_rate" in have else eng.where(eng.isna())
+    rate = rate.fillna(eng / followers)
+    if eng.notna().any() or "engagements" in have:
+        frame["engagements"] = eng.astype("float64")
+    if rate.notna().any() or "engagement_rate" in have:
+        frame["engagement_rate"] = rate.astype("float64")
+    return frame
+
+
+def _ordered(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    contract = [c for c in column_names(table) if c in frame]
+    return frame[contract + [c for c in frame.columns if c not in contract]]
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def _empty_rows(body: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is blank, missing or decoration such as ``=====``."""
+    empty = np.ones(len(body), dtype=bool)
+    for name in body.columns:
+        col = body[name]
+        if col.dtype == object:
+            col = col.map(str, na_action="ignore")
+        elif not pd.api.types.is_string_dtype(col.dtype):
+            empty &= col.isna().to_numpy()
+            continue
+        blank = pc.match_substring_regex(_arrow(col), f"^{_DECORATION}$")
+        empty &= pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
+        if not empty.any():
+            break
+    return empty
+
+
+def _add(reasons: pd.Series, mask: pd.Series | np.ndarray, reason: str) -> pd.Series:
+    mask = np.asarray(mask, dtype=bool)
+    if mask.any():
+        current = reasons[mask]
+        reasons[mask] = current.where(current == "", current + "; ") + reason
+    return reasons
+
+
+def _drop_implied(reasons: pd.Series, table: str) -> pd.Series:
+    """Drop "missing <col>" where "unparsable number in <col>" already explains the gap."""
+    text = reasons.astype("str")
+    for spec in columns(table):
+        if spec.required:
+            unparsable = text.str.contains(f"unparsable number in {spec.name}", regex=False)
+            if unparsable.any():
+                text = text.where(
+                    ~unparsable, text.str.replace(f"; missing {spec.name}", "", regex=False)
+                )
+    return text.astype(object)
+
+
+def _required_present(frame: pd.DataFrame, table: str, label: str, raw: list[str]) -> None:
+    missing = [
+        c.name for c in columns(table)
+        if c.required and c.name not in frame and (table, c.name) not in _FILLED
+    ]
+    if missing:
+        have = ", ".join(repr(h.strip()) for h in raw) or "none"
+        what = ", ".join(missing)
+        raise DataError(
+            f"no usable {what} column{'s' if len(missing) > 1 else ''} (required by the {table} "
+            f"contract); the file has columns {have}; map one with "
+            f"columns={{'<source column>': '{missing[0]}'}}",
+            path=label,
+            column=missing[0],
+        )
+
+
+def _all_bad(label: str, table: str, quarantined: pd.DataFrame) -> DataError:
+    first = quarantined["reason"].str.split("; ").str[0]
+    top = first.value_counts().index[0]
+    column = next((c for c in quarantined.columns if top.endswith(f" {c}")), None)
+    if column is None and "followers" in top:
+        column = "followers" if "followers" in quarantined else None
+    values = []
+    if column is not None:
+        values = list(pd.unique(quarantined.loc[first == top, column].astype("str")))[:3]
+    counts = ", ".join(f"{n:,} {r}" for r, n in first.value_counts().items())
+    return DataError(
+        f"no usable rows: all {len(quarantined):,} {table} rows quarantined ({counts})",
+        path=label,
+        column=column,
+        values=values,
+    )
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def read_table(
+    path: Source,
+    table: str,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    platform: str | None = None,
+) -> LoadResult:
+    """Read one export as the contract table `table` ('influencers', 'posts' or 'campaigns').
+
+    ``columns={"source header": "contract_name"}`` overrides the alias map (``None`` keeps a
+    column out of the contract); ``platform`` fills the platform when the file lacks it.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> res = read_table(sample_file("posts"), "posts", platform="instagram")
+        >>> res.data["likes"].dtype, res.data["posted_at"].dtype
+        (dtype('float64'), dtype('<M8[us]'))
+    """
+    column_names(table)  # validates the table name
+    label, raw_headers, body, encoding = _read_raw(path)
+    if not len(body.columns) or not len(body):
+        raise DataError("empty: no data rows", path=label)
+    mapping = resolve_columns(raw_headers, table, columns)
+    if mapping.unknown:
+        have = ", ".join(repr(h.strip()) for h in raw_headers)
+        raise DataError(
+            f"columns= names a column the file does not have; the file has {have}",
+            path=label,
+            column=mapping.unknown[0],
+        )
+    body.columns = mapping.names
+    _required_present(body, table, label, raw_headers)
+    frame, problems = _coerce(body, table)
+    frame = _normalise(frame, table, platform)
+    reasons = _reasons(body, frame, problems, table)
+    good = (reasons == "").to_numpy()
+    quarantined = body[~good].rename(columns={"source_row": "source_row_src",
+                                              "reason": "reason_src"})
+    quarantined.insert(0, "source_row", quarantined.index + 1)
+    quarantined["reason"] = reasons[~good].astype("str")
+    quarantined = quarantined.reset_index(drop=True)
+    if not good.any():
+        raise _all_bad(label, table, quarantined)
+    data = frame[good].reset_index(drop=True)
+    if table == "influencers":
+        data = _derive_engagement(data)
+    data = check_structure(_ordered(data, table), table)
+    used = {n: r for n, r in mapping.source_of().items() if n in column_names(table)}
+    rows = np.flatnonzero(good) + 1
+    return LoadResult(table, label, data, quarantined, len(body), used, encoding, rows)
+
+
+def _reasons(
+    body: pd.DataFrame, frame: pd.DataFrame, problems: list[tuple[pd.Series, str]], table: str
+) -> pd.Series:
+    """Quarantine reasons per row ("" for a good row): empty rows, parse failures, the row
+    checks of the schema, then duplicate keys among the rows still good."""
+    reasons = pd.Series("", index=frame.index, dtype=object)
+    empty = _empty_rows(body)
+    reasons = _add(reasons, empty, EMPTY_ROW)
+    for mask, reason in problems:
+        reasons = _add(reasons, mask.to_numpy(dtype=bool) & ~empty, reason)
+    row_reasons = failing_rows(frame[~empty], table, rows=True, keys=False)
+    for reason, idx in row_reasons.groupby(row_reasons, sort=False).groups.items():
+        reasons = _add(reasons, frame.index.isin(idx), reason)
+    reasons = _drop_implied(reasons, table)
+    good = (reasons == "").to_numpy()
+    dupes = failing_rows(frame[good], table, rows=False, keys=True)
+    return _add(reasons, frame.index.isin(dupes.index), DUPLICATE)
+
+
+def _load(
+    table: str,
+    path: Source,
+    columns: Mapping[str, str | None] | None,
+    platform: str | None,
+    quarantine_dir: str | Path | None,
+) -> pd.DataFrame:
+    result = read_table(path, table, columns=columns, platform=platform)
+    log.info("%s (%s): %s", result.path, table, result.summary())
+    if quarantine_dir is not None:
+        result.write_quarantine(quarantine_dir)
+    return result.data
+
+
+def load_influencers(
+    path: Source,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    platform: str | None = None,
+    quarantine_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """The influencers table of `path` (see `read_table`); bad rows go to
+    ``quarantine_dir/quarantine-influencers.csv`` when a folder is given.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> load_influencers(sample_file("influencers"))["followers"].min() > 0
+        np.True_
+    """
+    return _load("influencers", path, columns, platform, quarantine_dir)
+
+
+def load_posts(
+    path: Source,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    platform: str | None = None,
+    quarantine_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """The posts table of `path` (see `read_table`).
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> load_posts(sample_file("posts"))["post_id"].is_unique
+        True
+    """
+    return _load("posts", path, columns, platform, quarantine_dir)
+
+
+def load_campaigns(
+    path: Source,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    platform: str | None = None,
+    quarantine_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """The campaigns table of `path` (see `read_table`).
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> sorted(load_campaigns(sample_file("campaigns"))["channel"].unique())
+        ['influencer', 'traditional']
+    """
+    return _load("campaigns", path, columns, platform, quarantine_dir)

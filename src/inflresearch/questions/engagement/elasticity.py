@@ -1,0 +1,361 @@
+"""Engagement versus follower count: the elasticity b and the claim `engagement_rate_declines`.
+
+Model (account level, OLS with HC3 heteroskedasticity-robust errors)::
+
+    log(engagements) ~ log(followers) [+ niche] [+ platform]     (niche, platform categorical)
+
+The slope b is the engagement elasticity: a 1% larger audience goes with b% more engagement per
+post, so the engagement *rate* (engagements / followers) falls with size exactly when b < 1.
+The claim is tested one-sided, H0: b >= 1 against b < 1.
+
+The elasticity is descriptive, not causal: follower count is not randomly assigned (account age,
+bought or fake followers, platform mix all move it), and noise in follower counts attenuates b
+toward 0, i.e. toward "declining"; `follower_noise_sensitivity` says how much noise that takes.
+
+Example:
+    >>> from inflresearch.data.synth import simulate_world
+    >>> w = simulate_world(seed=1, n_influencers=2000, n_campaigns=0, with_text=False)
+    >>> fit = elasticity(w.influencers, niche="niche")
+    >>> round(fit.estimate, 1), claim_rate_declines(fit)["verdict"]
+    (0.8, 'supported')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+from scipy import stats
+
+from inflresearch.claims import claim_result, not_testable
+from inflresearch.errors import DataError
+from inflresearch.questions.engagement.prepare import (
+    MISSING_LEVEL,
+    RangeCheck,
+    collapse_rare_levels,
+    prepare_accounts,
+)
+
+TERM = "log_followers"
+MIN_NICHE_ACCOUNTS = 10
+CAVEAT = (
+    "Descriptive, not causal: follower count is not randomly assigned (account age, fake "
+    "followers and platform mix confound it)."
+)
+
+
+def _covariates(data: pd.DataFrame, names: tuple[str, ...]) -> list[str]:
+    """Covariate columns of `data` with at least two levels (a constant one is no covariate)."""
+    return [c for c in names if c in data.columns and data[c].nunique(dropna=True) > 1]
+
+
+@dataclass
+class ElasticityResult:
+    """A fitted log-log model; `.table` is one tidy row for the elasticity b."""
+
+    table: pd.DataFrame
+    model: Any = field(repr=False)
+    data: pd.DataFrame = field(repr=False)
+    formula: str = ""
+    alpha: float = 0.05
+
+    @property
+    def estimate(self) -> float:
+        """The elasticity b."""
+        return float(self.table["estimate"].iloc[0])
+
+    @property
+    def se(self) -> float:
+        """Robust standard error of b."""
+        return float(self.table["se"].iloc[0])
+
+
+def elasticity(
+    df: pd.DataFrame,
+    *,
+    followers: str = "followers",
+    engagements: str = "engagements",
+    niche: str | None = None,
+    platform: str | None = None,
+    alpha: float = 0.05,
+) -> ElasticityResult:
+    """Engagement elasticity b from ``log(engagements) ~ log(followers) [+ niche] [+ platform]``.
+
+    OLS with HC3 errors; `niche` / `platform` name optional columns entered as fixed effects
+    (levels only; `niche_elasticities` gives a slope per niche; levels with fewer than 5
+    accounts are pooled, see `collapse_rare_levels`); a frame already prepared by
+    `prepare_accounts` is used as is, with its ``niche`` / ``platform`` columns as fixed effects.
+    Accounts with zero engagement are dropped (count in ``.data.attrs``). The table row holds ``estimate`` (b), ``se``,
+    ``ci_low``/``ci_high`` (two-sided 1 - alpha), ``null`` (1), ``p_value`` (one-sided,
+    H0: b >= 1), ``p_two_sided``, ``rate_change_per_doubling`` (2^(b-1) - 1, with CI), ``n``,
+    ``r2`` and ``method``.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> w = simulate_world(seed=2, n_influencers=1000, n_campaigns=0, elasticity=0.7)
+        >>> round(elasticity(w.influencers).estimate, 1)
+        0.7
+    """
+    data = df if "log_engagements" in df.columns else prepare_accounts(
+        df, followers=followers, engagements=engagements, niche=niche, platform=platform
+    )
+    data = collapse_rare_levels(data)
+    covariates = _covariates(data, ("niche", "platform"))
+    formula = "log_engagements ~ " + " + ".join([TERM, *covariates])
+    model = smf.ols(formula, data).fit(cov_type="HC3")
+    if TERM not in model.params.index or not np.isfinite(model.bse[TERM]):
+        raise DataError("the elasticity is not identified (followers collinear with covariates)")
+    table = elasticity_row(
+        float(model.params[TERM]), float(model.bse[TERM]), int(model.nobs), alpha,
+        method=f"OLS, HC3 robust errors: {formula}", df_resid=float(model.df_resid),
+    )
+    table["r2"] = float(model.rsquared)
+    return ElasticityResult(table=table, model=model, data=data, formula=formula, alpha=alpha)
+
+
+def elasticity_row(
+    b: float, se: float, n: int, alpha: float, *, method: str, df_resid: float | None = None
+) -> pd.DataFrame:
+    """The tidy one-row table of an elasticity against the null b = 1 (normal or t reference).
+
+    Example:
+        >>> elasticity_row(0.8, 0.05, 500, 0.05, method="x")["p_value"].round(4).item()
+        0.0
+    """
+    df_ = df_resid if df_resid else np.inf  # t with infinite df is the normal
+    crit = float(stats.t.ppf(1 - alpha / 2, df_))
+    t_stat = (b - 1.0) / se
+    lo, hi = b - crit * se, b + crit * se
+    return pd.DataFrame(
+        {
+            "term": ["elasticity"],
+            "estimate": [b],
+            "se": [se],
+            "ci_low": [lo],
+            "ci_high": [hi],
+            "null": [1.0],
+            "p_value": [float(stats.t.cdf(t_stat, df_))],
+            "p_two_sided": [float(2 * stats.t.sf(abs(t_stat), df_))],
+            "rate_change_per_doubling": [2.0 ** (b - 1) - 1],
+            "rate_change_ci_low": [2.0 ** (lo - 1) - 1],
+            "rate_change_ci_high": [2.0 ** (hi - 1) - 1],
+            "n": [int(n)],
+            "method": [method],
+        }
+    )
+
+
+def claim_rate_declines(
+    fit: ElasticityResult, *, range_check: RangeCheck | None = None, power_at: float = 0.9
+) -> dict[str, Any]:
+    """The `engagement_rate_declines` claim record from an elasticity fit (estimate b, null 1).
+
+    Adds ``mde`` (the smallest decline 1 - b detectable with 80% power at the fit's alpha) and
+    ``power`` (power to detect b = `power_at`). When `range_check` flags the sample, the claim is
+    reported as not testable, with the estimate and the reason in the note.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> w = simulate_world(seed=3, n_influencers=400, n_campaigns=0, elasticity=1.0)
+        >>> claim_rate_declines(elasticity(w.influencers))["verdict"] in ("inconclusive",)
+        True
+    """
+    row = fit.table.iloc[0]
+    method = "log-log OLS elasticity b, HC3 errors, one-sided H0: b >= 1"
+    if range_check is not None and range_check.warning:
+        reason = (
+            f"elasticity b = {row['estimate']:.3f} (CI {row['ci_low']:.3f} to "
+            f"{row['ci_high']:.3f}) is not interpretable here: " + " ".join(range_check.messages)
+        )
+        return not_testable("engagement_rate_declines", reason, n=int(row["n"]), method=method)
+    z_a, z_b = stats.norm.ppf(1 - fit.alpha), stats.norm.ppf(0.8)
+    se = float(row["se"])
+    return claim_result(
+        "engagement_rate_declines",
+        estimate=float(row["estimate"]), ci_low=float(row["ci_low"]), ci_high=float(row["ci_high"]),
+        p_value=float(row["p_value"]), n=int(row["n"]), method=method, null=1.0,
+        direction="less", alpha=fit.alpha, note=CAVEAT,
+        mde=float((z_a + z_b) * se),
+        power=float(stats.norm.cdf((1.0 - power_at) / se - z_a)), power_at=power_at,
+    )
+
+
+def rate_models(fit: ElasticityResult) -> pd.DataFrame:
+    """The elasticity next to the two rate regressions a reader might run instead.
+
+    Rows: ``log_log_elasticity`` (b, null 1); ``log_rate_on_log_followers`` (b - 1: the same
+    model, rewritten); ``rate_on_log10_followers`` (the rate itself in levels, percentage points
+    per tenfold audience, HC3). The level regression has no parameter that says "declines"
+    independent of scale: it is dominated by small accounts' noisy rates, and because followers
+    sit in the rate's denominator, noise in followers alone drags its slope negative.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> fit = elasticity(simulate_world(seed=4, n_influencers=800, n_campaigns=0).influencers)
+        >>> rate_models(fit)["model"].tolist()[1]
+        'log_rate_on_log_followers'
+    """
+    data, row = fit.data, fit.table.iloc[0]
+    crit = stats.norm.ppf(1 - fit.alpha / 2)
+    level = smf.ols("rate_pp ~ np.log10(followers)", data.assign(
+        rate_pp=100.0 * data["engagement_rate"])).fit(cov_type="HC3")
+    slope, se = float(level.params.iloc[1]), float(level.bse.iloc[1])
+    rows = [
+        ("log_log_elasticity", "log(engagements) ~ log(followers)", row["estimate"], row["se"],
+         row["ci_low"], row["ci_high"], 1.0, row["p_value"], "elasticity b; rate falls iff b < 1"),
+        ("log_rate_on_log_followers", "log(rate) ~ log(followers)", row["estimate"] - 1,
+         row["se"], row["ci_low"] - 1, row["ci_high"] - 1, 0.0, row["p_value"],
+         "b - 1: identical to the elasticity model"),
+        ("rate_on_log10_followers", "100 * rate ~ log10(followers)", slope, se,
+         slope - crit * se, slope + crit * se, 0.0, float(stats.norm.cdf(slope / se)),
+         "percentage points per tenfold audience; followers in the denominator"),
+    ]
+    columns = ["model", "formula", "estimate", "se", "ci_low", "ci_high", "null", "p_value",
+               "meaning"]
+    out = pd.DataFrame(rows, columns=columns)
+    out["n"] = int(row["n"])
+    return out
+
+
+def follower_noise_sensitivity(
+    fit: ElasticityResult, noise_sd: tuple[float, ...] = (0.1, 0.25, 0.5)
+) -> pd.DataFrame:
+    """How classical noise in log followers would change b, and how much noise explains it away.
+
+    Under noise of sd s in log followers, OLS estimates lambda * b with reliability
+    lambda = 1 - s^2 / Var(log followers | covariates); the corrected b is b / lambda (CI scaled
+    alike). The last row, ``explains_away``, is the noise sd at which a true b = 1 would produce
+    the observed b (NaN when b >= 1). Noise shrinks b toward 0, i.e. toward "declining".
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> fit = elasticity(simulate_world(seed=5, n_influencers=800, n_campaigns=0).influencers)
+        >>> follower_noise_sensitivity(fit)["noise_sd"].tolist()[:2]
+        [0.0, 0.1]
+    """
+    exog = pd.DataFrame(fit.model.model.exog, columns=fit.model.model.exog_names)
+    x = exog.pop(TERM).to_numpy()
+    beta = np.linalg.lstsq(exog.to_numpy(), x, rcond=None)[0]
+    var_x = float(np.var(x - exog.to_numpy() @ beta))
+    row = fit.table.iloc[0]
+    b = float(row["estimate"])
+    sds = [0.0, *noise_sd]
+    explain = float(np.sqrt((1 - b) * var_x)) if b < 1 else float("nan")
+    rows = []
+    for s in sds:
+        lam = 1 - s**2 / var_x
+        ok = lam > 0
+        rows.append({
+            "noise_sd": s,
+            "typical_error_factor": float(np.exp(s)),
+            "reliability": lam,
+            "corrected_estimate": b / lam if ok else np.nan,
+            "ci_low": row["ci_low"] / lam if ok else np.nan,
+            "ci_high": row["ci_high"] / lam if ok else np.nan,
+        })
+    out = pd.DataFrame(rows)
+    out["scenario"] = ["as observed"] + [f"noise sd {s:g}" for s in noise_sd]
+    tail = pd.DataFrame([{"scenario": "explains_away", "noise_sd": explain,
+                          "typical_error_factor": float(np.exp(explain)),
+                          "reliability": b if b < 1 else np.nan,
+                          "corrected_estimate": 1.0 if b < 1 else np.nan,
+                          "ci_low": np.nan, "ci_high": np.nan}])
+    return pd.concat([out, tail], ignore_index=True)[
+        ["scenario", "noise_sd", "typical_error_factor", "reliability", "corrected_estimate",
+         "ci_low", "ci_high"]
+    ]
+
+
+def niche_elasticities(
+    df: pd.DataFrame,
+    *,
+    niche: str = "niche",
+    followers: str = "followers",
+    engagements: str = "engagements",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Elasticity per niche from one interaction model (HC3): one row per niche.
+
+    ``log(engagements) ~ 0 + niche + niche:log(followers)``; columns ``niche``,
+    ``estimate`` (that niche's b), ``ci_low``, ``ci_high`` (two-sided 1 - alpha), ``p_value``
+    (one-sided, H0: b >= 1, i.e. evidence that the rate declines in that niche), ``n`` and
+    ``method``. Niches with fewer than 10 accounts or one follower value get NaN estimates and
+    say so in ``method``; accounts without a niche are left out.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> w = simulate_world(seed=6, n_influencers=1500, n_campaigns=0, n_niches=3)
+        >>> niche_elasticities(w.influencers)[["niche", "n"]].shape
+        (3, 2)
+    """
+    data = prepare_accounts(df, followers=followers, engagements=engagements, niche=niche)
+    data = data[data["niche"] != MISSING_LEVEL].assign(niche=lambda d: d["niche"].astype(str))
+    if data.empty:
+        raise DataError("no account has a niche", column=niche)
+    groups = data.groupby("niche", sort=True)["log_followers"].agg(["size", "nunique"])
+    ok = groups[(groups["size"] >= MIN_NICHE_ACCOUNTS) & (groups["nunique"] > 1)].index
+    rows = []
+    fitted = data[data["niche"].isin(ok)]
+    method = "OLS HC3, niche-specific slopes (interaction); p one-sided H0: b >= 1"
+    if len(ok):
+        fitted = fitted.assign(niche=pd.Categorical(fitted["niche"]))
+        formula = f"log_engagements ~ 0 + niche + niche:{TERM}" if len(ok) > 1 else (
+            f"log_engagements ~ {TERM}")
+        model = smf.ols(formula, fitted).fit(cov_type="HC3")
+        dof = model.df_resid
+        crit = stats.t.ppf(1 - alpha / 2, dof)
+        for name in ok:
+            term = f"niche[{name}]:{TERM}" if len(ok) > 1 else TERM
+            b, se = float(model.params[term]), float(model.bse[term])
+            rows.append((name, b, b - crit * se, b + crit * se,
+                         float(stats.t.cdf((b - 1) / se, dof)), int(groups.loc[name, "size"]),
+                         method))
+    for name in groups.index.difference(ok):
+        rows.append((name, np.nan, np.nan, np.nan, np.nan, int(groups.loc[name, "size"]),
+                     f"not estimated: fewer than {MIN_NICHE_ACCOUNTS} accounts or one follower "
+                     "value"))
+    columns = ["niche", "estimate", "ci_low", "ci_high", "p_value", "n", "method"]
+    return pd.DataFrame(rows, columns=columns).sort_values("niche", ignore_index=True)
+
+
+def niche_heterogeneity(
+    df: pd.DataFrame,
+    *,
+    niche: str = "niche",
+    followers: str = "followers",
+    engagements: str = "engagements",
+) -> pd.DataFrame:
+    """Wald test (HC3) that all niches share one elasticity; one row.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> w = simulate_world(seed=6, n_influencers=1500, n_campaigns=0, n_niches=3)
+        >>> niche_heterogeneity(w.influencers)["df"].item()
+        2
+    """
+    data = prepare_accounts(df, followers=followers, engagements=engagements, niche=niche)
+    data = data[data["niche"] != MISSING_LEVEL].assign(niche=lambda d: d["niche"].astype(str))
+    sizes = data.groupby("niche")["log_followers"].agg(["size", "nunique"])
+    ok = sizes[(sizes["size"] >= MIN_NICHE_ACCOUNTS) & (sizes["nunique"] > 1)].index
+    if len(ok) < 2:
+        raise DataError("need at least two niches with 10+ accounts to compare elasticities",
+                        column=niche)
+    data = data[data["niche"].isin(ok)].assign(niche=lambda d: pd.Categorical(d["niche"]))
+    model = smf.ols(f"log_engagements ~ niche * {TERM}", data).fit(cov_type="HC3")
+    names = list(model.params.index)
+    terms = [t for t in names if t.endswith(f":{TERM}")]
+    restriction = np.zeros((len(terms), len(names)))
+    for i, t in enumerate(terms):
+        restriction[i, names.index(t)] = 1.0
+    test = model.wald_test(restriction, scalar=True)
+    return pd.DataFrame({
+        "test": ["equal elasticity across niches"],
+        "statistic": [float(test.statistic)],
+        "df": [len(terms)],
+        "p_value": [float(test.pvalue)],
+        "n": [int(model.nobs)],
+        "method": ["Wald chi2 on niche x log(followers) interactions, HC3"],
+    })

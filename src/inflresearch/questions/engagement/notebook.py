@@ -1,0 +1,410 @@
+"""Notebook 01 (engagement vs followers): parameters, inputs, the whole analysis and its results.
+
+The notebook stays thin: `notebook_params` coerces its parameters, `load_inputs` reads the files
+through the `io` loaders (quarantined rows go to the run folder), `run_analysis` runs every model
+(and is what the benchmark times), and `EngagementAnalysis.claims` / `.estimates` feed
+`runs.save_results`.
+
+Example:
+    >>> import tempfile
+    >>> p = notebook_params(data="sample", n_boot=50, run_dir=tempfile.mkdtemp())
+    >>> inputs = load_inputs(p)
+    >>> a = run_analysis(inputs.accounts, n_boot=p.n_boot, seed=p.seed)
+    >>> [c["id"] for c in a.claims()]
+    ['engagement_rate_declines', 'engagement_inverted_u']
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from inflresearch.atomic import atomic_write
+from inflresearch.claims import adjust_holm
+from inflresearch.data import load as io
+from inflresearch.errors import DataError
+from inflresearch.params import (
+    coerce_alpha,
+    coerce_choice,
+    coerce_column_map,
+    coerce_int,
+    coerce_optional_str,
+    coerce_run_dir,
+    is_sample,
+    resolve_data,
+)
+from inflresearch.questions.engagement.elasticity import (
+    CAVEAT,
+    ElasticityResult,
+    claim_rate_declines,
+    elasticity,
+    follower_noise_sensitivity,
+    niche_elasticities,
+    niche_heterogeneity,
+    rate_models,
+)
+from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
+from inflresearch.questions.engagement.posts import PostResult, offset_view, post_elasticity
+from inflresearch.questions.engagement.prepare import RangeCheck, data_overview, prepare_accounts, range_check
+from inflresearch.questions.engagement.shape import (
+    QuadraticResult,
+    SegmentedResult,
+    claim_inverted_u,
+    lowess_curve,
+    quadratic_fit,
+    segmented_fit,
+    spline_curve,
+    two_lines_test,
+)
+from inflresearch.questions.engagement.tier_table import compare_published, tier_table
+from inflresearch.runs import data_record
+from inflresearch.tiers import PRESETS
+
+NOTEBOOK = "01_engagement_vs_followers"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "p not available"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
+@dataclass(frozen=True)
+class EngagementParams:
+    """The coerced parameters of notebook 01."""
+
+    data: tuple[Path, ...]
+    posts: tuple[Path, ...]
+    simulated: bool
+    tiers: str
+    platform: str | None
+    niche_column: str | None
+    columns: Mapping[str, str | None] | None
+    post_columns: Mapping[str, str | None] | None
+    selected_on_outcome: bool | None
+    alpha: float
+    seed: int
+    n_boot: int
+    run_dir: Path
+    engine: str = "duckdb"
+
+
+def _paths(value: Any, name: str, table: str) -> tuple[Path, ...]:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return ()
+    items = value if isinstance(value, list | tuple) else [value]
+    try:
+        return tuple(resolve_data(v, table) for v in items)
+    except ValueError as exc:
+        raise ValueError(f"parameter {name!r}: {exc}") from None
+
+
+def notebook_params(
+    *,
+    data: Any = "sample",
+    posts: Any = None,
+    tiers: Any = "blog",
+    platform: Any = None,
+    niche_column: Any = "niche",
+    columns: Any = None,
+    post_columns: Any = None,
+    selected_on_outcome: Any = None,
+    alpha: Any = 0.05,
+    seed: Any = 7,
+    n_boot: Any = 1000,
+    run_dir: Any = None,
+    engine: Any = "duckdb",
+) -> EngagementParams:
+    """Coerce and validate notebook 01's parameters; one `ValueError` naming a bad one.
+
+    `data` and `posts` are a path, a list of paths, ``"sample"`` (the SIMULATED sample world) or
+    None (`data=None` builds the account table from `posts` with the aggregation step on `engine`,
+    ``"duckdb"`` or ``"spark"``).
+
+    Example:
+        >>> import tempfile
+        >>> notebook_params(alpha="0.1", tiers="INDUSTRY", run_dir=tempfile.mkdtemp()).tiers
+        'industry'
+    """
+    data_paths = _paths(data, "data", "influencers")
+    post_paths = _paths(posts, "posts", "posts")
+    if not data_paths and not post_paths:
+        raise ValueError("parameter 'data' must be a file path or 'sample' (or give 'posts')")
+    if selected_on_outcome is not None and not isinstance(selected_on_outcome, bool):
+        raise ValueError(f"parameter 'selected_on_outcome' must be True, False or None, got "
+                         f"{selected_on_outcome!r}")
+    simulated = any(is_sample(v) for v in (data, posts) if isinstance(v, str))
+    return EngagementParams(
+        data=data_paths, posts=post_paths, simulated=simulated,
+        tiers=coerce_choice(tiers, "tiers", tuple(PRESETS)),
+        platform=(coerce_optional_str(platform, "platform") or "").lower() or None,
+        niche_column=coerce_optional_str(niche_column, "niche_column"),
+        columns=coerce_column_map(columns, "columns"), post_columns=coerce_column_map(post_columns, "post_columns"),
+        selected_on_outcome=selected_on_outcome, alpha=coerce_alpha(alpha),
+        seed=coerce_int(seed, "seed", minimum=0), n_boot=coerce_int(n_boot, "n_boot", minimum=0),
+        run_dir=coerce_run_dir(run_dir, NOTEBOOK),
+        engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
+    )
+
+
+@dataclass
+class Inputs:
+    """The loaded tables, their provenance records and the loaders' one-line summaries."""
+
+    accounts: pd.DataFrame
+    posts: pd.DataFrame | None
+    records: list[dict[str, Any]] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+
+
+def _read(paths: Sequence[Path], table: str, columns: Any, run_dir: Path,
+          platform: str | None) -> tuple[pd.DataFrame, list[dict[str, Any]], list[str]]:
+    frames, records, summaries, bad = [], [], [], []
+    for path in paths:
+        result = io.read_table(path, table, columns=columns, platform=platform)
+        frames.append(result.data)
+        records.append(data_record(path, len(result.data)))
+        summaries.append(f"{path.name} ({table}): {result.summary()}")
+        if len(result.quarantined):
+            bad.append(result.quarantined.assign(source_file=path.name))
+    if bad:
+        target = run_dir / f"quarantine-{table}.csv"
+        frame = pd.concat(bad, ignore_index=True)
+        atomic_write(target, lambda tmp: frame.to_csv(tmp, index=False))
+        summaries.append(f"quarantined {table} rows written to {target.name}")
+    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if platform is not None and "platform" in data.columns:
+        kept = data[data["platform"].astype("string").str.lower() == platform]
+        if kept.empty:
+            found = sorted(data["platform"].dropna().astype(str).unique())
+            raise DataError(f"no rows on platform {platform!r}; the data has {found}",
+                            column="platform")
+        data = kept.reset_index(drop=True)
+    return data, records, summaries
+
+
+def load_inputs(p: EngagementParams) -> Inputs:
+    """Read the influencers (and posts) files of `p` through the loaders.
+
+    Quarantined rows go to ``quarantine-<table>.csv`` in the run folder. Without an influencers
+    file the account table is aggregated from the posts (`aggregate.load_accounts_from_posts`).
+
+    Example:
+        >>> import tempfile
+        >>> inputs = load_inputs(notebook_params(data="sample", run_dir=tempfile.mkdtemp()))
+        >>> len(inputs.accounts), inputs.records[0]["rows"]
+        (3000, 3000)
+    """
+    posts, records, summaries = None, [], []
+    if p.posts:
+        posts, records, summaries = _read(p.posts, "posts", p.post_columns, p.run_dir, p.platform)
+    if p.data:
+        accounts, more, lines = _read(p.data, "influencers", p.columns, p.run_dir, p.platform)
+        records, summaries = more + records, lines + summaries
+    else:
+        from inflresearch.data.aggregate import load_accounts_from_posts
+
+        accounts = load_accounts_from_posts(posts, engine=p.engine)
+        summaries.append(f"account table aggregated from {len(posts):,} posts on {p.engine}: "
+                         f"{len(accounts):,} accounts")
+    return Inputs(accounts=accounts, posts=posts, records=records, summaries=summaries)
+
+
+def data_banner(p: EngagementParams, inputs: Inputs) -> str:
+    """Markdown naming the inputs (escaped), with a SIMULATED label when the sample is used.
+
+    Example:
+        >>> import tempfile
+        >>> p = notebook_params(data="sample", run_dir=tempfile.mkdtemp())
+        >>> data_banner(p, load_inputs(p)).startswith("**SIMULATED data**")
+        True
+    """
+    lines = []
+    if p.simulated:
+        lines.append("**SIMULATED data** - the bundled sample world generated by "
+                     "`inflresearch.data.synth` (known truth, not real accounts).")
+    lines += [f"- {html.escape(s)}" for s in inputs.summaries]
+    if p.platform:
+        lines.append(f"- filtered to platform **{html.escape(p.platform)}**")
+    return "\n".join(lines)
+
+
+@dataclass
+class EngagementAnalysis:
+    """Every result of notebook 01, computed by `run_analysis`."""
+
+    accounts: pd.DataFrame
+    overview: pd.DataFrame
+    check: RangeCheck
+    fit: ElasticityResult
+    rate_models: pd.DataFrame
+    noise: pd.DataFrame
+    quadratic: QuadraticResult
+    two_lines: pd.DataFrame
+    segmented: SegmentedResult
+    spline: pd.DataFrame
+    lowess: pd.DataFrame
+    niches: pd.DataFrame | None
+    niche_test: pd.DataFrame | None
+    tiers: pd.DataFrame
+    published: pd.DataFrame
+    models: pd.DataFrame
+    residuals: pd.DataFrame
+    influential: pd.DataFrame
+    posts: PostResult | None = None
+    posts_offset: PostResult | None = None
+    alpha: float = 0.05
+
+    def claims(self) -> list[dict[str, Any]]:
+        """The two claim records (before Holm adjustment, which `runs.save_results` applies)."""
+        return [claim_rate_declines(self.fit, range_check=self.check),
+                claim_inverted_u(self.quadratic, range_check=self.check)]
+
+    def estimates(self) -> dict[str, Any]:
+        """Key estimates for results.json."""
+        row = self.fit.table.iloc[0]
+        seg = self.segmented.table.iloc[0]
+        quad = self.quadratic.table.set_index("outcome")
+        peak = self.quadratic.turning_point_followers is not None
+        out: dict[str, Any] = {
+            "elasticity": float(row["estimate"]),
+            "elasticity_se": float(row["se"]),
+            "elasticity_ci_low": float(row["ci_low"]),
+            "elasticity_ci_high": float(row["ci_high"]),
+            "elasticity_p_value_b_below_1": float(row["p_value"]),
+            "rate_change_per_doubling": float(row["rate_change_per_doubling"]),
+            "elasticity_method": str(row["method"]),
+            "n_accounts": int(row["n"]),
+            "n_dropped_zero_engagement": int(self.accounts.attrs.get("n_dropped_zero", 0)),
+            "follower_min": float(self.accounts["followers"].min()),
+            "follower_max": float(self.accounts["followers"].max()),
+            "follower_span_decades_p05_p95": float(
+                self.check.table.set_index("check").loc["follower_span_decades", "value"]),
+            "range_warning": self.check.warning,
+            "range_warnings": self.check.messages,
+            "turning_point_followers": self.quadratic.turning_point_followers,
+            "turning_point_inside_range": self.quadratic.turning_point_inside,
+            "turning_point_ci_low": float(quad.loc["engagements", "tp_ci_low"]) if peak else None,
+            "turning_point_ci_high": float(quad.loc["engagements", "tp_ci_high"]) if peak else None,
+            "curvature": float(quad.loc["engagements", "curvature"]),
+            "two_lines_p_value": float(self.two_lines["p_value"].iloc[0]),
+            "breakpoint_followers": float(seg["breakpoint"]),
+            "breakpoint_ci_low": float(seg["ci_low"]),
+            "breakpoint_ci_high": float(seg["ci_high"]),
+            "breakpoint_slope_change_p_value": float(seg["change_p_value"]),
+            "elasticity_below_breakpoint": float(seg["slope_before"]),
+            "elasticity_above_breakpoint": float(seg["slope_after"]),
+            "noise_sd_explaining_decline": float(self.noise["noise_sd"].iloc[-1]),
+        }
+        if self.niches is not None:
+            out["niche_elasticities"] = {
+                str(r.niche): r.estimate for r in self.niches.itertuples() if np.isfinite(r.estimate)}
+            out["niche_heterogeneity_p_value"] = (
+                float(self.niche_test["p_value"].iloc[0]) if self.niche_test is not None else None)
+        if self.posts is not None:
+            out["post_level_elasticity"] = {
+                str(r.platform): {"estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high,
+                                  "n_posts": r.n_posts, "n_accounts": r.n_accounts}
+                for r in self.posts.table.itertuples()}
+        out["tiers"] = self.tiers[["tier", "n", "median_rate", "mean_rate", "pooled_rate"]].to_dict(
+            "records")
+        return out
+
+    def verdict_markdown(self) -> str:
+        """The elasticity and both verdicts in plain words (Markdown; data text escaped)."""
+        row = self.fit.table.iloc[0]
+        b, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
+        ch, cl, chh = (100 * row[c] for c in ("rate_change_per_doubling", "rate_change_ci_low",
+                                               "rate_change_ci_high"))
+        lines = [
+            f"**Elasticity b = {b:.3f}** ({1 - self.alpha:.0%} CI {lo:.3f} to {hi:.3f}, "
+            f"n = {int(row['n']):,} accounts): an audience 1% larger goes with about {b:.2f}% "
+            f"more engagements per post. Doubling followers changes the engagement rate by "
+            f"{ch:+.1f}% (CI {cl:+.1f}% to {chh:+.1f}%).",
+        ]
+        if self.check.warning:
+            lines.append("**Warning - no confident verdict:** " + html.escape(
+                " ".join(self.check.messages)))
+        shape = self.quadratic.table.set_index("outcome").loc["engagements"]
+        crit = stats.norm.ppf(1 - self.alpha / 2)
+        for claim in adjust_holm(self.claims()):
+            head = f"- *{html.escape(claim['statement'])}* -> **{claim['verdict']}**"
+            if claim["verdict"] == "not testable":
+                lines.append(f"{head}: {html.escape(claim['note'])}")
+            elif claim["id"] == "engagement_rate_declines":
+                lines.append(f"{head} (one-sided test of b < 1, Holm-adjusted "
+                             f"{_p(claim['p_adjusted'])}).")
+            else:
+                ends = [(shape[f"slope_at_{e}"], shape[f"slope_at_{e}_se"]) for e in ("min", "max")]
+                lo_txt, hi_txt = (f"{v:+.2f} (CI {v - crit * se:+.2f} to {v + crit * se:+.2f})"
+                                  for v, se in ends)
+                lines.append(
+                    f"{head} (Lind-Mehlum test, Holm-adjusted {_p(claim['p_adjusted'])}). The "
+                    f"elasticity of absolute engagement is {lo_txt} at the smallest accounts and "
+                    f"{hi_txt} at the largest; a sweet spot inside the data needs the first above "
+                    f"0 and the second below 0. {html.escape(_sentence(claim['note']))}.")
+        lines.append(html.escape(CAVEAT))
+        return "\n\n".join(lines)
+
+
+def run_analysis(
+    accounts: pd.DataFrame,
+    posts: pd.DataFrame | None = None,
+    *,
+    niche: str | None = "niche",
+    tiers: str = "blog",
+    alpha: float = 0.05,
+    seed: int = 7,
+    n_boot: int = 1000,
+    selected_on_outcome: bool | None = None,
+    published_platform: str | None = None,
+) -> EngagementAnalysis:
+    """Run every engagement model on an influencers table (and optional posts table).
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> w = simulate_world(seed=1, n_influencers=600, n_campaigns=0)
+        >>> a = run_analysis(w.influencers, w.posts, n_boot=20)
+        >>> a.posts.table["platform"].item(), a.check.warning
+        ('instagram', False)
+    """
+    niche = niche if niche and niche in accounts.columns and accounts[niche].nunique() > 1 else None
+    platform = "platform" if "platform" in accounts.columns else None
+    acc = prepare_accounts(accounts, niche=niche, platform=platform)
+    check = range_check(acc, selected_on_outcome=selected_on_outcome)
+    fit = elasticity(acc, alpha=alpha)
+    niches = niche_test = None
+    if niche is not None:
+        niches = niche_elasticities(accounts, niche=niche, alpha=alpha)
+        if int(niches["estimate"].notna().sum()) >= 2:
+            niche_test = niche_heterogeneity(accounts, niche=niche)
+    platforms = acc["platform"].dropna().unique().tolist() if platform else []
+    bench = published_platform or (str(platforms[0]) if len(platforms) == 1 else "instagram")
+    post_fit = post_offset = None
+    if posts is not None:
+        post_fit = post_elasticity(posts, accounts=accounts, alpha=alpha)
+        post_offset = offset_view(post_fit)
+    return EngagementAnalysis(
+        accounts=acc, overview=data_overview(accounts, acc), check=check, fit=fit,
+        rate_models=rate_models(fit), noise=follower_noise_sensitivity(fit),
+        quadratic=quadratic_fit(acc, alpha=alpha), two_lines=two_lines_test(acc, alpha=alpha),
+        segmented=segmented_fit(acc, alpha=alpha), spline=spline_curve(acc, alpha=alpha),
+        lowess=lowess_curve(acc, seed=seed), niches=niches, niche_test=niche_test,
+        tiers=tier_table(accounts, tiers=tiers, n_boot=n_boot, alpha=alpha, seed=seed),
+        published=compare_published(accounts, platform=bench, n_boot=n_boot, alpha=alpha,
+                                    seed=seed),
+        models=compare_models(acc, seed=seed, covariates=("niche", "platform")),
+        residuals=residual_frame(fit), influential=influential_accounts(fit),
+        posts=post_fit, posts_offset=post_offset, alpha=alpha,
+    )

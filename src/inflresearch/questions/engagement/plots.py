@@ -1,0 +1,239 @@
+"""Figures for engagement versus follower count. Each takes data and an optional ``ax``, draws and
+returns the Axes; none calls ``show``, ``savefig`` or ``matplotlib.use``.
+
+Example:
+    >>> from inflresearch.data.synth import simulate_world
+    >>> from inflresearch.questions.engagement.elasticity import elasticity
+    >>> fit = elasticity(simulate_world(seed=1, n_influencers=300).influencers)
+    >>> plot_engagement_vs_followers(fit.data, fit=fit).get_xscale()
+    'log'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from scipy import stats
+
+from inflresearch.plots import axes_or_new
+
+_POINTS = {"s": 6, "alpha": 0.25, "color": "0.45", "linewidths": 0}
+
+
+def _sample(data: pd.DataFrame, max_points: int, seed: int) -> pd.DataFrame:
+    return data.sample(max_points, random_state=seed) if len(data) > max_points else data
+
+
+def _fit_line(fit: Any, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The elasticity line through the centroid with a (1 - alpha) band, on the count scale."""
+    data, row = fit.data, fit.table.iloc[0]
+    x, y = data["log_followers"].to_numpy(), data["log_engagements"].to_numpy()
+    b, se = float(row["estimate"]), float(row["se"])
+    xg = np.log(grid)
+    mid = y.mean() + b * (xg - x.mean())
+    crit = stats.norm.ppf(1 - fit.alpha / 2)
+    half = crit * np.sqrt(fit.model.scale / len(x) + (xg - x.mean()) ** 2 * se**2)
+    return np.exp(mid), np.exp(mid - half), np.exp(mid + half)
+
+
+def plot_engagement_vs_followers(
+    data: pd.DataFrame,
+    *,
+    fit: Any = None,
+    spline: pd.DataFrame | None = None,
+    lowess: pd.DataFrame | None = None,
+    segmented: Any = None,
+    simulated: bool = False,
+    max_points: int = 5000,
+    seed: int = 0,
+    ax: Axes | None = None,
+) -> Axes:
+    """Engagements per post against followers on log axes, with the fitted elasticity line and
+    its CI band, and optionally the spline (with band), LOWESS and segmented fits.
+
+    `data` has ``followers`` and ``engagements`` (a `prepare_accounts` frame); at most
+    `max_points` accounts are drawn (seeded sample), all are used by the fits.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> from inflresearch.questions.engagement.elasticity import elasticity
+        >>> fit = elasticity(simulate_world(seed=1, n_influencers=300).influencers)
+        >>> plot_engagement_vs_followers(fit.data, fit=fit, simulated=True).get_title()
+        'Engagement vs followers (SIMULATED data)'
+    """
+    ax = axes_or_new(ax)
+    shown = _sample(data, max_points, seed)
+    ax.scatter(shown["followers"], shown["engagements"], label="accounts", **_POINTS)
+    grid = np.geomspace(data["followers"].min(), data["followers"].max(), 100)
+    if fit is not None:
+        mid, lo, hi = _fit_line(fit, grid)
+        b = fit.table["estimate"].iloc[0]
+        ax.plot(grid, mid, color="C0", lw=2, label=f"log-log fit, b = {b:.2f}")
+        ax.fill_between(grid, lo, hi, color="C0", alpha=0.25, lw=0)
+    if spline is not None:
+        ax.plot(spline["followers"], spline["fit"], color="C1", lw=1.5, ls="--", label="spline")
+        ax.fill_between(spline["followers"], spline["ci_low"], spline["ci_high"], color="C1",
+                        alpha=0.15, lw=0)
+    if lowess is not None:
+        ax.plot(lowess["followers"], lowess["fit"], color="C2", lw=1.5, ls=":", label="LOWESS")
+    if segmented is not None:
+        ax.plot(grid, segmented.predict(grid), color="C3", lw=1.2, label="segmented")
+        ax.axvline(segmented.table["breakpoint"].iloc[0], color="C3", lw=0.8, ls="--")
+    ax.set(xscale="log", yscale="log", xlabel="followers", ylabel="engagements per post")
+    ax.set_title("Engagement vs followers" + (" (SIMULATED data)" if simulated else ""))
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_rate_vs_followers(
+    data: pd.DataFrame,
+    *,
+    fit: Any = None,
+    rate_models: pd.DataFrame | None = None,
+    simulated: bool = False,
+    max_points: int = 5000,
+    seed: int = 0,
+    ax: Axes | None = None,
+) -> Axes:
+    """Engagement rate against followers: the rate implied by the elasticity (slope b - 1 on log
+    axes) next to the straight line of the naive level regression of the rate on log10 followers.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> from inflresearch.questions.engagement.elasticity import elasticity, rate_models
+        >>> fit = elasticity(simulate_world(seed=1, n_influencers=300).influencers)
+        >>> ax = plot_rate_vs_followers(fit.data, fit=fit, rate_models=rate_models(fit))
+        >>> ax.get_ylabel()
+        'engagement rate'
+    """
+    ax = axes_or_new(ax)
+    shown = _sample(data, max_points, seed)
+    ax.scatter(shown["followers"], shown["engagement_rate"], label="accounts", **_POINTS)
+    grid = np.geomspace(data["followers"].min(), data["followers"].max(), 100)
+    if fit is not None:
+        mid, lo, hi = _fit_line(fit, grid)
+        ax.plot(grid, mid / grid, color="C0", lw=2, label="implied by elasticity")
+        ax.fill_between(grid, lo / grid, hi / grid, color="C0", alpha=0.25, lw=0)
+    if rate_models is not None:
+        row = rate_models.set_index("model").loc["rate_on_log10_followers"]
+        rate = data["engagement_rate"].to_numpy()
+        x10 = np.log10(data["followers"].to_numpy())
+        intercept = 100 * rate.mean() - row["estimate"] * x10.mean()
+        level = (intercept + row["estimate"] * np.log10(grid)) / 100
+        ax.plot(grid, np.where(level > 0, level, np.nan), color="C3", lw=1.5, ls="--",
+                label="naive: rate ~ log10(followers)")
+    ax.set(xscale="log", yscale="log", xlabel="followers", ylabel="engagement rate")
+    ax.set_title("Engagement rate vs followers" + (" (SIMULATED data)" if simulated else ""))
+    ax.legend(loc="lower left", fontsize=8)
+    return ax
+
+
+def plot_forest(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Forest plot of per-group estimates with CIs (e.g. `niche_elasticities`), reference at 1.
+
+    Rows are labelled by the ``niche`` column (else the first column) with their n; rows without
+    an estimate are listed as "not estimated".
+
+    Example:
+        >>> t = pd.DataFrame({"niche": ["a", "b"], "estimate": [0.8, 0.9], "ci_low": [0.7, 0.85],
+        ...                   "ci_high": [0.9, 0.95], "n": [100, 200]})
+        >>> len(plot_forest(t).get_yticklabels())
+        2
+    """
+    ax = ax if ax is not None else plt.subplots(figsize=(6, 0.4 * len(table) + 1.2))[1]
+    label_col = "niche" if "niche" in table.columns else table.columns[0]
+    rows = table.sort_values("estimate", na_position="first").reset_index(drop=True)
+    y = np.arange(len(rows))
+    ok = rows["estimate"].notna().to_numpy()
+    err = np.vstack([rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]])
+    ax.errorbar(rows["estimate"][ok], y[ok], xerr=err[:, ok], fmt="o", color="C0", capsize=3)
+    labels = [
+        f"{r[label_col]} (n={int(r['n']):,})" if "n" in rows.columns else str(r[label_col])
+        for _, r in rows.iterrows()
+    ]
+    labels = [lab if k else f"{lab}: not estimated" for lab, k in zip(labels, ok, strict=True)]
+    ax.set_yticks(y, labels)
+    ax.axvline(1.0, color="0.3", lw=1, ls="--")
+    ax.set_xlabel("elasticity b (left of the dashed line: rate falls with size)")
+    return ax
+
+
+def plot_residuals(residuals: pd.DataFrame, *, ax: Axes | None = None, max_points: int = 5000,
+                   seed: int = 0) -> Axes:
+    """Residuals against fitted values (from `engagement_models.residual_frame`).
+
+    Example:
+        >>> r = pd.DataFrame({"fitted": [1.0, 2.0], "residual": [0.1, -0.1]})
+        >>> plot_residuals(r).get_title()
+        'Residuals vs fitted'
+    """
+    ax = axes_or_new(ax)
+    shown = _sample(residuals, max_points, seed)
+    ax.scatter(shown["fitted"], shown["residual"], **_POINTS)
+    ax.axhline(0, color="C3", lw=1)
+    ax.set(xlabel="fitted log engagements", ylabel="residual", title="Residuals vs fitted")
+    return ax
+
+
+def plot_qq(residuals: pd.DataFrame, *, ax: Axes | None = None, max_points: int = 5000,
+            seed: int = 0) -> Axes:
+    """Normal Q-Q plot of standardized residuals (from `engagement_models.residual_frame`).
+
+    Example:
+        >>> r = pd.DataFrame({"theoretical_quantile": [-1.0, 1.0], "standardized": [-0.9, 1.2]})
+        >>> plot_qq(r).get_title()
+        'Normal Q-Q'
+    """
+    ax = axes_or_new(ax)
+    shown = _sample(residuals, max_points, seed)
+    ax.scatter(shown["theoretical_quantile"], shown["standardized"], **_POINTS)
+    lim = float(np.nanmax(np.abs(shown[["theoretical_quantile", "standardized"]].to_numpy())))
+    ax.plot([-lim, lim], [-lim, lim], color="C3", lw=1)
+    ax.set(xlabel="normal quantile", ylabel="standardized residual", title="Normal Q-Q")
+    return ax
+
+
+def plot_tier_rates(tiers: pd.DataFrame, *, published: pd.DataFrame | None = None,
+                    ax: Axes | None = None) -> Axes:
+    """Median, mean and pooled engagement rate per tier with bootstrap CIs (`tier_table`), and
+    optionally published benchmark values (`compare_published`): x for engagement rates, + for
+    like rates, placed in the tier holding the middle of the benchmark's follower range.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> from inflresearch.questions.engagement.tier_table import tier_table
+        >>> t = tier_table(simulate_world(seed=1, n_influencers=300).influencers, n_boot=20)
+        >>> len(plot_tier_rates(t).get_xticks())
+        4
+    """
+    ax = axes_or_new(ax)
+    x = np.arange(len(tiers))
+    for k, (stat, label) in enumerate((("median_rate", "median"), ("mean_rate", "mean of rates"),
+                                       ("pooled_rate", "pooled (ratio of sums)"))):
+        est = 100 * tiers[stat].to_numpy(dtype=float)
+        err = 100 * np.abs(np.vstack([tiers[stat] - tiers[f"{stat}_ci_low"],
+                                      tiers[f"{stat}_ci_high"] - tiers[stat]]).astype(float))
+        ax.errorbar(x + (k - 1) * 0.2, est, yerr=err, fmt="o", capsize=3, label=label)
+    ax.set_xticks(x, [f"{t}\n(n={n:,})" for t, n in zip(tiers["tier"], tiers["n"], strict=True)])
+    if published is not None and len(published):
+        upper = tiers["follower_max"].fillna(np.inf).to_numpy(dtype=float)
+        lower = tiers["follower_min"].to_numpy(dtype=float)
+        marks = {"engagement_rate": "x", "like_rate": "+"}
+        for _, row in published.iterrows():
+            lo, hi = float(row["follower_min"]), float(row["follower_max"])
+            mid = np.sqrt(max(lo, 1.0) * hi) if np.isfinite(hi) else 3 * max(lo, 1.0)
+            where = np.flatnonzero((lower <= mid) & (mid < upper))
+            if len(where):
+                ax.plot(where[0] + 0.3, 100 * row["published_value"],
+                        marks.get(row["metric"], "x"), color="k", ms=7)
+        for metric, mark in marks.items():
+            if (published["metric"] == metric).any():
+                ax.plot([], [], mark, color="k", label=f"published {metric.replace('_', ' ')}")
+    ax.set_xlim(-0.5, len(tiers) - 0.5)
+    ax.set(ylabel="engagement rate (%)", title="Engagement rate by tier")
+    ax.legend(fontsize=8)
+    return ax

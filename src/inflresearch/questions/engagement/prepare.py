@@ -1,0 +1,263 @@
+"""Account-level inputs of the engagement models: cleaning, degenerate-input checks, range checks.
+
+`prepare_accounts` turns an influencers table into the frame every engagement model uses (columns
+``followers``, ``engagements``, ``log_followers``, ``log_engagements``, ``engagement_rate`` and the
+optional ``niche`` / ``platform``), refusing degenerate input with one clear `DataError`.
+`range_check` says when the sample cannot support an elasticity (narrow follower range, a top list,
+signs of selection on the outcome), so a notebook warns instead of reporting a confident verdict.
+
+Example:
+    >>> from inflresearch.data.synth import simulate_world
+    >>> acc = prepare_accounts(simulate_world(seed=1, n_influencers=300, n_campaigns=0).influencers)
+    >>> len(acc), bool(range_check(acc).warning)
+    (300, False)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from inflresearch.errors import DataError
+
+MIN_ACCOUNTS = 10
+#: the level given to accounts without a niche / platform, so fixed-effect models keep them
+MISSING_LEVEL = "(missing)"
+#: a follower span (5th to 95th percentile) below this many decades is too narrow for an elasticity
+MIN_SPAN_DECADES = 1.0
+#: every account at or above this follower count: the sample is a top list, not a cross-section
+TOP_LIST_FLOOR = 1e6
+#: share of accounts with more engagements per post than followers that signals selection on outcome
+MAX_SHARE_ABOVE_FOLLOWERS = 0.02
+#: (q05 - min) / (q50 - q05) of log engagements below this: a hard floor (a list cut on engagement)
+MIN_OUTCOME_EDGE = 0.25
+
+
+def resolve_engagements(df: pd.DataFrame, engagements: str = "engagements") -> tuple[pd.Series, str]:
+    """The per-post engagement series and a description of where it came from.
+
+    Uses `engagements` when present; otherwise likes + comments, likes alone, or
+    engagement_rate x followers (the contract's own derivations), in that order.
+
+    Example:
+        >>> resolve_engagements(pd.DataFrame({"avg_likes": [10.0], "avg_comments": [2.0]}))[1]
+        'avg_likes + avg_comments'
+    """
+    if engagements in df.columns:
+        return pd.to_numeric(df[engagements], errors="coerce"), engagements
+    if engagements != "engagements":
+        raise DataError("engagement column not found", column=engagements)
+    if "avg_likes" in df.columns and "avg_comments" in df.columns:
+        likes = pd.to_numeric(df["avg_likes"], errors="coerce")
+        return likes + pd.to_numeric(df["avg_comments"], errors="coerce").fillna(0.0), (
+            "avg_likes + avg_comments"
+        )
+    if "avg_likes" in df.columns:
+        return pd.to_numeric(df["avg_likes"], errors="coerce"), "avg_likes"
+    if "engagement_rate" in df.columns and "followers" in df.columns:
+        rate = pd.to_numeric(df["engagement_rate"], errors="coerce")
+        return rate * pd.to_numeric(df["followers"], errors="coerce"), "engagement_rate x followers"
+    raise DataError(
+        "no engagement column: need 'engagements', 'avg_likes' (+ 'avg_comments') or "
+        "'engagement_rate'", column=engagements,
+    )
+
+
+def prepare_accounts(
+    df: pd.DataFrame,
+    *,
+    followers: str = "followers",
+    engagements: str = "engagements",
+    niche: str | None = None,
+    platform: str | None = None,
+    min_accounts: int = MIN_ACCOUNTS,
+) -> pd.DataFrame:
+    """The clean account frame the engagement models use; `DataError` on degenerate input.
+
+    Rows with missing or non-positive followers, or missing engagement, are dropped; accounts with
+    zero engagement are dropped from the log models (their count is kept in ``attrs``); a missing
+    niche or platform becomes the level ``"(missing)"``. Refuses
+    fewer than `min_accounts` usable accounts, a single follower value, and all-zero engagement.
+    ``attrs`` holds ``n_input``, ``n_dropped_missing``, ``n_dropped_zero`` and ``engagement_source``.
+
+    Example:
+        >>> d = pd.DataFrame({"followers": [1e3, 1e4, 1e5] * 4, "engagements": [50., 300, 2e3] * 4})
+        >>> prepare_accounts(d)[["log_followers", "log_engagements"]].shape
+        (12, 2)
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"expected a DataFrame, got {type(df).__name__}")
+    if followers not in df.columns:
+        raise DataError("follower column not found", column=followers)
+    f = pd.to_numeric(df[followers], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    e_series, source = resolve_engagements(df, engagements)
+    e = e_series.to_numpy(dtype=float, na_value=np.nan)
+    usable = np.isfinite(f) & (f > 0) & np.isfinite(e) & (e >= 0)
+    n_usable = int(usable.sum())
+    if n_usable and not (e[usable] > 0).any():
+        raise DataError("all engagement values are zero; nothing to model", column=source)
+    keep = usable & (e > 0)
+    n = int(keep.sum())
+    if n < min_accounts:
+        raise DataError(
+            f"only {n} accounts with positive followers and engagement; at least {min_accounts} "
+            "are needed to estimate an elasticity", column=followers,
+        )
+    every = n == len(df)
+    fk, ek = (f, e) if every else (f[keep], e[keep])
+    if fk.min() == fk.max():
+        raise DataError(
+            f"every account has the same follower count ({fk[0]:g}); an elasticity needs "
+            "variation in followers", column=followers, values=[fk[0]],
+        )
+    out = pd.DataFrame(
+        {
+            "followers": fk,
+            "engagements": ek,
+            "log_followers": np.log(fk),
+            "log_engagements": np.log(ek),
+            "engagement_rate": ek / fk,
+        },
+        index=df.index if every else df.index[keep],
+        copy=False,
+    )
+    for name, column in (("niche", niche), ("platform", platform)):
+        if column is None:
+            continue
+        if column not in df.columns:
+            raise DataError("column not found", column=column)
+        values = df[column].astype("string").fillna(MISSING_LEVEL).to_numpy()[keep]
+        out[name] = pd.Categorical(values)
+    if "account_id" in df.columns:
+        out["account_id"] = df["account_id"].to_numpy()[keep]
+    out.attrs.update(
+        n_input=len(df),
+        n_dropped_missing=len(df) - n_usable,
+        n_dropped_zero=n_usable - n,
+        engagement_source=source,
+    )
+    return out
+
+
+def collapse_rare_levels(
+    data: pd.DataFrame, columns: tuple[str, ...] = ("niche", "platform"), min_size: int = 5
+) -> pd.DataFrame:
+    """Pool levels with fewer than `min_size` accounts into ``"(rare levels)"`` for fixed effects.
+
+    A level held by one account has leverage 1 in a fixed-effects model: its residual is 0 and
+    HC3 errors and Cook's distances divide by zero there. Rare levels are pooled; when the pool
+    itself has fewer than `min_size` accounts it joins the most common level.
+
+    Example:
+        >>> d = pd.DataFrame({"niche": pd.Categorical(["a"] * 6 + ["b"] * 5 + ["typo"])})
+        >>> collapse_rare_levels(d)["niche"].tolist()[-1]
+        'a'
+    """
+    out = data
+    for column in columns:
+        if column not in data.columns:
+            continue
+        sizes = data[column].value_counts()
+        rare = sizes.index[sizes < min_size]
+        if len(rare):
+            pooled = "(rare levels)" if sizes[rare].sum() >= min_size else str(sizes.index[0])
+            values = data[column].astype("string").where(~data[column].isin(rare), pooled)
+            out = out.assign(**{column: pd.Categorical(values.to_numpy())})
+    return out
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    """Whether the sample can support an elasticity; `table` has one row per check."""
+
+    table: pd.DataFrame
+
+    @property
+    def warning(self) -> bool:
+        """True when any check failed: report estimates, but no confident verdict."""
+        return bool(self.table["flag"].any())
+
+    @property
+    def messages(self) -> list[str]:
+        """The plain-language messages of the failed checks."""
+        return self.table.loc[self.table["flag"], "message"].tolist()
+
+
+def range_check(
+    accounts: pd.DataFrame, *, selected_on_outcome: bool | None = None
+) -> RangeCheck:
+    """Check the follower range and signs of selection in a `prepare_accounts` frame.
+
+    Flags (each a row of ``.table`` with ``check``, ``value``, ``threshold``, ``flag``,
+    ``message``): a narrow follower span (5th-95th percentile under one decade), a top list (no
+    account under 1M followers: such lists are ranked on engagement or reach), more than 2% of
+    accounts with more engagements per post than followers (what a list ranked on engagement
+    picks up among small accounts), and a hard floor in log engagement (a list cut on the
+    outcome). `selected_on_outcome=True` declares the selection; False overrides the detectors.
+
+    Example:
+        >>> d = pd.DataFrame({"followers": np.geomspace(2e6, 5e6, 50), "engagements": 1e4})
+        >>> range_check(prepare_accounts(d)).messages[0][:27]
+        'The follower range is narro'
+    """
+    f = accounts["followers"].to_numpy()
+    le = np.sort(accounts["log_engagements"].to_numpy())
+    q05, q95 = np.quantile(f, [0.05, 0.95])
+    span = float(np.log10(q95 / q05))
+    above = float(np.mean(accounts["engagements"].to_numpy() > f))
+    e05, e50 = np.quantile(le, [0.05, 0.5])
+    edge = float((e05 - le[0]) / (e50 - e05)) if e50 > e05 else float("nan")
+    auto = selected_on_outcome is None
+    rows = [
+        ("follower_span_decades", span, MIN_SPAN_DECADES, span < MIN_SPAN_DECADES,
+         f"The follower range is narrow: the middle 90% of accounts span {span:.2f} decades "
+         f"(under {MIN_SPAN_DECADES:g}), so the elasticity rests on little variation."),
+        ("min_followers", float(f.min()), TOP_LIST_FLOOR, bool(f.min() >= TOP_LIST_FLOOR),
+         f"Every account has at least {f.min():,.0f} followers: this is a top list, not a "
+         "cross-section. Top lists are ranked on engagement or reach, i.e. selected on the "
+         "outcome, which biases the elasticity."),
+        ("share_engagement_above_followers", above, MAX_SHARE_ABOVE_FOLLOWERS,
+         auto and above > MAX_SHARE_ABOVE_FOLLOWERS,
+         f"{above:.1%} of accounts get more engagements per post than they have followers; "
+         "small accounts enter a list like this only when their engagement is exceptional "
+         "(selection on the outcome)."),
+        ("outcome_floor_edge", edge, MIN_OUTCOME_EDGE,
+         auto and len(le) >= 200 and bool(edge < MIN_OUTCOME_EDGE),
+         "Log engagement has a hard lower edge, as when a list is cut at an engagement "
+         "threshold (selection on the outcome flattens the slope)."),
+        ("declared_selected_on_outcome", float(bool(selected_on_outcome)), 0.0,
+         bool(selected_on_outcome),
+         "The sample was declared to be selected on engagement (selected_on_outcome=True)."),
+    ]
+    table = pd.DataFrame(rows, columns=["check", "value", "threshold", "flag", "message"])
+    table["flag"] = table["flag"].astype(bool)
+    return RangeCheck(table)
+
+
+def data_overview(raw: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """One-column summary of the input: rows, usable accounts, drops, follower range, missingness.
+
+    Example:
+        >>> d = pd.DataFrame({"followers": [1e3, 1e4, 1e5] * 6, "engagements": [50., 0, 2e3] * 6})
+        >>> data_overview(d, prepare_accounts(d)).loc["accounts_used", "value"]
+        12
+    """
+    f = accounts["followers"]
+    items: dict[str, object] = {
+        "rows_in_input": len(raw),
+        "accounts_used": len(accounts),
+        "dropped_missing_or_nonpositive": accounts.attrs.get("n_dropped_missing", 0),
+        "dropped_zero_engagement": accounts.attrs.get("n_dropped_zero", 0),
+        "engagement_measure": accounts.attrs.get("engagement_source", "engagements"),
+        "followers_min": float(f.min()),
+        "followers_median": float(f.median()),
+        "followers_max": float(f.max()),
+        "median_engagement_rate": float(accounts["engagement_rate"].median()),
+    }
+    for column in raw.columns:
+        share = float(raw[column].isna().mean())
+        if share > 0:
+            items[f"missing_share:{column}"] = round(share, 4)
+    return pd.DataFrame({"value": pd.Series(items, dtype=object)}).rename_axis("item")

@@ -1,0 +1,377 @@
+"""Niche discovery: cluster accounts by what they post, choose the number of niches from the data.
+
+Model (`NicheModel`). Each account's document (`niches_text.account_documents`) is turned into
+two TF-IDF blocks (sublinear tf, ``min_df``/``max_df``): character 3-5-grams of its hashtags, which
+split compound and multilingual tags (``#foodporn``, ``#travelgram``, ``#viagem``) into shared
+pieces, and its words, down-weighted (``word_weight``) because in short multilingual captions
+words say more about language than about topic. The blocks are stacked, reduced by TruncatedSVD
+(LSA) and L2-normalised, so euclidean KMeans is cosine clustering.
+
+For every k in ``k_range`` a seeded subsample of at most ``selection_size`` accounts gives
+
+- ``silhouette``: mean silhouette in the LSA space (on at most ``silhouette_sample`` accounts);
+- ``stability``: mean adjusted Rand index, over all accounts, between that clustering and the
+  clusterings fitted on ``n_resamples`` random subsamples (``resample_fraction``, other seeds),
+  each extended to every account by nearest centroid; ``stability_low`` is the lowest one.
+
+The chosen k has the highest silhouette among the k whose stability is at least
+``stability_threshold`` (0.75); when no k is that stable the best-silhouette k is used. The final
+clustering uses all accounts. Each niche gets a Jaccard stability (Hennig 2007/2008: mean best
+Jaccard match over the resamples; below 0.75 a niche is not a valid stable cluster, below 0.5 it
+dissolves). The solution is flagged weak (``weak_``) unless the chosen k reproduces almost exactly
+(stability >= ``strong_stability``, 0.9), every niche is valid, and the silhouette is at least
+``min_silhouette`` (0.1; text clusters in a cosine space rarely reach the 0.25 of low-dimensional
+data even when they are right). Choosing k and trusting the result are kept apart on purpose:
+accounts that mix topics, or incidental structure (generic hashtags, language), give clusterings
+that are reproducible enough to pick a k but far from distinct niches.
+
+Niche labels are the terms (whole hashtags and words) whose TF-IDF is most above average in the
+niche. An NMF topic model with k topics on the same terms gives
+interpretable topics and each account's topic mix (the niche-focus test uses its entropy).
+
+Optional numeric features (`fit(..., numeric=)`, e.g. an engagement profile or posting frequency)
+enter as rank-based z-scores scaled to a small block (``numeric_weight``, total variance
+``numeric_weight**2`` against the unit text vectors). Follower columns are refused: followers never
+enter the model, since assignment is about content; `niches_report.size_split` checks afterwards
+that the niches are not size bands.
+
+Example:
+    >>> from inflresearch.data.synth import simulate_world
+    >>> from inflresearch.questions.niches.text import account_documents
+    >>> w = simulate_world(seed=1, n_influencers=600, n_campaigns=0)
+    >>> docs = account_documents(w.influencers, w.posts, text_columns=["bio", "hashtags"],
+    ...                          post_text_columns=["caption", "hashtags"])
+    >>> m = NicheModel(k_range=(4, 8), n_resamples=3, seed=1).fit(docs)
+    >>> m.k_
+    6
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.cluster import KMeans
+from sklearn.decomposition import NMF, TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+from inflresearch.errors import DataError
+
+NO_TEXT = "(no text)"
+WEAK_JACCARD = 0.75
+
+
+def _hashtags_only(document: str) -> str:
+    """The hashtags of a token document, without '#', for character n-grams."""
+    return " ".join(t[1:] for t in document.split() if t[0] == "#")
+
+
+def _labels_by_size(labels: np.ndarray, k: int) -> np.ndarray:
+    """Relabel clusters 0..k-1 by decreasing size (ties by old label): deterministic names."""
+    sizes = np.bincount(labels, minlength=k)
+    order = np.lexsort((np.arange(k), -sizes))
+    remap = np.empty(k, dtype=np.int64)
+    remap[order] = np.arange(k)
+    return remap[labels]
+
+
+def _jaccard_best(reference: np.ndarray, other: np.ndarray, k: int) -> np.ndarray:
+    """For each reference cluster, the best Jaccard overlap with any cluster of `other`."""
+    table = np.zeros((k, int(other.max()) + 1))
+    np.add.at(table, (reference, other), 1.0)
+    union = table.sum(1)[:, None] + table.sum(0)[None, :] - table
+    return (table / np.maximum(union, 1.0)).max(axis=1)
+
+
+class NicheModel:
+    """Content niches from account documents (see the module docstring).
+
+    Parameters are kept as given; `fit` learns ``k_``, ``labels_`` (-1 for accounts without usable
+    text), ``usable_`` (mask), ``assignments_`` (``account_id``, ``niche_discovered``,
+    ``niche_terms``, ``niche_label``, ``has_text``: the hand-back to the engagement models),
+    ``selection_`` (one row per k), ``stability_`` (one row per niche), ``terms_`` (top terms per
+    niche), ``topics_`` and ``topic_mix_`` (NMF, clustered accounts), ``n_no_text_`` and
+    ``n_no_vocab_`` (accounts without text / without a usable term), ``weak_``, ``space_`` (the
+    LSA coordinates of clustered accounts) and the fitted ``vectorizer_``, ``tag_vectorizer_``,
+    ``svd_``, ``kmeans_``, ``nmf_``.
+
+    Example:
+        >>> m = NicheModel(n_niches=3, n_resamples=2)
+        >>> m.n_niches, m.seed
+        (3, 7)
+    """
+
+    def __init__(
+        self,
+        n_niches: int | str = "auto",
+        *,
+        k_range: tuple[int, int] = (4, 12),
+        n_components: int = 100,
+        min_df: int | float = 2,
+        max_df: float = 0.5,
+        max_features: int | None = 100_000,
+        n_resamples: int = 10,
+        resample_fraction: float = 0.8,
+        selection_size: int = 10_000,
+        stability_threshold: float = 0.75,
+        strong_stability: float = 0.9,
+        min_silhouette: float = 0.1,
+        silhouette_sample: int = 3000,
+        n_init: int = 3,
+        hashtag_weight: float = 1.0,
+        word_weight: float = 0.3,
+        char_ngrams: tuple[int, int] = (3, 5),
+        n_terms: int = 8,
+        numeric_weight: float = 0.2,
+        n_threads: int | None = 1,
+        seed: int = 7,
+    ) -> None:
+        self.n_niches = n_niches
+        self.k_range = k_range
+        self.n_components = n_components
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.n_resamples = n_resamples
+        self.resample_fraction = resample_fraction
+        self.selection_size = selection_size
+        self.stability_threshold = stability_threshold
+        self.strong_stability = strong_stability
+        self.min_silhouette = min_silhouette
+        self.silhouette_sample = silhouette_sample
+        self.n_init = n_init
+        self.hashtag_weight = hashtag_weight
+        self.word_weight = word_weight
+        self.char_ngrams = char_ngrams
+        self.n_terms = n_terms
+        self.numeric_weight = numeric_weight
+        self.n_threads = n_threads
+        self.seed = seed
+
+    # --- fitting ---------------------------------------------------------------------------
+    def _candidate_ks(self, n: int) -> list[int]:
+        if self.n_niches != "auto":
+            k = int(self.n_niches)
+            if k < 2:
+                raise ValueError(f"n_niches must be at least 2 or 'auto', got {self.n_niches!r}")
+            ks = [k]
+        else:
+            lo, hi = (int(v) for v in self.k_range)
+            if not 2 <= lo <= hi:
+                raise ValueError(f"k_range must satisfy 2 <= k_min <= k_max, got {self.k_range!r}")
+            ks = list(range(lo, hi + 1))
+        if n < 2 * max(ks):
+            raise DataError(
+                f"only {n} accounts have usable text; need at least {2 * max(ks)} to look for "
+                f"up to {max(ks)} niches"
+            )
+        return ks
+
+    def _kmeans(self, k: int, seed: int) -> KMeans:
+        return KMeans(n_clusters=k, n_init=self.n_init, max_iter=100, random_state=seed)
+
+    def _space(self, docs: pd.Series, numeric: pd.DataFrame | None) -> np.ndarray:
+        common = {"sublinear_tf": True, "min_df": self.min_df, "max_df": self.max_df,
+                  "max_features": self.max_features, "dtype": np.float32, "lowercase": False}
+        self.vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", **common)
+        try:
+            self.tfidf_ = self.vectorizer_.fit_transform(docs)
+        except ValueError:  # every term pruned by min_df / max_df
+            raise DataError(
+                f"no term survives the document-frequency limits (min_df={self.min_df}, "
+                f"max_df={self.max_df}); too few accounts or too little text"
+            ) from None
+        is_tag = np.char.startswith(self.vectorizer_.get_feature_names_out().astype(str), "#")
+        blocks = [self.word_weight * normalize(self.tfidf_[:, ~is_tag])] if (~is_tag).any() else []
+        if is_tag.any() and self.hashtag_weight > 0:
+            self.tag_vectorizer_ = TfidfVectorizer(
+                analyzer="char_wb", ngram_range=self.char_ngrams, preprocessor=_hashtags_only,
+                **common,
+            )
+            try:
+                tags = self.tag_vectorizer_.fit_transform(docs)
+                blocks.append(self.hashtag_weight * normalize(tags))
+            except ValueError:  # hashtags too rare for min_df
+                self.tag_vectorizer_ = None
+        if not blocks:
+            raise DataError("no word or hashtag survives the document-frequency limits")
+        features = normalize(sp.hstack(blocks).tocsr())
+        self.usable_rows_ = np.asarray(features.getnnz(axis=1) > 0)
+        n_comp = max(2, min(self.n_components, features.shape[1] - 1, features.shape[0] - 1))
+        self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.seed)
+        space = normalize(self.svd_.fit_transform(features))
+        if numeric is not None and numeric.shape[1]:
+            ranks = numeric.rank(pct=True).fillna(0.5).to_numpy(dtype=float)
+            z = (ranks - ranks.mean(0)) / np.where(ranks.std(0) > 0, ranks.std(0), 1.0)
+            space = np.hstack([space, self.numeric_weight * z / np.sqrt(z.shape[1])])
+        return np.ascontiguousarray(space, dtype=np.float32)
+
+    def _select(self, space: np.ndarray, ks: list[int]) -> int:
+        """Fill ``selection_`` and return the chosen k (see the module docstring)."""
+        n = space.shape[0]
+        rng = np.random.default_rng(self.seed)
+        sel = np.sort(rng.choice(n, size=min(n, self.selection_size), replace=False))
+        sil = rng.choice(len(sel), size=min(len(sel), self.silhouette_sample), replace=False)
+        m = max(2 * max(ks), int(round(self.resample_fraction * len(sel))))
+        subsets = [sel[rng.choice(len(sel), size=m, replace=False)]
+                   for _ in range(self.n_resamples)]
+        rows, self._fits, self._resampled = [], {}, {}
+        for k in ks:
+            km = self._kmeans(k, self.seed).fit(space[sel])
+            labels = km.predict(space)
+            picked = labels[sel][sil]
+            score = (silhouette_score(space[sel][sil], picked)
+                     if len(np.unique(picked)) > 1 else np.nan)
+            others = [self._kmeans(k, self.seed + 1 + b).fit(space[idx]).predict(space)
+                      for b, idx in enumerate(subsets)]
+            aris = [adjusted_rand_score(labels, o) for o in others]
+            self._fits[k], self._resampled[k] = km, others
+            rows.append({
+                "k": k, "silhouette": float(score),
+                "stability": float(np.mean(aris)) if aris else np.nan,
+                "stability_low": float(np.min(aris)) if aris else np.nan,
+                "inertia": float(km.inertia_) * n / len(sel),
+            })
+        table = pd.DataFrame(rows)
+        table["stable"] = table["stability"] >= self.stability_threshold
+        pool = table[table["stable"]] if table["stable"].any() else table
+        k = int(pool.loc[pool["silhouette"].fillna(-1.0).idxmax(), "k"])
+        table["chosen"] = table["k"] == k
+        table["separated"] = table["silhouette"] >= self.min_silhouette
+        self.selection_ = table
+        chosen = table[table["chosen"]].iloc[0]
+        unstable = bool(self.n_resamples) and not chosen["stability"] >= self.strong_stability
+        self.weak_ = bool(not chosen["separated"] or unstable)
+        return k
+
+    def fit(self, documents: pd.DataFrame, numeric: pd.DataFrame | None = None) -> NicheModel:
+        """Learn the niches from `documents` (``account_id``, ``document``; see
+        `niches_text.account_documents`) and optional `numeric` features (same row order).
+
+        Raises DataError when no account has any text, or when too few have it for ``k_range``.
+        BLAS and OpenMP threads are limited to ``n_threads`` while fitting.
+
+        Example:
+            >>> docs = pd.DataFrame({"account_id": ["a", "b"], "document": ["", None]})
+            >>> NicheModel().fit(docs)
+            Traceback (most recent call last):
+            ...
+            inflresearch.errors.DataError: column 'document': no account has any text ...
+        """
+        with threadpool_limits(limits=self.n_threads):
+            return self._fit(documents, numeric)
+
+    def _fit(self, documents: pd.DataFrame, numeric: pd.DataFrame | None) -> NicheModel:
+        for col in ("account_id", "document"):
+            if col not in documents.columns:
+                raise DataError(f"documents need a {col!r} column (use account_documents)",
+                                column=col)
+        if numeric is not None:
+            bad = [c for c in numeric.columns if "follower" in str(c).lower()]
+            if bad:
+                raise ValueError(f"follower counts must not drive niche assignment: drop {bad}")
+            numeric = numeric.apply(pd.to_numeric, errors="coerce").reset_index(drop=True)
+        doc = documents["document"].astype("string").fillna("").astype(object)
+        doc = doc.reset_index(drop=True)
+        has_text = doc.str.strip().ne("").to_numpy()
+        if not has_text.any():
+            raise DataError(
+                "no account has any text in the chosen text columns (all documents are empty)",
+                column="document",
+            )
+        space = self._space(doc[has_text], None if numeric is None else numeric[has_text])
+        usable = np.zeros(len(doc), dtype=bool)
+        usable[np.flatnonzero(has_text)] = self.usable_rows_
+        self.n_no_text_ = int((~has_text).sum())
+        self.n_no_vocab_ = int((has_text & ~usable).sum())
+        space, self.tfidf_ = space[self.usable_rows_], self.tfidf_[self.usable_rows_]
+        k = self._select(space, self._candidate_ks(int(usable.sum())))
+        start = self._fits[k].cluster_centers_
+        self.kmeans_ = KMeans(k, init=start, n_init=1, random_state=self.seed).fit(space)
+        self.k_ = k
+        labels = _labels_by_size(self.kmeans_.labels_, k)
+        self.labels_ = np.full(len(doc), -1, dtype=np.int64)
+        self.labels_[usable] = labels
+        self.usable_, self.space_ = usable, space
+        self._fit_stability(labels, self._resampled[k], k)
+        self._fits, self._resampled = {}, {}
+        self._fit_terms(labels, k)
+        self._fit_topics(k)
+        self.assignments_ = self._assignments(documents["account_id"].astype(str).to_numpy())
+        return self
+
+    def _fit_stability(self, labels: np.ndarray, resampled: list[np.ndarray], k: int) -> None:
+        jac = np.array([_jaccard_best(labels, o, k) for o in resampled]) if resampled else None
+        self.stability_ = pd.DataFrame({
+            "niche": [f"N{j + 1}" for j in range(k)],
+            "n": np.bincount(labels, minlength=k),
+            "jaccard": jac.mean(0) if jac is not None else np.nan,
+            "jaccard_low": jac.min(0) if jac is not None else np.nan,
+        })
+        self.stability_["weak"] = self.stability_["jaccard"] < WEAK_JACCARD
+        self.weak_ = bool(self.weak_ or self.stability_["weak"].any())
+
+    def _fit_terms(self, labels: np.ndarray, k: int) -> None:
+        vocab = self.vectorizer_.get_feature_names_out()
+        x = self.tfidf_
+        overall = np.asarray(x.mean(axis=0)).ravel()
+        rows = []
+        for j in range(k):
+            inside = np.asarray(x[labels == j].mean(axis=0)).ravel()
+            score = inside - overall
+            top = np.argsort(-score, kind="stable")[: self.n_terms]
+            rows += [{"niche": f"N{j + 1}", "rank": r + 1, "term": vocab[t],
+                      "score": float(score[t])} for r, t in enumerate(top)]
+        self.terms_ = pd.DataFrame(rows)
+
+    def _fit_topics(self, k: int) -> None:
+        self.nmf_ = NMF(n_components=k, init="nndsvda", random_state=self.seed, max_iter=500)
+        w = self.nmf_.fit_transform(self.tfidf_)
+        vocab = self.vectorizer_.get_feature_names_out()
+        self.topics_ = pd.DataFrame({
+            "topic": [f"T{j + 1}" for j in range(k)],
+            "terms": [", ".join(vocab[np.argsort(-h, kind="stable")[: self.n_terms]])
+                      for h in self.nmf_.components_],
+        })
+        total = w.sum(axis=1, keepdims=True)
+        self.topic_mix_ = np.divide(w, total, out=np.full_like(w, 1.0 / k), where=total > 0)
+
+    def _assignments(self, ids: np.ndarray) -> pd.DataFrame:
+        top3 = self.terms_[self.terms_["rank"] <= 3]
+        label_terms = top3.groupby("niche", sort=False)["term"].agg(", ".join)
+        names = np.array([f"N{j + 1}" for j in range(self.k_)] + [NO_TEXT], dtype=object)
+        niche = names[self.labels_]
+        terms = pd.Series(niche).map(label_terms).fillna("").to_numpy()
+        return pd.DataFrame({
+            "account_id": ids,
+            "niche_discovered": niche,
+            "niche_terms": terms,
+            "niche_label": [n if not t else f"{n}: {t}" for n, t in zip(niche, terms, strict=True)],
+            "has_text": self.usable_,
+        })
+
+    # --- summaries --------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """The key numbers for results.json.
+
+        Example:
+            >>> sorted(NicheModel.summary.__annotations__)
+            ['return']
+        """
+        row = self.selection_[self.selection_["chosen"]].iloc[0]
+        return {
+            "k": int(self.k_),
+            "silhouette": float(row["silhouette"]),
+            "stability": float(row["stability"]),
+            "weak_niches": bool(self.weak_),
+            "n_accounts": int(len(self.labels_)),
+            "n_clustered": int(self.usable_.sum()),
+            "n_no_text": int(self.n_no_text_),
+            "n_no_usable_terms": int(self.n_no_vocab_),
+            "n_terms": int(self.tfidf_.shape[1]),
+        }

@@ -1,0 +1,393 @@
+"""Notebook 02 (niche discovery): parameters, inputs and the whole analysis in one call.
+
+`notebook_params` coerces the papermill parameters, `load_inputs` reads the influencers table and
+optional posts (and a side file of captions keyed by post, as in the Kim et al. 2020 export)
+through the `io` loaders, and `run_analysis` fits the niche model and computes every table of the
+notebook. The clustering sees text only: never the category column, never followers.
+
+Example:
+    >>> import tempfile
+    >>> p = notebook_params(k="6", run_dir=tempfile.mkdtemp())
+    >>> p.k, p.simulated, p.category_column
+    (6, True, 'niche')
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from inflresearch.data import load as io
+from inflresearch.errors import DataError
+from inflresearch.params import (
+    coerce_alpha,
+    coerce_choice,
+    coerce_column_map,
+    coerce_int,
+    coerce_optional_data,
+    coerce_optional_str,
+    coerce_run_dir,
+    coerce_str_list,
+    is_sample,
+)
+from inflresearch.questions.niches.focus import FocusResult, focus_data, focus_test
+from inflresearch.questions.niches.model import NO_TEXT, WEAK_JACCARD, NicheModel
+from inflresearch.questions.niches.tables import agreement, confusion, niche_profiles, size_split
+from inflresearch.questions.niches.text import account_documents
+from inflresearch.runs import data_record
+
+NOTEBOOK = "02_niche_clustering"
+ACCOUNT_TEXT = ("bio", "hashtags")
+POST_TEXT = ("caption", "hashtags")
+
+
+@dataclass(frozen=True)
+class NicheParams:
+    """The coerced parameters of notebook 02."""
+
+    data: Path
+    posts: Path | None
+    captions: Path | None
+    simulated: bool
+    text_columns: tuple[str, ...] | None
+    post_text_columns: tuple[str, ...] | None
+    k: int | str
+    k_min: int
+    k_max: int
+    category_column: str | None
+    columns: Mapping[str, str | None] | None
+    post_columns: Mapping[str, str | None] | None
+    stop_words: tuple[str, ...]
+    seed: int
+    alpha: float
+    n_resamples: int
+    n_boot: int
+    run_dir: Path
+    engine: str = "duckdb"
+
+
+def notebook_params(
+    *,
+    data: Any = "sample",
+    posts: Any = "sample",
+    captions: Any = None,
+    text_columns: Any = None,
+    post_text_columns: Any = None,
+    k: Any = "auto",
+    k_min: Any = 4,
+    k_max: Any = 12,
+    category_column: Any = None,
+    columns: Any = None,
+    post_columns: Any = None,
+    stop_words: Any = None,
+    seed: Any = 7,
+    alpha: Any = 0.05,
+    n_resamples: Any = 10,
+    n_boot: Any = 200,
+    run_dir: Any = None,
+    engine: Any = "duckdb",
+) -> NicheParams:
+    """Coerce and validate notebook 02's parameters; one `ValueError` naming a bad one.
+
+    `text_columns` / `post_text_columns` None use whichever of bio, hashtags / caption, hashtags
+    the tables have. `category_column` None means no known category, except on the SIMULATED
+    sample, where the true niche is used to show agreement (the clustering never sees it).
+
+    Example:
+        >>> import tempfile
+        >>> notebook_params(k="auto", k_min="3", k_max=5, run_dir=tempfile.mkdtemp()).k_max
+        5
+    """
+    data_path = coerce_optional_data(data, "data", "influencers")
+    if data_path is None:
+        raise ValueError("parameter 'data' must be a file path or 'sample'")
+    if isinstance(k, str) and k.strip().lower() == "auto":
+        k_value: int | str = "auto"
+    else:
+        k_value = coerce_int(k, "k", minimum=2)
+    k_min_v, k_max_v = coerce_int(k_min, "k_min", minimum=2), coerce_int(k_max, "k_max", minimum=2)
+    if k_min_v > k_max_v:
+        raise ValueError(f"parameter 'k_min' ({k_min_v}) must not exceed 'k_max' ({k_max_v})")
+    category = coerce_optional_str(category_column, "category_column")
+    simulated = is_sample(data)
+    if category is None and simulated:
+        category = "niche"
+    texts = None if text_columns is None else tuple(coerce_str_list(text_columns, "text_columns"))
+    post_texts = (None if post_text_columns is None
+                  else tuple(coerce_str_list(post_text_columns, "post_text_columns")))
+    for name in (*(texts or ()), *(post_texts or ())):
+        if category is not None and name == category:
+            raise ValueError(f"the category column {category!r} must not be a text column")
+        if "follower" in name.lower():
+            raise ValueError(f"follower columns must not be text columns: {name!r}")
+    return NicheParams(
+        data=data_path, posts=coerce_optional_data(posts, "posts", "posts"),
+        captions=coerce_optional_data(captions, "captions", "posts"), simulated=simulated,
+        text_columns=texts, post_text_columns=post_texts, k=k_value, k_min=k_min_v,
+        k_max=k_max_v, category_column=category, columns=coerce_column_map(columns, "columns"),
+        post_columns=coerce_column_map(post_columns, "post_columns"),
+        stop_words=tuple(coerce_str_list(stop_words, "stop_words")),
+        seed=coerce_int(seed, "seed", minimum=0), alpha=coerce_alpha(alpha),
+        n_resamples=coerce_int(n_resamples, "n_resamples", minimum=0),
+        n_boot=coerce_int(n_boot, "n_boot", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
+        engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
+    )
+
+
+def attach_captions(posts: pd.DataFrame, path: str | Path) -> tuple[pd.DataFrame, str]:
+    """Join a side file of captions (a post key column plus ``caption``) onto `posts`.
+
+    The key is the file's first column that `posts` also has (e.g. ``shortcode`` or
+    ``post_id``). Returns the posts and a one-line summary of how many were matched.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+        >>> _ = f.write_text("shortcode,caption\\nA1,hello #gym\\n")
+        >>> out, line = attach_captions(pd.DataFrame({"shortcode": ["A1", "B2"]}), f)
+        >>> out["caption"].tolist(), line
+        (['hello #gym', nan], 'c.csv: captions for 1 of 2 posts')
+    """
+    try:
+        side = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read the captions file: {exc}", path=path) from None
+    side.columns = [str(c).strip().lower() for c in side.columns]
+    if "caption" not in side.columns:
+        raise DataError("the captions file has no 'caption' column", path=path,
+                        values=list(side.columns))
+    key = next((c for c in side.columns if c != "caption" and c in posts.columns), None)
+    if key is None:
+        raise DataError("no column of the captions file matches a posts column (e.g. shortcode)",
+                        path=path, values=list(side.columns))
+    side = side.drop_duplicates(key).set_index(key)["caption"]
+    out = posts.drop(columns=["caption"], errors="ignore")
+    out["caption"] = out[key].astype(str).map(side)
+    matched = int(out["caption"].notna().sum())
+    line = f"{Path(path).name}: captions for {matched:,} of {len(out):,} posts"
+    return out, line
+
+
+@dataclass
+class Inputs:
+    """The loaded tables, the known category (if any), provenance and loader summaries."""
+
+    accounts: pd.DataFrame
+    posts: pd.DataFrame | None
+    category: pd.Series | None
+    records: list[dict[str, Any]] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+
+
+def _read(path: Path, table: str, columns: Any, run_dir: Path) -> tuple[io.LoadResult, str]:
+    result = io.read_table(path, table, columns=columns)
+    line = f"{path.name} ({table}): {result.summary()}"
+    if result.write_quarantine(run_dir) is not None:
+        line += f"; quarantined rows written to quarantine-{table}.csv"
+    return result, line
+
+
+def _category(result: io.LoadResult, name: str) -> pd.Series:
+    """The category column by its name in the file or its contract / normalised name."""
+    data = result.data
+    norm = name.strip().lower().replace(" ", "_")
+    by_source = {src.strip().lower(): contract for contract, src in result.columns.items()}
+    for candidate in (name, norm, by_source.get(name.strip().lower())):
+        if candidate and candidate in data.columns:
+            return data[candidate].astype("string").rename(name)
+    raise DataError(f"category column {name!r} not found; the table has "
+                    f"{', '.join(map(str, data.columns))}", path=result.path, column=name)
+
+
+def load_inputs(p: NicheParams) -> Inputs:
+    """Read the influencers table (and posts, and captions) of `p` through the loaders.
+
+    Without engagement in the influencers table, ``engagements`` per account are the mean
+    likes + comments of its posts (when posts are given), computed by the aggregation step
+    (`aggregate.load_accounts_from_posts`) on `p.engine`.
+    """
+    res, line = _read(p.data, "influencers", p.columns, p.run_dir)
+    accounts, records, summaries = res.data, [data_record(p.data, len(res.data))], [line]
+    category = _category(res, p.category_column) if p.category_column else None
+    posts = None
+    if p.posts is not None:
+        pres, line = _read(p.posts, "posts", p.post_columns, p.run_dir)
+        posts = pres.data
+        records.append(data_record(p.posts, len(posts)))
+        summaries.append(line)
+        if p.captions is not None:
+            posts, line = attach_captions(posts, p.captions)
+            records.append(data_record(p.captions, len(posts)))
+            summaries.append(line)
+        known = posts["account_id"].astype(str).isin(set(accounts["account_id"].astype(str)))
+        if not known.all():
+            summaries.append(f"{int((~known).sum()):,} posts of "
+                             f"{posts.loc[~known, 'account_id'].nunique():,} accounts that are not "
+                             "in the influencers table were not used")
+        eng = accounts["engagements"] if "engagements" in accounts.columns else None
+        if (eng is None or eng.isna().all()) and {"likes", "comments"} <= set(posts.columns):
+            from inflresearch.data.aggregate import load_accounts_from_posts
+
+            agg = load_accounts_from_posts(posts, engine=p.engine)
+            per = pd.Series(agg["engagements"].to_numpy(float), index=agg["account_id"].astype(str))
+            per = per[~per.index.duplicated()]
+            accounts = accounts.assign(
+                engagements=accounts["account_id"].astype(str).map(per).astype(float))
+            summaries.append(f"engagements per account = mean likes + comments of its posts "
+                             f"(aggregated on {p.engine})")
+    return Inputs(accounts, posts, category, records, summaries)
+
+
+def data_banner(p: NicheParams, inputs: Inputs) -> str:
+    """Markdown naming the inputs (escaped), with a SIMULATED label for the sample."""
+    lines = []
+    if p.simulated:
+        lines.append("**SIMULATED data**: the bundled sample world generated by "
+                     "`inflresearch.data.synth` (known truth, not real accounts).")
+    lines += [f"- {html.escape(s)}" for s in inputs.summaries]
+    if p.category_column:
+        lines.append(f"- known category: column `{html.escape(p.category_column)}` (used only "
+                     "to measure agreement, never by the clustering)")
+    return "\n".join(lines)
+
+
+def _present(frame: pd.DataFrame | None, wanted: tuple[str, ...] | None,
+             default: tuple[str, ...]) -> list[str]:
+    if frame is None:
+        return []
+    if wanted is not None:
+        return list(wanted)
+    return [c for c in default if c in frame.columns and frame[c].notna().any()]
+
+
+@dataclass
+class NicheAnalysis:
+    """Every result of notebook 02, computed by `run_analysis`."""
+
+    documents: pd.DataFrame
+    model: NicheModel
+    terms: pd.DataFrame
+    profiles: pd.DataFrame
+    size_check: pd.DataFrame
+    focus: FocusResult
+    agreement: pd.DataFrame | None
+    confusion: pd.DataFrame | None
+    elasticities: pd.DataFrame | None
+    accounts: pd.DataFrame
+
+    def estimates(self) -> dict[str, Any]:
+        """Estimates for results.json: k, silhouette (and ari, nmi with a category)."""
+        out = self.model.summary()
+        out["size_split"] = self.size_check.set_index("metric")["estimate"].to_dict()
+        if self.agreement is not None:
+            for _, row in self.agreement.iterrows():
+                out[row["metric"]] = float(row["estimate"])
+                out[f"{row['metric']}_ci"] = [float(row["ci_low"]), float(row["ci_high"])]
+        if self.elasticities is not None:
+            out["niche_elasticities"] = self.elasticities[
+                ["niche", "estimate", "ci_low", "ci_high", "n"]].to_dict(orient="records")
+        return out
+
+    def verdict_markdown(self) -> str:
+        """Plain-language verdict of the focus claim (numbers only, no data text)."""
+        c = self.focus.claim
+        if c["verdict"] == "not testable":
+            return f"**Not testable**: {html.escape(c['note'])}."
+        word = {"supported": "supported", "contradicted": "contradicted",
+                "inconclusive": "inconclusive"}[c["verdict"]]
+        return (
+            f"**Verdict: {word}** (before adjustment across the report). Niche focus changes by "
+            f"**{c['estimate']:+.4f}** per tenfold followers (95% CI {c['ci_low']:+.4f} to "
+            f"{c['ci_high']:+.4f}; one-sided p = {c['p_value']:.3g}; n = {c['n']:,}). The claim "
+            "needs a negative slope. The smallest slope this test detects with 80% power is "
+            f"{c['mde']:.4f}. Assumes: the topic model's mix measures focus; followers measured "
+            "without error; errors robust to heteroskedasticity (HC3)."
+        )
+
+
+def run_analysis(inputs: Inputs, p: NicheParams) -> NicheAnalysis:
+    """Fit the niche model on the inputs' text and compute every table of notebook 02."""
+    texts = _present(inputs.accounts, p.text_columns, ACCOUNT_TEXT)
+    post_texts = _present(inputs.posts, p.post_text_columns, POST_TEXT)
+    if not texts and not post_texts:
+        raise DataError("no text column found: the tables have none of bio, hashtags, caption; "
+                        "name them with text_columns / post_text_columns")
+    docs = account_documents(inputs.accounts, inputs.posts, text_columns=texts,
+                             post_text_columns=post_texts, stop_words=p.stop_words)
+    model = NicheModel(
+        n_niches=p.k, k_range=(p.k_min, p.k_max), n_resamples=p.n_resamples, seed=p.seed,
+    ).fit(docs)
+    a = model.assignments_
+    followers = inputs.accounts["followers"].reset_index(drop=True)
+    terms = (model.terms_.groupby("niche", sort=False)["term"].agg(", ".join).rename("top_terms")
+             .reset_index().merge(model.stability_, on="niche"))
+    accounts = inputs.accounts.reset_index(drop=True).assign(
+        niche_discovered=a["niche_discovered"].to_numpy(), niche_label=a["niche_label"].to_numpy())
+    agree = conf = None
+    if inputs.category is not None:
+        agree = agreement(a, inputs.category, n_boot=p.n_boot, seed=p.seed, alpha=p.alpha)
+        conf = confusion(a, inputs.category)
+    elasticities = None
+    if "engagements" in accounts.columns:
+        from inflresearch.questions.engagement.elasticity import niche_elasticities
+
+        with_text = accounts[accounts["niche_discovered"] != NO_TEXT]
+        try:
+            elasticities = niche_elasticities(with_text, niche="niche_label", alpha=p.alpha)
+        except DataError:
+            elasticities = None
+    return NicheAnalysis(
+        documents=docs, model=model, terms=terms,
+        profiles=niche_profiles(a, inputs.accounts, alpha=p.alpha),
+        size_check=size_split(a, followers, n_boot=p.n_boot, seed=p.seed, alpha=p.alpha),
+        focus=focus_test(focus_data(model, docs, inputs.accounts), alpha=p.alpha),
+        agreement=agree, confusion=conf, elasticities=elasticities, accounts=accounts,
+    )
+
+
+def no_text_markdown(model: NicheModel) -> str:
+    """One sentence on accounts without usable text (counted, labelled, never dropped)."""
+    s = model.summary()
+    return (f"{s['n_clustered']:,} of {s['n_accounts']:,} accounts were clustered. "
+            f"{s['n_no_text']:,} had no text and {s['n_no_usable_terms']:,} had only terms too "
+            f"rare or too common to use; they are kept with the niche `{NO_TEXT}` and left out "
+            "of the clustering, the agreement and the focus test.")
+
+
+def weak_markdown(model: NicheModel) -> str:
+    """Whether the niches are stable enough to trust (numbers only)."""
+    s = model.summary()
+    weak = model.stability_[model.stability_["weak"]]["niche"].tolist()
+    if not s["weak_niches"]:
+        return (f"**{s['k']} niches**, separated (silhouette {s['silhouette']:.2f}) and stable "
+                f"across resamples (stability ARI {s['stability']:.2f}; every niche's Jaccard "
+                f">= {WEAK_JACCARD}).")
+    detail = f" Weak niches: {', '.join(weak)}." if weak else ""
+    return (f"**Caution: weak niches** (chosen k = {s['k']}, stability ARI {s['stability']:.2f}, "
+            f"silhouette {s['silhouette']:.2f}): the clustering does not reproduce almost exactly "
+            f"across resamples (stability below {model.strong_stability}), some niche is not "
+            f"stable (Jaccard below {WEAK_JACCARD}) or the niches are barely separated "
+            f"(silhouette below {model.min_silhouette}).{detail} Read them as tendencies, not as "
+            "distinct groups.")
+
+
+def map_points(model: NicheModel, *, max_points: int = 2000, seed: int = 7) -> pd.DataFrame:
+    """2-D map of clustered accounts: the LSA space projected on the first two principal axes of
+    the niche centroids (niches spread apart as far as the data allows); a seeded subsample."""
+    space = np.asarray(model.space_, dtype=float)
+    labels = model.labels_[model.usable_]
+    centers = np.vstack([space[labels == j].mean(0) for j in range(model.k_)])
+    centred = centers - centers.mean(0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    axes = vt[:2].T if vt.shape[0] >= 2 else np.eye(space.shape[1])[:, :2]
+    rng = np.random.default_rng(seed)
+    idx = np.sort(rng.choice(len(space), size=min(len(space), max_points), replace=False))
+    xy = (space[idx] - centers.mean(0)) @ axes
+    names = np.array([f"N{j + 1}" for j in range(model.k_)], dtype=object)
+    return pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "niche": names[labels[idx]]})

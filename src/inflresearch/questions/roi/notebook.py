@@ -1,0 +1,361 @@
+"""ROI claims (notebook 03): parameters, inputs and one call per claim; re-exports the ROI API.
+
+Which groups each claim compares (stated in the notebook too):
+
+- ``micro_roi_exceeds_macro``: the preset's micro tier versus its macro tier (``blog``: 5k-10k
+  versus 10k-100k; ``industry``: 10k-100k versus 500k-1M); `micro_range` / `macro_range`
+  override them.
+- ``ten_micro_beat_one_macro``: the claim's "one large influencer" is anyone at or above the
+  macro tier's lower edge (``blog``: 10k+, so celebrities count), and the equal budget decides how
+  large that one account is; `macro_range` overrides it.
+- ``influencer_roi_exceeds_traditional``: every influencer activation versus every traditional
+  placement.
+
+Example:
+    >>> import tempfile
+    >>> p = notebook_params(tiers="industry", run_dir=tempfile.mkdtemp())
+    >>> p.micro, p.macro, p.large
+    ((10000, 100000), (500000, 1000000), (500000, None))
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from inflresearch.atomic import atomic_write
+from inflresearch.claims import plain_words
+from inflresearch.data import load as io
+from inflresearch.params import (
+    coerce_alpha,
+    coerce_choice,
+    coerce_float,
+    coerce_int,
+    coerce_optional_data,
+    coerce_run_dir,
+    is_sample,
+)
+from inflresearch.questions.roi.assumed import AssumedResult, cost_efficiency_assumed
+from inflresearch.questions.roi.comparisons import (
+    ClaimTest,
+    compare_pooled,
+    format_range,
+    influencer_vs_traditional,
+    micro_vs_macro,
+    permutation_test,
+)
+from inflresearch.questions.roi.metrics import (
+    METRICS,
+    activation_metrics,
+    label_groups,
+    pooled_metrics,
+    ratio_of_sums_vs_mean,
+)
+from inflresearch.questions.roi.portfolios import PortfolioResult, draw_portfolios, equal_budget_portfolios
+from inflresearch.questions.roi.regression import adjusted_ratio
+from inflresearch.questions.roi.speccurve import spec_summary, specification_curve
+from inflresearch.runs import data_record
+from inflresearch.tiers import PRESETS, Range, assign_tiers, coerce_range, micro_macro
+
+__all__ = [
+    "METRICS", "activation_metrics", "adjusted_ratio", "compare_pooled", "cost_efficiency_assumed",
+    "draw_portfolios", "equal_budget_portfolios", "influencer_vs_traditional", "label_groups",
+    "micro_vs_macro", "permutation_test", "pooled_metrics", "ratio_of_sums_vs_mean",
+    "spec_summary", "specification_curve", "notebook_params", "load_inputs", "RoiParams",
+]
+
+NOTEBOOK = "03_roi_micro_vs_macro"
+
+
+@dataclass(frozen=True)
+class RoiParams:
+    """The coerced parameters of notebook 03."""
+
+    data: Path | None
+    influencers: Path | None
+    simulated: bool
+    tiers: str
+    micro: Range
+    macro: Range
+    large: Range
+    budget: float | None
+    n_boot: int
+    n_portfolios: int
+    price_elasticity: float | None
+    columns: Mapping[str, Mapping[str, str | None]]
+    alpha: float
+    seed: int
+    run_dir: Path
+
+
+def _columns(value: Any) -> dict[str, dict[str, str | None]]:
+    """A mapping for the campaigns file, or {"campaigns": {...}, "influencers": {...}}."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ValueError(f"parameter 'columns' must be a dict {{source column: contract column}}, "
+                         f"got {value!r}")
+    if value and set(value) <= {"campaigns", "influencers"} and all(
+            isinstance(v, Mapping) for v in value.values()):
+        return {k: dict(v) for k, v in value.items()}
+    return {"campaigns": dict(value)}
+
+
+def notebook_params(
+    *,
+    data: Any = "sample",
+    influencers: Any = "sample",
+    tiers: Any = "blog",
+    micro_range: Any = None,
+    macro_range: Any = None,
+    budget: Any = None,
+    n_boot: Any = 1000,
+    n_portfolios: Any = 10_000,
+    price_elasticity: Any = None,
+    columns: Any = None,
+    alpha: Any = 0.05,
+    seed: Any = 7,
+    run_dir: Any = None,
+) -> RoiParams:
+    """Coerce and validate notebook 03's parameters; one `ValueError` naming a bad one.
+
+    `data` is the campaigns file (or "sample", or None for influencer-level data only);
+    `influencers` the influencer table for the assumption-based path (or "sample", or None).
+
+    Example:
+        >>> import tempfile
+        >>> p = notebook_params(micro_range=[1000, 10000], budget="2000",
+        ...                     run_dir=tempfile.mkdtemp())
+        >>> p.micro, p.budget
+        ((1000.0, 10000.0), 2000.0)
+    """
+    campaigns = coerce_optional_data(data, "data", "campaigns")
+    accounts = coerce_optional_data(influencers, "influencers", "influencers")
+    if campaigns is None and accounts is None:
+        raise ValueError("parameters 'data' and 'influencers' are both empty: give a campaigns "
+                         "file, an influencer table, or 'sample'")
+    preset = coerce_choice(tiers, "tiers", tuple(PRESETS))
+    micro, macro = micro_macro(preset, micro_range, macro_range)
+    large = coerce_range(macro_range, "macro_range") or (macro[0], None)
+    if micro[1] is None or micro[1] > macro[0]:
+        raise ValueError(f"micro range {list(micro)} must lie below macro range {list(macro)}")
+    spend = None if budget is None else coerce_float(budget, "budget")
+    if spend is not None and spend <= 0:
+        raise ValueError(f"parameter 'budget' must be positive, got {budget!r}")
+    g = None if price_elasticity is None else coerce_float(price_elasticity, "price_elasticity")
+    return RoiParams(
+        data=campaigns, influencers=accounts,
+        simulated=any(isinstance(v, str) and is_sample(v) for v in (data, influencers)),
+        tiers=preset, micro=micro, macro=macro, large=large, budget=spend,
+        n_boot=coerce_int(n_boot, "n_boot", minimum=50),
+        n_portfolios=coerce_int(n_portfolios, "n_portfolios", minimum=100),
+        price_elasticity=g, columns=_columns(columns), alpha=coerce_alpha(alpha),
+        seed=coerce_int(seed, "seed", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
+    )
+
+
+@dataclass
+class Inputs:
+    """The loaded tables (None when not given), provenance records and loader summaries."""
+
+    campaigns: pd.DataFrame | None
+    influencers: pd.DataFrame | None
+    records: list[dict[str, Any]] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+
+
+def load_inputs(p: RoiParams) -> Inputs:
+    """Read the campaigns and influencer files through the loaders; quarantined rows are written
+    to ``quarantine-<table>.csv`` in the run folder. Campaign rows get a ``tier`` column (the
+    preset's tiers; ``traditional`` for traditional placements)."""
+    out = Inputs(None, None)
+    for path, table in ((p.data, "campaigns"), (p.influencers, "influencers")):
+        if path is None:
+            continue
+        result = io.read_table(path, table, columns=p.columns.get(table))
+        out.records.append(data_record(path, len(result.data)))
+        out.summaries.append(f"{path.name} ({table}): {result.summary()}")
+        if len(result.quarantined):
+            frame = result.quarantined.assign(source_file=path.name)
+            target = p.run_dir / f"quarantine-{table}.csv"
+            atomic_write(target, lambda tmp, f=frame: f.to_csv(tmp, index=False))
+            out.summaries.append(f"quarantined {table} rows written to {target.name}")
+        setattr(out, table, result.data)
+    if out.campaigns is not None:
+        c = out.campaigns
+        tiers = assign_tiers(c["followers"], p.tiers) if "followers" in c else None
+        if tiers is None:
+            c["tier"] = pd.Categorical(["traditional"] * len(c))
+        else:
+            tiers = tiers.cat.add_categories(["traditional"])
+            c["tier"] = tiers.where(c["channel"] == "influencer", "traditional")
+    return out
+
+
+def data_banner(p: RoiParams, inputs: Inputs) -> str:
+    """Markdown naming the inputs (escaped), with a SIMULATED label when the sample is used."""
+    lines = []
+    if p.simulated:
+        lines.append("**SIMULATED data** - the bundled sample world generated by "
+                     "`inflresearch.data.synth` (known truth, not real campaigns or accounts).")
+    lines += [f"- {html.escape(s)}" for s in inputs.summaries]
+    if inputs.campaigns is None:
+        lines.append("- no campaigns table: the campaign claims are **not testable**; only the "
+                     "assumption-based path below applies")
+    return "\n".join(lines)
+
+
+def definitions(p: RoiParams) -> str:
+    """Markdown stating which follower ranges each claim compares."""
+    return (f"Tier preset **{html.escape(p.tiers)}**. Micro versus macro compares "
+            f"**{format_range(p.micro)}** with **{format_range(p.macro)}** followers. "
+            f"For ten micro versus one large, the large influencer is anyone with "
+            f"**{format_range(p.large)}** followers whose post costs about the budget. "
+            "Tier edges are definitions, not facts; the specification curve varies them.")
+
+
+def metrics_overview(inputs: Inputs, p: RoiParams) -> pd.DataFrame:
+    """Pooled metrics per channel and tier with campaign-cluster bootstrap CIs (empty without
+    campaigns)."""
+    if inputs.campaigns is None:
+        return pd.DataFrame()
+    return pooled_metrics(inputs.campaigns, by=["channel", "tier"], n_boot=p.n_boot,
+                          alpha=p.alpha, seed=p.seed)
+
+
+def metrics_table(metrics: pd.DataFrame, p: RoiParams) -> pd.DataFrame:
+    """Wide view of `metrics_overview`: one row per channel and tier (preset order), one column
+    per metric, pooled estimates only (the CIs are in the tidy table)."""
+    if not len(metrics):
+        return metrics
+    wide = metrics.pivot_table(index=["channel", "tier"], columns="metric", values="estimate")
+    order = [*PRESETS[p.tiers], "traditional"]
+    keys = sorted(wide.index, key=lambda k: (k[0], order.index(k[1]) if k[1] in order else 99))
+    cols = [m for m in METRICS if m in wide.columns]
+    return wide.loc[keys, cols]
+
+
+SHOWN = ["comparison", "metric", "statistic", "estimate", "ci_low", "ci_high", "p_value", "n",
+         "n_clusters", "method", "note"]
+
+
+def compact(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a claim test table a reader needs."""
+    return table[[c for c in SHOWN if c in table.columns]]
+
+
+def micro_macro_claim(inputs: Inputs, p: RoiParams) -> ClaimTest:
+    """Claim ``micro_roi_exceeds_macro`` on the notebook's inputs (see `micro_vs_macro`)."""
+    return micro_vs_macro(inputs.campaigns, micro=p.micro, macro=p.macro, n_boot=p.n_boot,
+                          n_perm=p.n_boot, alpha=p.alpha, seed=p.seed)
+
+
+def portfolio_claim(inputs: Inputs, p: RoiParams) -> PortfolioResult:
+    """Claim ``ten_micro_beat_one_macro`` (see `equal_budget_portfolios`)."""
+    return equal_budget_portfolios(inputs.campaigns, micro=p.micro, large=p.large,
+                                   budget=p.budget, n_portfolios=p.n_portfolios,
+                                   n_boot=p.n_boot, alpha=p.alpha, seed=p.seed)
+
+
+def channel_claim(inputs: Inputs, p: RoiParams) -> ClaimTest:
+    """Claim ``influencer_roi_exceeds_traditional`` (see `influencer_vs_traditional`)."""
+    return influencer_vs_traditional(inputs.campaigns, n_boot=p.n_boot, n_perm=p.n_boot,
+                                     alpha=p.alpha, seed=p.seed)
+
+
+def spec_curve(inputs: Inputs, p: RoiParams) -> pd.DataFrame:
+    """The specification curve with the notebook's own definition as the primary row."""
+    if inputs.campaigns is None or "followers" not in inputs.campaigns:
+        return pd.DataFrame()
+    return specification_curve(inputs.campaigns, micro_low=p.micro[0],
+                               primary=(p.micro, p.macro), n_boot=p.n_boot, alpha=p.alpha,
+                               seed=p.seed)
+
+
+def assumed_path(inputs: Inputs, p: RoiParams) -> AssumedResult | str:
+    """The assumption-based CPE comparison, or the reason it cannot be run."""
+    if inputs.influencers is None:
+        return "no influencer table given (parameter 'influencers')"
+    try:
+        return cost_efficiency_assumed(inputs.influencers, micro=p.micro, macro=p.macro,
+                                       price_elasticity=p.price_elasticity, alpha=p.alpha)
+    except ValueError as exc:
+        return str(exc)
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def claim_words(claim: Mapping[str, Any]) -> str:
+    """A plain-language verdict paragraph (Markdown, data-derived text escaped)."""
+    head = f"**{html.escape(claim['statement'])}** - verdict: **{claim['verdict']}**. "
+    text = plain_words(dict(claim))
+    if claim["verdict"] == "not testable":
+        return head + html.escape(text)
+    cid = claim["id"]
+    if cid in ("micro_roi_exceeds_macro", "influencer_roi_exceeds_traditional"):
+        (a, ra), (b, rb) = claim["pooled_roi"].items()
+        text += (f" Pooled ROI: {html.escape(a)} {ra:.2f}, {html.escape(b)} {rb:.2f} "
+                 f"(ROAS ratio {claim['roas_ratio']:.2f}). Permutation p = "
+                 f"{claim['permutation_p']:.3g}; within-campaign regression ROAS ratio "
+                 f"{claim.get('adjusted_roas_ratio', float('nan')):.2f}. Power to detect "
+                 f"{claim['power_effect']}: {_pct(claim['power'])}; smallest ROI difference "
+                 f"detectable with 80% power: {claim['mde']:.2f}.")
+    elif cid == "ten_micro_beat_one_macro":
+        lo, hi = claim["p_micro_wins_ci"]
+        text += (f" At a budget of {claim['budget']:,.0f}, ten micro posts earn "
+                 f"{claim['estimate']:,.0f} more revenue than one large post on average. They earn "
+                 f"more in {_pct(claim['p_micro_wins'])} of equal-budget match-ups (CI {_pct(lo)} "
+                 f"to {_pct(hi)}), but with equal pooled ROAS they would still win "
+                 f"{_pct(claim['p_win_same_roas'])} of the time: that part of the edge is "
+                 f"diversification (variance ratio {claim['variance_ratio_vs_large']:.2f}), "
+                 "not a higher return, so the verdict rests on the expected difference.")
+    return head + text
+
+
+def assumed_words(result: AssumedResult) -> str:
+    """Plain-language, clearly labelled summary of the assumption-based path."""
+    s = result.summary
+    lo, hi = s["g_minus_b_ci"]
+    cheaper = "cheaper" if s["g_minus_b"] > 0 else "dearer"
+    g_text = (f"estimated g = {s['g']:.3f}" if s["g_source"] == "estimated"
+              else f"assumed g = {s['g']:.3f}")
+    return (f"**ASSUMPTION-BASED, not a measured ROI.** Engagement elasticity b = {s['b']:.3f} "
+            f"(CI {s['b_ci'][0]:.3f} to {s['b_ci'][1]:.3f}); {g_text}. Cost per engagement "
+            f"scales as followers^(g - b) with g - b = {s['g_minus_b']:.3f} (CI {lo:.3f} to "
+            f"{hi:.3f}), so a typical micro account is {cheaper} per engagement: CPE ratio "
+            f"micro/macro {s['cpe_ratio_micro_to_macro']:.2f}. The conclusion is carried by "
+            f"{html.escape(s['carried_by'])}. Engagements are not sales.")
+
+
+def collect_estimates(
+    p: RoiParams, *, metrics: pd.DataFrame, tests: Mapping[str, Any], portfolio: PortfolioResult,
+    spec: pd.DataFrame, assumed: AssumedResult | str,
+) -> dict[str, Any]:
+    """The ``estimates`` block of results.json."""
+    pooled = metrics[metrics["metric"].isin(["roas", "roi"])] if len(metrics) else metrics
+    out: dict[str, Any] = {
+        "simulated": p.simulated,
+        "definitions": {"tiers": p.tiers, "micro": list(p.micro), "macro": list(p.macro),
+                        "large": list(p.large)},
+        "pooled_by_channel_tier": pooled.astype(object).to_dict("records"),
+        "portfolio": {**portfolio.pools,
+                      **{r["quantity"]: {"estimate": r["estimate"], "ci": [r["ci_low"],
+                                                                            r["ci_high"]]}
+                         for r in portfolio.table.to_dict("records")}},
+        "spec_curve": {**(spec_summary(spec) if len(spec) else {}),
+                       "specs": spec.drop(columns=["micro_range", "macro_range"],
+                                          errors="ignore").to_dict("records")},
+    }
+    for name, test in tests.items():
+        out[name] = {"groups": test.groups.to_dict("records"),
+                     "tests": test.table.to_dict("records")}
+    out["assumption_based"] = (assumed.summary if isinstance(assumed, AssumedResult)
+                               else {"assumption_based": True, "not_run": assumed})
+    return out

@@ -1,0 +1,112 @@
+"""Curvature, turning point, two-lines test and segmented fit against known truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from inflresearch.claims import adjust_holm
+from inflresearch.data.synth import simulate_world
+from inflresearch.questions.engagement.prepare import prepare_accounts
+from inflresearch.questions.engagement.shape import (
+    claim_inverted_u,
+    lowess_curve,
+    quadratic_fit,
+    segmented_fit,
+    spline_curve,
+    two_lines_test,
+)
+
+
+def _world(seed: int, n: int, **knobs):
+    return simulate_world(seed=seed, n_influencers=n, n_campaigns=0, with_text=False, **knobs)
+
+
+@pytest.fixture(scope="module")
+def peaked():
+    return _world(3, 5_000, elasticity=0.8, curvature=-0.15)
+
+
+@pytest.fixture(scope="module")
+def straight():
+    return _world(4, 5_000, elasticity=0.8, curvature=0.0)
+
+
+def test_interior_turning_point_is_found_near_the_truth(peaked):
+    truth = peaked.truth["turning_point_followers"]
+    fit = quadratic_fit(peaked.influencers)
+    row = fit.table.set_index("outcome").loc["engagements"]
+    assert fit.turning_point_inside and row["kind"] == "maximum"
+    assert abs(np.log(fit.turning_point_followers / truth)) < 0.25  # within ~25%
+    assert row["fieller_low"] <= truth <= row["fieller_high"]
+    assert row["tp_ci_low"] <= truth <= row["tp_ci_high"]
+    assert row["curvature_ci_low"] <= -0.15 <= row["curvature_ci_high"]
+    claim = adjust_holm([claim_inverted_u(fit)])[0]
+    assert claim["verdict"] == "supported" and claim["turning_point_inside"] is True
+    assert two_lines_test(peaked.influencers)["p_value"].item() < 0.05
+
+
+def test_straight_log_log_line_has_no_sweet_spot(straight):
+    fit = quadratic_fit(straight.influencers)
+    row = fit.table.set_index("outcome").loc["engagements"]
+    assert not fit.turning_point_inside
+    assert row["lm_p_value"] > 0.5
+    assert row["curvature_ci_low"] <= 0 <= row["curvature_ci_high"]
+    claim = claim_inverted_u(fit)
+    assert claim["verdict"] != "supported"
+    assert claim["verdict"] == "contradicted"  # engagement still rises at the top, significantly
+    assert two_lines_test(straight.influencers)["p_value"].item() > 0.05
+
+
+def test_rate_shape_row_is_the_engagement_row_shifted_by_one(peaked):
+    table = quadratic_fit(peaked.influencers).table.set_index("outcome")
+    eng, rate = table.loc["engagements"], table.loc["engagement_rate"]
+    assert rate["curvature"] == pytest.approx(eng["curvature"])
+    assert rate["slope_at_min"] == pytest.approx(eng["slope_at_min"])
+    # the rate peaks where the elasticity is 1, i.e. at fewer followers than absolute engagement
+    assert rate["turning_point"] < eng["turning_point"]
+
+
+def test_segmented_fit_recovers_a_known_breakpoint():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(np.log(1e3), np.log(1e7), 4_000)
+    y = 1 + 0.9 * x - 0.5 * np.clip(x - np.log(5e4), 0, None) + rng.normal(0, 0.5, x.size)
+    fit = segmented_fit(pd.DataFrame({"followers": np.exp(x), "engagements": np.exp(y)}))
+    row = fit.table.iloc[0]
+    assert row["ci_low"] <= 5e4 <= row["ci_high"]
+    assert abs(np.log10(row["breakpoint"] / 5e4)) < 0.15
+    assert row["slope_before_ci_low"] <= 0.9 <= row["slope_before_ci_high"]
+    assert row["slope_after_ci_low"] <= 0.4 <= row["slope_after_ci_high"]
+    assert row["change_p_value"] < 1e-6 and not row["at_search_edge"]
+    assert fit.predict(np.array([5e4]))[0] == pytest.approx(np.exp(1 + 0.9 * np.log(5e4)), rel=0.1)
+
+
+@pytest.mark.slow
+def test_segmented_breakpoint_ci_coverage():
+    hits = 0
+    for seed in range(100):
+        rng = np.random.default_rng(seed)
+        x = rng.uniform(np.log(1e3), np.log(1e7), 2_000)
+        y = 1 + 0.9 * x - 0.5 * np.clip(x - np.log(1e5), 0, None) + rng.normal(0, 0.5, x.size)
+        row = segmented_fit(pd.DataFrame({"followers": np.exp(x), "engagements": np.exp(y)})
+                            ).table.iloc[0]
+        hits += row["ci_low"] <= 1e5 <= row["ci_high"]
+    assert 0.88 <= hits / 100 <= 0.99
+
+
+def test_smooth_curves_follow_the_data(straight):
+    acc = prepare_accounts(straight.influencers)
+    spline = spline_curve(acc, n_grid=20)
+    assert (spline["ci_low"] <= spline["fit"]).all() and (spline["fit"] <= spline["ci_high"]).all()
+    slope = np.polyfit(np.log(spline["followers"]), np.log(spline["fit"]), 1)[0]
+    assert slope == pytest.approx(0.8, abs=0.05)
+    smooth = lowess_curve(acc, max_points=2_000)
+    assert np.polyfit(np.log(smooth["followers"]), np.log(smooth["fit"]), 1)[0] == pytest.approx(
+        0.8, abs=0.06)
+
+
+def test_segmented_fit_refuses_tiny_input():
+    d = pd.DataFrame({"followers": np.geomspace(1e3, 1e6, 15), "engagements": 10.0})
+    with pytest.raises(ValueError, match="at least 20"):
+        segmented_fit(d)

@@ -1,0 +1,154 @@
+"""Niche discovery recovers the SIMULATED niches, says when they are weak, and is about content."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from inflresearch.data.synth import simulate_world
+from inflresearch.errors import DataError
+from inflresearch.questions.niches.model import NO_TEXT, NicheModel
+from inflresearch.questions.niches.notebook import weak_markdown
+from inflresearch.questions.niches.tables import agreement, confusion, niche_profiles, size_split
+from inflresearch.questions.niches.text import account_documents
+
+
+def _docs(world, posts=True):
+    return account_documents(world.influencers, world.posts if posts else None,
+                             text_columns=["bio", "hashtags"],
+                             post_text_columns=["caption", "hashtags"] if posts else ())
+
+
+@pytest.fixture(scope="module")
+def clean():
+    """Six well-separated SIMULATED niches, 3,000 accounts."""
+    w = simulate_world(seed=21, n_influencers=3000, n_campaigns=0)
+    return w, NicheModel(n_resamples=4, seed=21).fit(_docs(w))
+
+
+def _ari(world, model):
+    return adjusted_rand_score(world.influencers["niche"], model.assignments_["niche_discovered"])
+
+
+def test_six_separated_niches_are_recovered_with_k_chosen_from_data(clean):
+    w, m = clean
+    assert m.selection_["k"].tolist() == list(range(4, 13))
+    assert m.k_ == 6
+    assert _ari(w, m) >= 0.8
+    assert not m.weak_
+    assert (m.stability_["jaccard"] >= 0.9).all() and not m.stability_["weak"].any()
+    # each niche's label terms come from one true vocabulary
+    vocab = {t: n for n, words in w.truth["niche_vocabularies"].items() for t in words}
+    for niche, terms in m.terms_.groupby("niche")["term"]:
+        owners = {vocab.get(t.lstrip("#")) for t in terms.head(3)} - {None}
+        assert len(owners) == 1, (niche, terms.tolist())
+
+
+def test_overlapping_vocabularies_lower_agreement_and_are_flagged_weak(clean):
+    w0, m0 = clean
+    w = simulate_world(seed=21, n_influencers=3000, n_campaigns=0, vocab_overlap=0.9,
+                       topic_purity=0.4)
+    m = NicheModel(n_resamples=4, seed=21).fit(_docs(w))
+    assert _ari(w, m) < 0.6 < _ari(w0, m0)
+    assert m.weak_
+    chosen = m.selection_[m.selection_["chosen"]].iloc[0]
+    assert chosen["stability"] < m.strong_stability  # reproducible enough to pick k, no more
+    assert "Caution: weak niches" in weak_markdown(m)
+
+
+def test_little_text_gives_unstable_niches_and_the_tables_say_so():
+    w = simulate_world(seed=4, n_influencers=1500, n_campaigns=0, vocab_overlap=0.8)
+    m = NicheModel(n_resamples=3, seed=4, k_range=(4, 8)).fit(_docs(w, posts=False))
+    assert _ari(w, m) < 0.3
+    assert m.weak_
+    assert m.stability_["weak"].any() or not m.selection_["stable"].any()
+
+
+def test_same_seed_same_niches():
+    w = simulate_world(seed=8, n_influencers=700, n_campaigns=0)
+    docs = _docs(w)
+    a = NicheModel(n_resamples=2, k_range=(4, 7), seed=3).fit(docs)
+    b = NicheModel(n_resamples=2, k_range=(4, 7), seed=3).fit(docs)
+    pd.testing.assert_frame_equal(a.assignments_, b.assignments_)
+    pd.testing.assert_frame_equal(a.selection_, b.selection_)
+    pd.testing.assert_frame_equal(a.terms_, b.terms_)
+    np.testing.assert_array_equal(a.topic_mix_, b.topic_mix_)
+
+
+def test_accounts_without_text_are_counted_labelled_and_kept():
+    w = simulate_world(seed=9, n_influencers=800, n_campaigns=0)
+    inf = w.influencers.copy()
+    blank = inf.index[::20]
+    inf.loc[blank, ["bio", "hashtags"]] = None
+    docs = account_documents(inf, text_columns=["bio", "hashtags"])
+    m = NicheModel(n_niches=6, n_resamples=0, seed=1).fit(docs)
+    a = m.assignments_
+    assert m.n_no_text_ == len(blank) and m.summary()["n_no_text"] == len(blank)
+    assert len(a) == len(inf)
+    assert (a.loc[blank, "niche_discovered"] == NO_TEXT).all()
+    assert not a.loc[blank, "has_text"].any() and a["has_text"].sum() == len(inf) - len(blank)
+    prof = niche_profiles(a, inf)
+    assert prof["niche"].iloc[-1] == NO_TEXT and prof["n"].iloc[-1] == len(blank)
+    assert agreement(a, inf["niche"], n_boot=5)["n"].iloc[0] == len(inf) - len(blank)
+
+
+def test_empty_text_and_too_few_accounts_raise_clear_errors():
+    docs = pd.DataFrame({"account_id": list("abc"), "document": ["", None, "  "]})
+    with pytest.raises(DataError, match="no account has any text"):
+        NicheModel().fit(docs)
+    few = pd.DataFrame({"account_id": list("abcdef"),
+                        "document": ["gym yoga", "gym run", "pasta food", "pasta cake",
+                                     "gym food", "yoga cake"]})
+    with pytest.raises(DataError, match="need at least 24"):
+        NicheModel(n_resamples=0).fit(few)
+    with pytest.raises(DataError, match="document"):
+        NicheModel().fit(pd.DataFrame({"account_id": ["a"]}))
+
+
+def test_assignment_is_not_a_size_split_and_the_check_has_power(clean):
+    w, m = clean
+    check = size_split(m.assignments_, w.influencers["followers"], n_boot=50).set_index("metric")
+    assert check.loc["eta_squared", "estimate"] < 0.02
+    assert check.loc["ari_follower_quantiles", "estimate"] < 0.01
+    # a 'clustering' that is a size split in disguise is caught
+    bands = pd.qcut(np.log10(w.influencers["followers"]).rank(method="first"), 6, labels=False)
+    fake = m.assignments_.assign(niche_discovered="N" + (bands + 1).astype(str))
+    caught = size_split(fake, w.influencers["followers"], n_boot=50).set_index("metric")
+    assert caught.loc["eta_squared", "estimate"] > 0.7
+    assert caught.loc["ari_follower_quantiles", "estimate"] == pytest.approx(1.0)
+    assert caught.loc["ari_follower_quantiles", "p_value"] < 0.05
+
+
+def test_followers_can_never_be_a_feature(clean):
+    w, _ = clean
+    docs = _docs(w)
+    with pytest.raises(ValueError, match="follower"):
+        NicheModel().fit(docs, numeric=w.influencers[["followers"]])
+    m = NicheModel(n_niches=6, n_resamples=0, seed=2).fit(
+        docs, numeric=w.influencers[["engagement_rate"]])
+    assert m.space_.shape[1] == m.svd_.n_components + 1
+    assert _ari(w, m) > 0.8  # a weak numeric block does not drown the content
+
+
+def test_agreement_and_confusion_against_known_partitions():
+    a = pd.DataFrame({"niche_discovered": np.repeat(["N1", "N2", "N3"], 100)})
+    same = pd.Series(np.repeat(["x", "y", "z"], 100))
+    t = agreement(a, same, n_boot=50).set_index("metric")
+    assert t.loc["ari", "estimate"] == pytest.approx(1.0) and t.loc["ari", "p_value"] < 0.05
+    shuffled = pd.Series(np.random.default_rng(0).permutation(same.to_numpy()))
+    t = agreement(a, shuffled, n_boot=200).set_index("metric")
+    assert abs(t.loc["ari", "estimate"]) < 0.03 and t.loc["ari", "p_value"] > 0.05
+    assert t.loc["ari", "ci_low"] <= t.loc["ari", "estimate"] <= t.loc["ari", "ci_high"]
+    assert confusion(a, same).to_numpy().trace() == 300
+
+
+def test_profiles_report_size_followers_and_engagement(clean):
+    w, m = clean
+    prof = niche_profiles(m.assignments_, w.influencers)
+    assert prof["n"].sum() == len(w.influencers) and len(prof) == 6
+    assert (prof["rate_ci_low"] <= prof["rate_median"]).all()
+    assert (prof["rate_median"] <= prof["rate_ci_high"]).all()
+    # the simulated niche effects make the pooled rates differ between niches
+    assert prof["rate_pooled"].max() / prof["rate_pooled"].min() > 1.2

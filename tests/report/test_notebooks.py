@@ -1,0 +1,84 @@
+"""Every notebook: committed thin and without outputs, runs end to end through the report
+pipeline, writes a results.json that validates, and renders a self-contained HTML report in which
+hostile text from the data stays text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from html_checks import assert_self_contained
+
+from inflresearch.data.synth import simulate_world
+from inflresearch.report.execute import execute_run
+from inflresearch.report.schema_check import validate_results
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+COMMON = {"data", "seed", "alpha", "run_dir"}
+EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_thin_and_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "committed with outputs"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0] is code[0], "one parameters cell, the first code cell"
+    names = {line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line}
+    assert names >= COMMON
+    assert "params(" in code[1].source or "notebook_params(" in code[1].source, "validation call"
+    assert nb.metadata.kernelspec.name == "python3"
+    assert max(len(c.source.splitlines()) for c in code) <= 25, "logic belongs in the package"
+
+
+@pytest.fixture(scope="module")
+def hostile_world(tmp_path_factory):
+    """A small SIMULATED world whose text fields carry markup, written as CSV."""
+    folder = tmp_path_factory.mktemp("hostile")
+    world = simulate_world(seed=21, n_influencers=400, n_campaigns=40)
+    inf = world.influencers.copy()
+    inf.loc[:9, "bio"] = EVIL + " workout gym protein"
+    inf.loc[:4, "account_id"] = [f"{EVIL}{i}" for i in range(5)]
+    inf.loc[:29, "niche"] = EVIL
+    posts = world.posts.copy()
+    posts.loc[posts.account_id == inf.account_id[5], "caption"] = EVIL
+    camps = world.campaigns.copy()
+    camps.loc[:3, "niche"] = EVIL
+    paths = {}
+    for name, table in {"influencers": inf, "posts": posts, "campaigns": camps}.items():
+        paths[name] = folder / f"{name}.csv"
+        table.to_csv(paths[name], index=False)
+    return paths
+
+
+def small_parameters(path: Path, files: dict[str, Path]) -> dict:
+    """Fast parameters for each notebook, on the hostile world's files."""
+    name = path.stem
+    if name.startswith("01"):
+        return {"data": str(files["influencers"]), "posts": str(files["posts"]), "n_boot": 200}
+    if name.startswith("02"):
+        return {"data": str(files["influencers"]), "posts": str(files["posts"]), "k": "auto",
+                "k_min": 3, "k_max": 7, "category_column": "niche"}
+    if name.startswith("03"):
+        return {"data": str(files["campaigns"]), "influencers": str(files["influencers"]),
+                "n_boot": 200, "n_portfolios": 500}
+    return {}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_end_to_end_with_hostile_text(path, hostile_world, tmp_path):
+    run = execute_run(path, small_parameters(path, hostile_world), root=tmp_path, progress=False)
+    doc = json.loads((run.folder / "results.json").read_text())
+    assert run.status == "succeeded", doc["run"].get("error")
+    validate_results(doc)
+    assert doc["claims"], "every notebook tests at least one claim"
+    assert all(c["verdict"] for c in doc["claims"])
+    assert doc["run"]["data"], "input files are recorded with their hashes"
+    page = run.html.read_text()
+    assert_self_contained(page)
+    assert "<img src=x" not in page and '<script>alert("pwned")' not in page  # markup stayed text
+    assert len(page.encode()) < 3_000_000
