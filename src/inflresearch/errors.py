@@ -1,6 +1,26 @@
-"""The package's one exception type for bad input."""
+"""The package's one exception type for bad input, and the one way to quote a value in a message."""
 
 from __future__ import annotations
+
+QUOTE_LIMIT = 80
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`repr(value)` shortened to `limit` characters, with the full length when cut.
+
+    Every offending value quoted in an error, a quarantine reason or a report goes through this,
+    so a 50 MB cell cannot become 50 MB of stderr.
+
+    Example:
+        >>> quote("abc")
+        "'abc'"
+        >>> quote("x" * 1000, limit=12)
+        "'xxxxxxxxxxx… (1,002 characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 class DataError(ValueError):
@@ -32,5 +52,5 @@ class DataError(ValueError):
         parts.append(message)
         text = ": ".join(parts)
         if self.values:
-            text += " (e.g. " + ", ".join(repr(v) for v in self.values) + ")"
+            text += " (e.g. " + ", ".join(quote(v) for v in self.values) + ")"
         super().__init__(text)
