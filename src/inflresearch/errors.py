@@ -15,7 +15,7 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
         >>> quote("abc")
         "'abc'"
         >>> quote("x" * 1000, limit=12)
-        "'xxxxxxxxxxx… (1,002 characters)"
+        "'xxxxxxxxxx… (1,002 characters)"
     """
     text = repr(value)
     if len(text) <= limit:
