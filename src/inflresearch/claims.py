@@ -1,40 +1,58 @@
-"""The claims under test, the verdict rule, Holm adjustment and the claims part of results.json.
+"""The claims under test: typed, immutable `Claim` records, the verdict rule and Holm adjustment.
 
-Verdict rule (per claim, after Holm adjustment across one report's testable claims):
+Verdict rule (per claim, after Holm adjustment across one report's testable claims). Each test
+reports its estimate on a scale where the claim says ``estimate > null`` (direction "greater") or
+``estimate < null`` (direction "less"), a one-sided p-value for that direction and a two-sided
+(1 - alpha) interval. The verdict is a **two-sided test at level alpha**:
 
-- ``supported``: the Holm-adjusted one-sided p-value for the claimed direction is below alpha;
-- ``contradicted``: the two-sided (1 - alpha) CI lies entirely on the other side of the null;
-- ``inconclusive``: neither;
+- ``p_two_sided = min(1, 2 * min(p, 1 - p))``, Holm-adjusted across the report's testable claims;
+- ``supported``: adjusted two-sided p < alpha and the estimate on the claimed side of the null;
+- ``contradicted``: adjusted two-sided p < alpha and the estimate on the other side;
+- ``inconclusive``: otherwise, and always when the printed (1 - alpha) interval contains the null
+  (so no claim is ever ``supported`` or ``contradicted`` while its own interval says "could be
+  the null": the two-sided test and the interval are the same rule at the same level);
 - ``not testable``: the data cannot test the claim (the reason is in ``note``).
 
-Each test reports its estimate on a scale where the claim says ``estimate > null`` (direction
-"greater") or ``estimate < null`` (direction "less"), with a one-sided p-value for that direction.
-
 Example:
-    >>> r = claim_result("engagement_rate_declines", estimate=0.8, ci_low=0.75, ci_high=0.85,
+    >>> r = claim_result(ENGAGEMENT_RATE_DECLINES, estimate=0.8, ci_low=0.75, ci_high=0.85,
     ...                  p_value=1e-9, n=500, method="OLS HC3", null=1.0, direction="less")
-    >>> [c["verdict"] for c in adjust_holm([r])]
+    >>> [c.verdict for c in adjust_holm([r])]
     ['supported']
+    >>> r.ci_label
+    '95% CI'
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
 
 Direction = Literal["greater", "less"]
-VERDICTS = ("supported", "contradicted", "inconclusive", "not testable")
+Verdict = Literal["supported", "contradicted", "inconclusive", "not testable"]
+VERDICTS: tuple[Verdict, ...] = ("supported", "contradicted", "inconclusive", "not testable")
 
-CLAIMS: dict[str, str] = {
-    "engagement_rate_declines": "Engagement rates drop as follower count grows.",
-    "engagement_inverted_u": "There is a 'sweet spot' follower size where engagement peaks.",
-    "micro_roi_exceeds_macro": "Micro-influencers return more per dollar than macro-influencers.",
-    "ten_micro_beat_one_macro": "Ten micro-influencers beat one large influencer at the same budget.",
-    "influencer_roi_exceeds_traditional": "Influencer marketing returns more than traditional paid campaigns.",
-    "micro_audiences_more_focused": "Micro-influencers speak to a more focused niche.",
-}
+ENGAGEMENT_RATE_DECLINES = "engagement_rate_declines"
+ENGAGEMENT_INVERTED_U = "engagement_inverted_u"
+ENGAGEMENT_RATE_SWEET_SPOT = "engagement_rate_sweet_spot"
+MICRO_ROI_EXCEEDS_MACRO = "micro_roi_exceeds_macro"
+TEN_MICRO_BEAT_ONE_MACRO = "ten_micro_beat_one_macro"
+INFLUENCER_ROI_EXCEEDS_TRADITIONAL = "influencer_roi_exceeds_traditional"
+MICRO_AUDIENCES_MORE_FOCUSED = "micro_audiences_more_focused"
+
+CLAIMS: Mapping[str, str] = MappingProxyType({
+    ENGAGEMENT_RATE_DECLINES: "Engagement rates drop as follower count grows.",
+    ENGAGEMENT_INVERTED_U: "There is a 'sweet spot' follower size where engagement peaks.",
+    ENGAGEMENT_RATE_SWEET_SPOT: "There is a 'sweet spot' follower size where the engagement rate peaks.",
+    MICRO_ROI_EXCEEDS_MACRO: "Micro-influencers return more per dollar than macro-influencers.",
+    TEN_MICRO_BEAT_ONE_MACRO: "Ten micro-influencers beat one large influencer at the same budget.",
+    INFLUENCER_ROI_EXCEEDS_TRADITIONAL: "Influencer marketing returns more than traditional paid campaigns.",
+    MICRO_AUDIENCES_MORE_FOCUSED: "Micro-influencers speak to a more focused niche.",
+})
 
 
 def _num(value: Any) -> float | None:
@@ -42,6 +60,77 @@ def _num(value: Any) -> float | None:
         return None
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def ci_label(alpha: float) -> str:
+    """The interval's name at level `alpha`: ``ci_label(0.1) == '90% CI'``."""
+    return f"{100 * (1 - alpha):g}% CI"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim's test result; immutable (adjustments return new claims).
+
+    `details` holds the claim-specific figures (power, MDE, turning point, ...); the core fields
+    are the same for every claim and are what results.json, the findings page and the key
+    findings read.
+    """
+
+    id: str
+    statement: str
+    verdict: Verdict
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    n: int
+    method: str
+    note: str = ""
+    null: float = 0.0
+    direction: Direction = "greater"
+    alpha: float = 0.05
+    p_adjusted: float | None = None
+    holm_family_size: int | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+
+    @property
+    def testable(self) -> bool:
+        """True when the claim has an estimate and a p-value."""
+        return self.estimate is not None and self.p_value is not None
+
+    @property
+    def p_two_sided(self) -> float | None:
+        """The unadjusted two-sided p-value of the one-sided `p_value`."""
+        if self.p_value is None:
+            return None
+        return min(1.0, 2.0 * min(self.p_value, 1.0 - self.p_value))
+
+    @property
+    def ci_label(self) -> str:
+        """``'95% CI'`` at alpha 0.05: the interval follows alpha."""
+        return ci_label(self.alpha)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The results.json record (core fields, then the details)."""
+        record = {k: getattr(self, k) for k in CORE}
+        if record["holm_family_size"] is None:
+            del record["holm_family_size"]
+        record.update(dict(self.details))
+        record["interval"] = f"two-sided {self.ci_label}, unadjusted"
+        record["p_rule"] = "two-sided, Holm-adjusted across the report's claims"
+        return record
+
+    def _repr_html_(self) -> str:
+        import pandas as pd
+
+        columns = ["id", "verdict", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "method"]
+        return pd.DataFrame([self.to_dict()])[columns].to_html(index=False)
+
+
+CORE = tuple(f.name for f in fields(Claim) if f.name != "details")
 
 
 def claim_result(
@@ -58,76 +147,61 @@ def claim_result(
     alpha: float = 0.05,
     note: str = "",
     statement: str | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """One claim's test result as a results.json record (verdict before multiplicity adjustment).
+    **details: Any,
+) -> Claim:
+    """One claim's test result (verdict before multiplicity adjustment).
 
-    `extra` keys (e.g. ``power``, ``mde``, ``assumption_based``) are kept in the record.
+    `details` (e.g. ``power``, ``mde``, ``assumption_based``) are kept in `Claim.details`.
     """
     if claim_id not in CLAIMS and statement is None:
         raise ValueError(f"unknown claim {claim_id!r}; known: {', '.join(CLAIMS)}")
     if direction not in ("greater", "less"):
         raise ValueError("direction must be 'greater' or 'less'")
-    record: dict[str, Any] = {
-        "id": claim_id,
-        "statement": statement or CLAIMS[claim_id],
-        "estimate": _num(estimate),
-        "ci_low": _num(ci_low),
-        "ci_high": _num(ci_high),
-        "p_value": _num(p_value),
-        "p_adjusted": _num(p_value),
-        "verdict": "not testable",
-        "n": int(n),
-        "method": method,
-        "note": note,
-        "null": float(null),
-        "direction": direction,
-        "alpha": float(alpha),
-        **extra,
-    }
-    record["verdict"] = verdict(record)
-    return record
+    clash = set(details) & set(CORE)
+    if clash:
+        raise ValueError(f"details may not reuse core field names: {sorted(clash)}")
+    p = _num(p_value)
+    claim = Claim(
+        id=claim_id, statement=statement or CLAIMS[claim_id], verdict="not testable",
+        estimate=_num(estimate), ci_low=_num(ci_low), ci_high=_num(ci_high), p_value=p,
+        n=int(n), method=method, note=note, null=float(null), direction=direction,
+        alpha=float(alpha), p_adjusted=None if p is None else min(1.0, 2.0 * min(p, 1.0 - p)),
+        details=details,
+    )
+    return replace(claim, verdict=verdict(claim))
 
 
-def not_testable(claim_id: str, reason: str, *, n: int = 0, method: str = "") -> dict[str, Any]:
+def not_testable(claim_id: str, reason: str, *, n: int = 0, method: str = "", **details: Any) -> Claim:
     """A claim the data cannot test, with the reason (never silently dropped)."""
-    return {
-        "id": claim_id,
-        "statement": CLAIMS.get(claim_id, claim_id),
-        "estimate": None,
-        "ci_low": None,
-        "ci_high": None,
-        "p_value": None,
-        "p_adjusted": None,
-        "verdict": "not testable",
-        "n": int(n),
-        "method": method,
-        "note": reason,
-    }
+    return Claim(
+        id=claim_id, statement=CLAIMS.get(claim_id, claim_id), verdict="not testable",
+        estimate=None, ci_low=None, ci_high=None, p_value=None, n=int(n), method=method,
+        note=reason, details=details,
+    )
 
 
-def verdict(record: dict[str, Any]) -> str:
-    """Apply the verdict rule to a record (uses p_adjusted, the CI, null and direction)."""
-    p = record.get("p_adjusted")
-    if record.get("estimate") is None or p is None:
+def verdict(claim: Claim) -> Verdict:
+    """Apply the verdict rule (uses `p_adjusted`, a two-sided p, and the interval)."""
+    p, est = claim.p_adjusted, claim.estimate
+    if est is None or p is None:
         return "not testable"
-    alpha, null = record.get("alpha", 0.05), record.get("null", 0.0)
-    if p < alpha:
-        return "supported"
-    lo, hi = record.get("ci_low"), record.get("ci_high")
-    if record.get("direction") == "greater" and hi is not None and hi < null:
-        return "contradicted"
-    if record.get("direction") == "less" and lo is not None and lo > null:
-        return "contradicted"
-    return "inconclusive"
+    if p >= claim.alpha:
+        return "inconclusive"
+    lo, hi = claim.ci_low, claim.ci_high
+    if lo is not None and hi is not None and lo <= claim.null <= hi:
+        return "inconclusive"  # the printed interval contains the null: never a firm verdict
+    claimed_side = est > claim.null if claim.direction == "greater" else est < claim.null
+    return "supported" if claimed_side else "contradicted"
 
 
-def holm(p_values: list[float]) -> list[float]:
-    """Holm step-down adjusted p-values (same order as given).
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm step-down adjusted p-values (same order as given), never below the raw ones.
 
     Example:
         >>> holm([0.01, 0.04, 0.03])
         [0.03, 0.06, 0.06]
+        >>> holm([3.9e-299, 0.5])[0] >= 3.9e-299
+        True
     """
     p = np.asarray(p_values, dtype=float)
     m = len(p)
@@ -136,43 +210,62 @@ def holm(p_values: list[float]) -> list[float]:
     order = np.argsort(p, kind="stable")
     adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
     out = np.empty(m)
-    out[order] = np.minimum(adjusted, 1.0)
-    return [round(float(v), 12) for v in out]
+    out[order] = np.minimum(np.maximum(adjusted, p[order]), 1.0)
+    return [float(v) for v in out]
 
 
-def adjust_holm(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Holm-adjust the p-values of the testable claims of one report and recompute verdicts."""
-    testable = [r for r in records if r.get("p_value") is not None and r.get("estimate") is not None]
-    for r, p in zip(testable, holm([r["p_value"] for r in testable]), strict=True):
-        r["p_adjusted"] = p
-    for r in records:
-        r["verdict"] = verdict(r)
-        r["holm_family_size"] = len(testable)
-    return records
+def adjust_holm(claims: Iterable[Claim]) -> list[Claim]:
+    """New claims with Holm-adjusted two-sided p-values and verdicts (one report = one family)."""
+    claims = list(claims)
+    testable = [i for i, c in enumerate(claims) if c.testable]
+    adjusted = holm([claims[i].p_two_sided or 1.0 for i in testable])
+    out = []
+    for i, c in enumerate(claims):
+        p_adj = adjusted[testable.index(i)] if i in testable else None
+        new = replace(c, p_adjusted=p_adj, holm_family_size=len(testable))
+        out.append(replace(new, verdict=verdict(new)))
+    return out
 
 
 def format_p(p: float) -> str:
-    """A p-value for readers: ``= 0.032``, ``< 0.0001``.
+    """A p-value for readers: ``'0.032'``, ``'< 0.001'``.
 
     Example:
-        >>> format_p(0.0321), format_p(1e-40)
-        ('= 0.032', '< 0.0001')
+        >>> format_p(0.0321), format_p(1e-40), format_p(0.5)
+        ('0.032', '< 0.001', '0.50')
     """
-    return "< 0.0001" if p < 1e-4 else f"= {p:.2g}"
+    return "< 0.001" if p < 1e-3 else f"{p:.2g}" if p < 0.1 else f"{p:.2f}"
 
 
-def plain_words(record: dict[str, Any]) -> str:
-    """One sentence a stakeholder can read, e.g. for the findings page."""
-    v = record["verdict"]
-    if v == "not testable":
-        return f"Not testable with this data: {record.get('note') or 'no reason given'}."
-    est, lo, hi = record["estimate"], record["ci_low"], record["ci_high"]
-    ci = f" (95% CI {lo:.3g} to {hi:.3g})" if lo is not None and hi is not None else ""
-    p = record.get("p_adjusted")
-    ptxt = f", adjusted p {format_p(p)}" if p is not None else ""
+def from_dict(record: Mapping[str, Any]) -> Claim:
+    """A `Claim` from a results.json record (the inverse of `Claim.to_dict`)."""
+    core = {k: record[k] for k in CORE if k in record}
+    details = {k: v for k, v in record.items() if k not in CORE and k not in ("interval", "p_rule")}
+    core.setdefault("statement", CLAIMS.get(str(record.get("id")), str(record.get("id"))))
+    for name in ("estimate", "ci_low", "ci_high", "p_value", "p_adjusted"):
+        core.setdefault(name, None)
+    core.setdefault("n", 0)
+    core.setdefault("method", "")
+    core.setdefault("verdict", "not testable")
+    return Claim(**core, details=details)
+
+
+def plain_words(claim: Claim) -> str:
+    """One sentence with the verdict, the estimate and its interval.
+
+    Example:
+        >>> plain_words(not_testable(MICRO_ROI_EXCEEDS_MACRO, "no cost column"))
+        'Not testable with this data: no cost column.'
+    """
+    if claim.verdict == "not testable" or claim.estimate is None:
+        return f"Not testable with this data: {claim.note or 'no reason given'}."
+    lo, hi = claim.ci_low, claim.ci_high
+    ci = f" ({claim.ci_label} {lo:.3g} to {hi:.3g})" if lo is not None and hi is not None else ""
+    p = claim.p_adjusted
+    ptxt = f", adjusted p {'< 0.001' if p < 1e-3 else '= ' + format_p(p)}" if p is not None else ""
     lead = {
         "supported": "The data support the claim",
         "contradicted": "The data contradict the claim",
         "inconclusive": "The data neither support nor contradict the claim",
-    }[v]
-    return f"{lead}: estimate {est:.3g}{ci}{ptxt}."
+    }[claim.verdict]
+    return f"{lead}: estimate {claim.estimate:.3g}{ci}{ptxt}."

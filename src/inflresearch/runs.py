@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.atomic import atomic_write_text
-from inflresearch.claims import adjust_holm
+from inflresearch.claims import Claim
 from inflresearch.paths import reports_dir
 
 RESULTS = "results.json"
@@ -79,13 +80,15 @@ def _jsonable(value: Any) -> Any:
 
 def save_results(
     run_dir: str | Path | None,
-    claims: list[dict[str, Any]],
+    claims: Sequence[Claim],
     estimates: dict[str, Any],
     *,
     notebook: str,
     data: list[dict[str, Any]] | None = None,
 ) -> Path:
-    """Holm-adjust `claims` and write results.json (claims, estimates, data) into the run folder.
+    """Write results.json (Holm-adjusted claims, estimates, data) into the run folder.
+
+    `claims` must come from `claims.adjust_holm` (each question's analysis adjusts once per report).
 
     The report pipeline later completes the ``run`` block (status, timing, provenance). `data` is a
     list of ``{"path", "sha256", "rows"}`` records of the inputs.
@@ -97,7 +100,9 @@ def save_results(
     run = existing.get("run", {})
     run.setdefault("notebook", notebook)
     run["data"] = data or run.get("data", [])
-    document = {"run": run, "claims": adjust_holm(list(claims)), "estimates": estimates}
+    if any(c.holm_family_size is None for c in claims):
+        raise ValueError("save_results takes Holm-adjusted claims (claims.adjust_holm)")
+    document = {"run": run, "claims": [c.to_dict() for c in claims], "estimates": estimates}
     atomic_write_text(path, json.dumps(_jsonable(document), indent=2, allow_nan=False) + "\n")
     return path
 

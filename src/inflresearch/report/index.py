@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from inflresearch.atomic import atomic_write_text
-from inflresearch.claims import format_p, plain_words
+from inflresearch.claims import format_p, from_dict, plain_words
 from inflresearch.runs import RESULTS
 
 PLAN_FILE = "plan.json"
@@ -136,7 +136,7 @@ def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]],
                     "ci": f"{_fmt(lo)} to {_fmt(hi)}" if lo is not None and hi is not None else "",
                     "p": "" if c.get("p_adjusted") is None else format_p(c["p_adjusted"]).lstrip("= "),
                     "n": _fmt(c.get("n")),
-                    "words": plain_words(c) if c.get("verdict") else "",
+                    "words": plain_words(from_dict(c)) if c.get("verdict") else "",
                     "method": c.get("method", ""),
                     "note": c.get("note", ""),
                     "href": f"../{run_id}/report.html",

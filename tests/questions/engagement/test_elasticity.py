@@ -29,7 +29,7 @@ def _covered(seeds: range, n: int, b: float) -> float:
 def _supported_share(seeds: range, n: int) -> float:
     verdicts = [
         adjust_holm([eng.claim_rate_declines(eng.elasticity(_world(s, n, elasticity=1.0).influencers))])
-        [0]["verdict"]
+        [0].verdict
         for s in seeds
     ]
     return float(np.mean([v == "supported" for v in verdicts]))
@@ -42,9 +42,9 @@ def test_elasticity_recovered_on_20000_accounts():
     assert row["ci_low"] <= 0.75 <= row["ci_high"]
     assert row["ci_high"] - row["ci_low"] < 0.02  # and the CI is informative
     claim = eng.claim_rate_declines(fit)
-    assert claim["verdict"] == "supported" and claim["direction"] == "less" and claim["null"] == 1.0
-    assert claim["estimate"] == pytest.approx(row["estimate"])
-    assert 0 < claim["mde"] < 0.02 and claim["power"] > 0.99
+    assert claim.verdict == "supported" and claim.direction == "less" and claim.null == 1.0
+    assert claim.estimate == pytest.approx(row["estimate"])
+    assert 0 < claim.details["mde"] < 0.02 and claim.details["power"] > 0.99
 
 
 def test_ci_coverage_few_seeds():
@@ -127,7 +127,7 @@ def test_range_check_flags_top_lists_and_selection_on_outcome():
     assert by_engagement.warning
     fit = eng.elasticity(base.nlargest(500, "engagements"))
     claim = eng.claim_rate_declines(fit, range_check=by_engagement)
-    assert claim["verdict"] == "not testable" and "b = " in claim["note"]
+    assert claim.verdict == "not testable" and "b = " in claim.note
     declared = range_check(prepare_accounts(base), selected_on_outcome=True)
     assert declared.warning
 

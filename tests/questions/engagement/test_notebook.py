@@ -53,9 +53,9 @@ def test_analysis_estimates_and_claims(world_dir):
     assert est["elasticity_ci_low"] <= 0.75 <= est["elasticity_ci_high"]
     assert est["range_warning"] is False and est["n_accounts"] == 400
     assert est["post_level_elasticity"]["instagram"]["ci_low"] <= 0.75
-    claims = {c["id"]: c for c in a.claims()}
-    assert claims["engagement_rate_declines"]["verdict"] == "supported"
-    assert claims["engagement_inverted_u"]["verdict"] != "supported"
+    claims = {c.id: c for c in a.claims()}
+    assert claims["engagement_rate_declines"].verdict == "supported"
+    assert claims["engagement_inverted_u"].verdict != "supported"
     assert "Elasticity b =" in a.verdict_markdown()
     json.dumps(est, default=float)  # serialisable
 
@@ -122,5 +122,5 @@ def test_real_kim_and_hypeauditor_files(real_data, tmp_path):
         run_dir=str(tmp_path / "hype"))
     h = nb01.run_analysis(nb01.load_inputs(hype).accounts, n_boot=20)
     assert h.check.warning
-    assert all(c["verdict"] == "not testable" for c in h.claims())
+    assert all(c.verdict == "not testable" for c in h.claims())
     assert np.isfinite(h.estimates()["elasticity"])

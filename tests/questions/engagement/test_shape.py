@@ -43,7 +43,7 @@ def test_interior_turning_point_is_found_near_the_truth(peaked):
     assert row["tp_ci_low"] <= truth <= row["tp_ci_high"]
     assert row["curvature_ci_low"] <= -0.15 <= row["curvature_ci_high"]
     claim = adjust_holm([claim_inverted_u(fit)])[0]
-    assert claim["verdict"] == "supported" and claim["turning_point_inside"] is True
+    assert claim.verdict == "supported" and claim.details["turning_point_inside"] is True
     assert two_lines_test(peaked.influencers)["p_value"].item() < 0.05
 
 
@@ -54,8 +54,8 @@ def test_straight_log_log_line_has_no_sweet_spot(straight):
     assert row["lm_p_value"] > 0.5
     assert row["curvature_ci_low"] <= 0 <= row["curvature_ci_high"]
     claim = claim_inverted_u(fit)
-    assert claim["verdict"] != "supported"
-    assert claim["verdict"] == "contradicted"  # engagement still rises at the top, significantly
+    assert claim.verdict != "supported"
+    assert claim.verdict == "contradicted"  # engagement still rises at the top, significantly
     assert two_lines_test(straight.influencers)["p_value"].item() > 0.05
 
 

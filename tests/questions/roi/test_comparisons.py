@@ -49,14 +49,14 @@ def test_thirty_percent_lift_detected_at_2000_activations_with_ci_covering_truth
     assert 1900 <= len(c) <= 2200
     r = micro_vs_macro(c, micro=MICRO, macro=MACRO, n_boot=2000, n_perm=1000, seed=1)
     claim = adjust_holm([r.claim])[0]
-    assert claim["verdict"] == "supported"
-    assert claim["ci_low"] < true_difference(1.3) < claim["ci_high"]
-    lo, hi = claim["roas_ratio_ci"]
+    assert claim.verdict == "supported"
+    assert claim.ci_low < true_difference(1.3) < claim.ci_high
+    lo, hi = claim.details["roas_ratio_ci"]
     assert lo < 1.3 < hi
-    alo, ahi = claim["adjusted_roas_ratio_ci"]
-    assert alo < 1.3 < ahi and claim["adjusted_p"] < 0.05
-    assert claim["permutation_p"] < 0.05
-    assert claim["power"] > 0.8 and claim["mde"] < true_difference(1.3)
+    alo, ahi = claim.details["adjusted_roas_ratio_ci"]
+    assert alo < 1.3 < ahi and claim.details["adjusted_p"] < 0.05
+    assert claim.details["permutation_p"] < 0.05
+    assert claim.details["power"] > 0.8 and claim.details["mde"] < true_difference(1.3)
     # the CPE rows: price and engagements both scale as followers^0.8, so CPE ratio ~ 1
     cpe = r.table.query("metric == 'cpe' and statistic == 'ratio'").iloc[0]
     assert cpe["ci_low"] < 1.0 < cpe["ci_high"]
@@ -68,9 +68,9 @@ def _null_rejections(seeds: range, n_campaigns: int, n_boot: int) -> tuple[float
         c = tier_world(seed=seed, n_campaigns=n_campaigns)
         r = micro_vs_macro(c, micro=MICRO, macro=MACRO, n_boot=n_boot, n_perm=n_boot // 2,
                            seed=seed)
-        boot.append(r.claim["verdict"] == "supported")
-        perm.append(r.claim["permutation_p"] < 0.05)
-        reg.append(r.claim["adjusted_p"] < 0.05)
+        boot.append(r.claim.verdict == "supported")
+        perm.append(r.claim.details["permutation_p"] < 0.05)
+        reg.append(r.claim.details["adjusted_p"] < 0.05)
     return float(np.mean(boot)), float(np.mean(perm)), float(np.mean(reg))
 
 
@@ -169,20 +169,20 @@ def test_power_and_mde_formula():
 
 
 def test_claims_not_testable_with_reasons():
-    assert micro_vs_macro(None, micro=MICRO, macro=MACRO).claim["verdict"] == "not testable"
+    assert micro_vs_macro(None, micro=MICRO, macro=MACRO).claim.verdict == "not testable"
     c = tier_world(seed=7, n_campaigns=30)
     emv_only = c.assign(earned_media_value=c["revenue"] * 3).drop(columns=["revenue"])
     no_revenue = micro_vs_macro(emv_only, micro=MICRO, macro=MACRO)
-    assert no_revenue.claim["verdict"] == "not testable"
-    assert "revenue" in no_revenue.claim["note"] and "earned media" in no_revenue.claim["note"]
+    assert no_revenue.claim.verdict == "not testable"
+    assert "revenue" in no_revenue.claim.note and "earned media" in no_revenue.claim.note
     empty_tier = micro_vs_macro(c, micro=(1e3, 2e3), macro=MACRO, n_boot=100)
-    assert "micro" in empty_tier.claim["note"] and empty_tier.claim["verdict"] == "not testable"
+    assert "micro" in empty_tier.claim.note and empty_tier.claim.verdict == "not testable"
     # zero cost in one group: ROI undefined -> not testable, never an inf verdict
     free = c.assign(cost=np.where(c["followers"] < 1e4, 0.0, c["cost"]))
     r = micro_vs_macro(free, micro=MICRO, macro=MACRO, n_boot=100)
-    assert r.claim["verdict"] == "not testable" and "zero" in r.claim["note"]
+    assert r.claim.verdict == "not testable" and "zero" in r.claim.note
     trad = influencer_vs_traditional(c, n_boot=100)
-    assert trad.claim["verdict"] == "not testable" and "traditional" in trad.claim["note"]
+    assert trad.claim.verdict == "not testable" and "traditional" in trad.claim.note
 
 
 def test_zero_conversions_and_some_free_activations_still_give_finite_results():
@@ -192,8 +192,8 @@ def test_zero_conversions_and_some_free_activations_still_give_finite_results():
     r = micro_vs_macro(c, micro=MICRO, macro=MACRO, n_boot=200, n_perm=100)
     numbers = r.table[["estimate", "ci_low", "ci_high", "p_value"]].to_numpy(float)
     assert np.isfinite(numbers[~np.isnan(numbers)]).all()
-    assert r.claim["verdict"] in ("supported", "inconclusive", "contradicted")
-    assert r.claim["n_zero_cost"] > 0 and "zero cost" in r.claim["note"]
+    assert r.claim.verdict in ("supported", "inconclusive", "contradicted")
+    assert r.claim.details["n_zero_cost"] > 0 and "zero cost" in r.claim.note
 
 
 def test_influencer_vs_traditional_detects_a_channel_gap():
@@ -202,8 +202,8 @@ def test_influencer_vs_traditional_detects_a_channel_gap():
                        price_elasticity=0.8, niche_sd=0.0, account_sd=0.0, price_sd=0.1,
                        influencer_roas=2.0, traditional_roas=1.0)
     r = influencer_vs_traditional(w.campaigns, n_boot=1000, n_perm=500, seed=1)
-    assert r.claim["verdict"] == "supported"
-    assert r.claim["ci_low"] < 1.0 < r.claim["ci_high"]  # true ROI gap: 2.0 - 1.0
+    assert r.claim.verdict == "supported"
+    assert r.claim.ci_low < 1.0 < r.claim.ci_high  # true ROI gap: 2.0 - 1.0
     assert set(r.table["metric"]) >= {"roi", "roas", "cpm", "cpa"}
 
 
@@ -213,7 +213,7 @@ def test_results_are_seeded_and_reproducible():
     b = micro_vs_macro(c, micro=MICRO, macro=MACRO, n_boot=300, n_perm=300, seed=5)
     pd.testing.assert_frame_equal(a.table, b.table)
     other = micro_vs_macro(c, micro=MICRO, macro=MACRO, n_boot=300, n_perm=300, seed=6)
-    assert a.claim["ci_low"] != other.claim["ci_low"]
+    assert a.claim.ci_low != other.claim.ci_low
 
 
 def _recurring_world(seed: int, n_influencers: int):

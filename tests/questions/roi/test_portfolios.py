@@ -52,7 +52,7 @@ def test_default_budget_and_matched_costs():
     r = equal_budget_portfolios(c, micro=MICRO, large=LARGE, n_portfolios=1000, n_boot=20)
     micro_cost = c.loc[(c["followers"] >= 5e3) & (c["followers"] < 1e4), "cost"]
     assert r.budget == pytest.approx(10 * micro_cost.median())
-    assert r.claim["n_large_at_budget"] >= 5 and r.claim["budget"] == r.budget
+    assert r.claim.details["n_large_at_budget"] >= 5 and r.claim.details["budget"] == r.budget
 
 
 def test_diversification_alone_lifts_p_win_without_a_return_gap():
@@ -65,7 +65,7 @@ def test_diversification_alone_lifts_p_win_without_a_return_gap():
     lo, hi = t.loc["mean_difference", ["ci_low", "ci_high"]]
     assert lo < 0 < hi
     assert t.loc["p_micro_wins", "estimate"] > 0.5
-    assert r.claim["verdict"] != "supported"  # winning more often is not a higher return
+    assert r.claim.verdict != "supported"  # winning more often is not a higher return
     assert t.loc["p_win_same_roas", "estimate"] == pytest.approx(
         t.loc["p_micro_wins", "estimate"], abs=0.05)
     # about 1/10; below it when cheap posts have the extreme ROAS (cost weighting tames them)
@@ -78,7 +78,7 @@ def test_a_real_return_gap_shows_in_the_mean_and_beyond_diversification():
     r = equal_budget_portfolios(c, micro=MICRO, large=LARGE, n_portfolios=10_000, n_boot=200,
                                 seed=2)
     t = r.table.set_index("quantity")
-    assert r.claim["verdict"] == "supported"
+    assert r.claim.verdict == "supported"
     assert t.loc["mean_difference", "ci_low"] > 0
     assert t.loc["p_micro_wins", "estimate"] > t.loc["p_win_same_roas", "estimate"] + 0.05
 
@@ -91,19 +91,19 @@ def test_p_win_ci_covers_the_large_world_value():
     small = world(seed=6, lift=1.3, n_campaigns=120)
     r = equal_budget_portfolios(small, micro=MICRO, large=LARGE, budget=1200.0,
                                 n_portfolios=10_000, n_boot=200, seed=0)
-    assert r.claim["ci_low"] < truth.claim["estimate"] < r.claim["ci_high"]  # mean difference
-    lo, hi = r.claim["p_micro_wins_ci"]
-    assert lo < truth.claim["p_micro_wins"] < hi
+    assert r.claim.ci_low < truth.claim.estimate < r.claim.ci_high  # mean difference
+    lo, hi = r.claim.details["p_micro_wins_ci"]
+    assert lo < truth.claim.details["p_micro_wins"] < hi
 
 
 def test_not_testable_with_reasons():
     none = equal_budget_portfolios(None, micro=MICRO, large=LARGE)
-    assert none.claim["verdict"] == "not testable"
+    assert none.claim.verdict == "not testable"
     c = world(seed=7, n_campaigns=40)
     r = equal_budget_portfolios(c, micro=MICRO, large=(5e5, None), budget=50.0, n_boot=20)
-    assert r.claim["verdict"] == "not testable" and "budget" in r.claim["note"]
+    assert r.claim.verdict == "not testable" and "budget" in r.claim.note
     r = equal_budget_portfolios(c, micro=(1e3, 2e3), large=LARGE, n_boot=20)
-    assert "micro activations" in r.claim["note"]
+    assert "micro activations" in r.claim.note
     with pytest.raises(ValueError, match="budget"):
         equal_budget_portfolios(c, micro=MICRO, large=LARGE, budget=-5.0)
     with pytest.raises(ValueError, match="tolerance"):

@@ -16,7 +16,7 @@ Example:
     >>> from inflresearch.data.synth import simulate_world
     >>> w = simulate_world(seed=1, n_influencers=2000, n_campaigns=0, with_text=False)
     >>> fit = elasticity(w.influencers, niche="niche")
-    >>> round(fit.estimate, 1), claim_rate_declines(fit)["verdict"]
+    >>> round(fit.estimate, 1), claim_rate_declines(fit).verdict
     (0.8, 'supported')
 """
 
@@ -30,7 +30,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from inflresearch.claims import claim_result, not_testable
+from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
 from inflresearch.questions.engagement.prepare import (
     MISSING_LEVEL,
@@ -150,7 +150,7 @@ def elasticity_row(
 
 def claim_rate_declines(
     fit: ElasticityResult, *, range_check: RangeCheck | None = None, power_at: float = 0.9
-) -> dict[str, Any]:
+) -> Claim:
     """The `engagement_rate_declines` claim record from an elasticity fit (estimate b, null 1).
 
     Adds ``mde`` (the smallest decline 1 - b detectable with 80% power at the fit's alpha) and
@@ -160,7 +160,7 @@ def claim_rate_declines(
     Example:
         >>> from inflresearch.data.synth import simulate_world
         >>> w = simulate_world(seed=3, n_influencers=400, n_campaigns=0, elasticity=1.0)
-        >>> claim_rate_declines(elasticity(w.influencers))["verdict"] in ("inconclusive",)
+        >>> claim_rate_declines(elasticity(w.influencers)).verdict in ("inconclusive",)
         True
     """
     row = fit.table.iloc[0]

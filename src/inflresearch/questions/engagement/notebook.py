@@ -10,7 +10,7 @@ Example:
     >>> p = notebook_params(data="sample", n_boot=50, run_dir=tempfile.mkdtemp())
     >>> inputs = load_inputs(p)
     >>> a = run_analysis(inputs.accounts, n_boot=p.n_boot, seed=p.seed)
-    >>> [c["id"] for c in a.claims()]
+    >>> [c.id for c in a.claims()]
     ['engagement_rate_declines', 'engagement_inverted_u']
 """
 
@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from inflresearch.atomic import atomic_write
-from inflresearch.claims import adjust_holm
+from inflresearch.claims import Claim
 from inflresearch.data import load as io
 from inflresearch.errors import DataError
 from inflresearch.params import (
@@ -40,6 +40,7 @@ from inflresearch.params import (
     is_sample,
     resolve_data,
 )
+from inflresearch.questions._base import Analysis
 from inflresearch.questions.engagement.elasticity import (
     CAVEAT,
     ElasticityResult,
@@ -241,7 +242,7 @@ def data_banner(p: EngagementParams, inputs: Inputs) -> str:
 
 
 @dataclass
-class EngagementAnalysis:
+class EngagementAnalysis(Analysis):
     """Every result of notebook 01, computed by `run_analysis`."""
 
     accounts: pd.DataFrame
@@ -266,8 +267,8 @@ class EngagementAnalysis:
     posts_offset: PostResult | None = None
     alpha: float = 0.05
 
-    def claims(self) -> list[dict[str, Any]]:
-        """The two claim records (before Holm adjustment, which `runs.save_results` applies)."""
+    def tested_claims(self) -> list[Claim]:
+        """The two claims as tested (`claims()` gives them Holm-adjusted for the report)."""
         return [claim_rate_declines(self.fit, range_check=self.check),
                 claim_inverted_u(self.quadratic, range_check=self.check)]
 
@@ -338,22 +339,22 @@ class EngagementAnalysis:
                 " ".join(self.check.messages)))
         shape = self.quadratic.table.set_index("outcome").loc["engagements"]
         crit = stats.norm.ppf(1 - self.alpha / 2)
-        for claim in adjust_holm(self.claims()):
-            head = f"- *{html.escape(claim['statement'])}* -> **{claim['verdict']}**"
-            if claim["verdict"] == "not testable":
-                lines.append(f"{head}: {html.escape(claim['note'])}")
-            elif claim["id"] == "engagement_rate_declines":
+        for claim in self.claims():
+            head = f"- *{html.escape(claim.statement)}* -> **{claim.verdict}**"
+            if claim.verdict == "not testable":
+                lines.append(f"{head}: {html.escape(claim.note)}")
+            elif claim.id == "engagement_rate_declines":
                 lines.append(f"{head} (one-sided test of b < 1, Holm-adjusted "
-                             f"{_p(claim['p_adjusted'])}).")
+                             f"{_p(claim.p_adjusted)}).")
             else:
                 ends = [(shape[f"slope_at_{e}"], shape[f"slope_at_{e}_se"]) for e in ("min", "max")]
                 lo_txt, hi_txt = (f"{v:+.2f} (CI {v - crit * se:+.2f} to {v + crit * se:+.2f})"
                                   for v, se in ends)
                 lines.append(
-                    f"{head} (Lind-Mehlum test, Holm-adjusted {_p(claim['p_adjusted'])}). The "
+                    f"{head} (Lind-Mehlum test, Holm-adjusted {_p(claim.p_adjusted)}). The "
                     f"elasticity of absolute engagement is {lo_txt} at the smallest accounts and "
                     f"{hi_txt} at the largest; a sweet spot inside the data needs the first above "
-                    f"0 and the second below 0. {html.escape(_sentence(claim['note']))}.")
+                    f"0 and the second below 0. {html.escape(_sentence(claim.note))}.")
         lines.append(html.escape(CAVEAT))
         return "\n\n".join(lines)
 

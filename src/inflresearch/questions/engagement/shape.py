@@ -15,7 +15,7 @@ Example:
     >>> from inflresearch.data.synth import simulate_world
     >>> w = simulate_world(seed=1, n_influencers=4000, n_campaigns=0, curvature=-0.15)
     >>> q = quadratic_fit(w.influencers)
-    >>> bool(q.turning_point_inside), claim_inverted_u(q)["verdict"]
+    >>> bool(q.turning_point_inside), claim_inverted_u(q).verdict
     (True, 'supported')
 """
 
@@ -31,7 +31,7 @@ import statsmodels.formula.api as smf
 from scipy import optimize, stats
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
-from inflresearch.claims import claim_result, not_testable
+from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
 from inflresearch.questions.engagement.prepare import RangeCheck, prepare_accounts
 
@@ -163,7 +163,7 @@ def quadratic_fit(
 
 def claim_inverted_u(
     fit: QuadraticResult, *, range_check: RangeCheck | None = None
-) -> dict[str, Any]:
+) -> Claim:
     """The `engagement_inverted_u` claim for absolute engagement (Lind-Mehlum, intersection-union).
 
     The estimate is the binding end slope on the claim's side: the slope at the lowest follower
@@ -174,7 +174,7 @@ def claim_inverted_u(
     Example:
         >>> from inflresearch.data.synth import simulate_world
         >>> q = quadratic_fit(simulate_world(seed=2, n_influencers=800).influencers)
-        >>> claim_inverted_u(q)["verdict"]
+        >>> claim_inverted_u(q).verdict
         'contradicted'
     """
     row = fit._row("engagements")

@@ -28,7 +28,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from inflresearch.claims import claim_result, not_testable
+from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
 
 CLAIM = "micro_audiences_more_focused"
@@ -56,7 +56,7 @@ class FocusResult:
     """The focus regression: tidy ``table`` (one row per term) and the claim record."""
 
     table: pd.DataFrame
-    claim: dict[str, Any]
+    claim: Claim
     data: pd.DataFrame
 
     @property
@@ -92,7 +92,7 @@ def focus_test(
         >>> d = pd.DataFrame({"followers": f, "n_tokens": 50.0,
         ...                   "focus": 0.8 - 0.05 * np.log10(f) + rng.normal(0, .1, 400)})
         >>> r = focus_test(d)
-        >>> r.claim["verdict"], round(float(r.slope["estimate"]), 2)
+        >>> r.claim.verdict, round(float(r.slope["estimate"]), 2)
         ('supported', -0.05)
     """
     for col in (focus, followers) + ((n_tokens,) if n_tokens else ()):

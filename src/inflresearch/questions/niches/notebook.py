@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from inflresearch.claims import Claim
 from inflresearch.data import load as io
 from inflresearch.errors import DataError
 from inflresearch.params import (
@@ -36,6 +37,7 @@ from inflresearch.params import (
     coerce_str_list,
     is_sample,
 )
+from inflresearch.questions._base import Analysis
 from inflresearch.questions.niches.focus import FocusResult, focus_data, focus_test
 from inflresearch.questions.niches.model import NO_TEXT, WEAK_JACCARD, NicheModel
 from inflresearch.questions.niches.tables import agreement, confusion, niche_profiles, size_split
@@ -267,7 +269,7 @@ def _present(frame: pd.DataFrame | None, wanted: tuple[str, ...] | None,
 
 
 @dataclass
-class NicheAnalysis:
+class NicheAnalysis(Analysis):
     """Every result of notebook 02, computed by `run_analysis`."""
 
     documents: pd.DataFrame
@@ -280,6 +282,10 @@ class NicheAnalysis:
     confusion: pd.DataFrame | None
     elasticities: pd.DataFrame | None
     accounts: pd.DataFrame
+
+    def tested_claims(self) -> list[Claim]:
+        """The focus claim as tested (`claims()` gives it Holm-adjusted for the report)."""
+        return [self.focus.claim]
 
     def estimates(self) -> dict[str, Any]:
         """Estimates for results.json: k, silhouette (and ari, nmi with a category)."""
@@ -297,16 +303,16 @@ class NicheAnalysis:
     def verdict_markdown(self) -> str:
         """Plain-language verdict of the focus claim (numbers only, no data text)."""
         c = self.focus.claim
-        if c["verdict"] == "not testable":
-            return f"**Not testable**: {html.escape(c['note'])}."
+        if c.verdict == "not testable":
+            return f"**Not testable**: {html.escape(c.note)}."
         word = {"supported": "supported", "contradicted": "contradicted",
-                "inconclusive": "inconclusive"}[c["verdict"]]
+                "inconclusive": "inconclusive"}[c.verdict]
         return (
             f"**Verdict: {word}** (before adjustment across the report). Niche focus changes by "
-            f"**{c['estimate']:+.4f}** per tenfold followers (95% CI {c['ci_low']:+.4f} to "
-            f"{c['ci_high']:+.4f}; one-sided p = {c['p_value']:.3g}; n = {c['n']:,}). The claim "
+            f"**{c.estimate:+.4f}** per tenfold followers (95% CI {c.ci_low:+.4f} to "
+            f"{c.ci_high:+.4f}; one-sided p = {c.p_value:.3g}; n = {c.n:,}). The claim "
             "needs a negative slope. The smallest slope this test detects with 80% power is "
-            f"{c['mde']:.4f}. Assumes: the topic model's mix measures focus; followers measured "
+            f"{c.details['mde']:.4f}. Assumes: the topic model's mix measures focus; followers measured "
             "without error; errors robust to heteroskedasticity (HC3)."
         )
 

@@ -16,7 +16,7 @@ Example:
     >>> from inflresearch.data.synth import simulate_world
     >>> w = simulate_world(seed=2, n_influencers=800, n_campaigns=40, with_text=False)
     >>> r = micro_vs_macro(w.campaigns, micro=(5e3, 1e4), macro=(1e4, 1e5), n_boot=200, n_perm=200)
-    >>> r.claim["id"], list(r.table.columns[:4])
+    >>> r.claim.id, list(r.table.columns[:4])
     ('micro_roi_exceeds_macro', ['comparison', 'metric', 'statistic', 'estimate'])
 """
 
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inflresearch.claims import claim_result, not_testable
+from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.methods.resampling import (
     bootstrap_p,
     cluster_bootstrap_sums,
@@ -56,7 +56,7 @@ class Comparison:
 class ClaimTest:
     """A claim's tests: tidy `table` of all estimates, per-group `groups`, the `claim` record."""
 
-    claim: dict[str, Any]
+    claim: Claim
     table: pd.DataFrame
     groups: pd.DataFrame
     replicates: dict[str, np.ndarray] = field(default_factory=dict)
@@ -298,7 +298,7 @@ def micro_vs_macro(
         >>> w = simulate_world(seed=1, n_influencers=500, n_campaigns=30, with_text=False)
         >>> r = micro_vs_macro(w.campaigns, micro=(5e3, 1e4), macro=(1e4, 1e5), n_boot=100,
         ...                    n_perm=100)
-        >>> r.claim["verdict"] in ("supported", "inconclusive", "contradicted")
+        >>> r.claim.verdict in ("supported", "inconclusive", "contradicted")
         True
     """
     labels = {"micro": f"micro {format_range(micro)}", "macro": f"macro {format_range(macro)}"}
@@ -328,7 +328,7 @@ def influencer_vs_traditional(
         >>> from inflresearch.data.synth import simulate_world
         >>> w = simulate_world(seed=1, n_influencers=300, n_campaigns=30, with_text=False)
         >>> r = influencer_vs_traditional(w.campaigns, n_boot=100, n_perm=100)
-        >>> r.claim["direction"], r.claim["null"]
+        >>> r.claim.direction, r.claim.null
         ('greater', 0.0)
     """
     labels = {"influencer": "influencer", "traditional": "traditional"}

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from inflresearch.atomic import atomic_write
-from inflresearch.claims import plain_words
+from inflresearch.claims import Claim, plain_words
 from inflresearch.data import load as io
 from inflresearch.params import (
     coerce_alpha,
@@ -292,29 +292,29 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def claim_words(claim: Mapping[str, Any]) -> str:
+def claim_words(claim: Claim) -> str:
     """A plain-language verdict paragraph (Markdown, data-derived text escaped)."""
-    head = f"**{html.escape(claim['statement'])}** - verdict: **{claim['verdict']}**. "
-    text = plain_words(dict(claim))
-    if claim["verdict"] == "not testable":
+    head = f"**{html.escape(claim.statement)}** - verdict: **{claim.verdict}**. "
+    text = plain_words(claim)
+    if claim.verdict == "not testable":
         return head + html.escape(text)
-    cid = claim["id"]
+    cid = claim.id
     if cid in ("micro_roi_exceeds_macro", "influencer_roi_exceeds_traditional"):
-        (a, ra), (b, rb) = claim["pooled_roi"].items()
+        (a, ra), (b, rb) = claim.details["pooled_roi"].items()
         text += (f" Pooled ROI: {html.escape(a)} {ra:.2f}, {html.escape(b)} {rb:.2f} "
-                 f"(ROAS ratio {claim['roas_ratio']:.2f}). Permutation p = "
-                 f"{claim['permutation_p']:.3g}; within-campaign regression ROAS ratio "
-                 f"{claim.get('adjusted_roas_ratio', float('nan')):.2f}. Power to detect "
-                 f"{claim['power_effect']}: {_pct(claim['power'])}; smallest ROI difference "
-                 f"detectable with 80% power: {claim['mde']:.2f}.")
+                 f"(ROAS ratio {claim.details['roas_ratio']:.2f}). Permutation p = "
+                 f"{claim.details['permutation_p']:.3g}; within-campaign regression ROAS ratio "
+                 f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. Power to detect "
+                 f"{claim.details['power_effect']}: {_pct(claim.details['power'])}; smallest ROI difference "
+                 f"detectable with 80% power: {claim.details['mde']:.2f}.")
     elif cid == "ten_micro_beat_one_macro":
-        lo, hi = claim["p_micro_wins_ci"]
-        text += (f" At a budget of {claim['budget']:,.0f}, ten micro posts earn "
-                 f"{claim['estimate']:,.0f} more revenue than one large post on average. They earn "
-                 f"more in {_pct(claim['p_micro_wins'])} of equal-budget match-ups (CI {_pct(lo)} "
+        lo, hi = claim.details["p_micro_wins_ci"]
+        text += (f" At a budget of {claim.details['budget']:,.0f}, ten micro posts earn "
+                 f"{claim.estimate:,.0f} more revenue than one large post on average. They earn "
+                 f"more in {_pct(claim.details['p_micro_wins'])} of equal-budget match-ups (CI {_pct(lo)} "
                  f"to {_pct(hi)}), but with equal pooled ROAS they would still win "
-                 f"{_pct(claim['p_win_same_roas'])} of the time: that part of the edge is "
-                 f"diversification (variance ratio {claim['variance_ratio_vs_large']:.2f}), "
+                 f"{_pct(claim.details['p_win_same_roas'])} of the time: that part of the edge is "
+                 f"diversification (variance ratio {claim.details['variance_ratio_vs_large']:.2f}), "
                  "not a higher return, so the verdict rests on the expected difference.")
     return head + text
 

@@ -24,7 +24,7 @@ Example:
     >>> w = simulate_world(seed=3, n_influencers=1500, n_campaigns=80, with_text=False)
     >>> r = equal_budget_portfolios(w.campaigns, micro=(5e3, 1e4), large=(1e4, None),
     ...                             n_portfolios=2000, n_boot=50)
-    >>> r.claim["id"], bool(0 <= r.claim["p_micro_wins"] <= 1)
+    >>> r.claim.id, bool(0 <= r.claim.details["p_micro_wins"] <= 1)
     ('ten_micro_beat_one_macro', True)
 """
 
@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inflresearch.claims import claim_result, not_testable
+from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.methods.resampling import bootstrap_counts, bootstrap_p, percentile_ci
 from inflresearch.questions.roi.metrics import check_campaigns
 from inflresearch.tiers import Range, in_range
@@ -49,7 +49,7 @@ MIN_LARGE = 5  # large activations near the budget needed for a comparison
 class PortfolioResult:
     """`claim` record, tidy `table` of estimates with CIs, and the simulated `draws` (wide)."""
 
-    claim: dict[str, Any]
+    claim: Claim
     table: pd.DataFrame
     draws: pd.DataFrame = field(default_factory=pd.DataFrame)
     budget: float | None = None
@@ -149,7 +149,7 @@ def equal_budget_portfolios(
     one-sided p-value; the table adds the expected difference and the variance ratios.
 
     Example:
-        >>> equal_budget_portfolios(None, micro=(5e3, 1e4), large=(1e4, None)).claim["verdict"]
+        >>> equal_budget_portfolios(None, micro=(5e3, 1e4), large=(1e4, None)).claim.verdict
         'not testable'
     """
     empty = pd.DataFrame(columns=["quantity", "estimate", "ci_low", "ci_high"])

@@ -1,0 +1,107 @@
+"""The shape every research question has: parameters -> inputs -> analysis -> claims + estimates.
+
+A question is a subpackage ``inflresearch.questions.<name>`` whose ``__init__`` defines
+``QUESTION``, a `Question` (its notebook, claims, and which notebook parameter reads which table).
+Its ``notebook.py`` provides ``notebook_params(**parameters)`` (the one validating call),
+``load_inputs(params)`` and an analysis object, an `Analysis`: it tests the claims, adjusts them
+once for the report (Holm) and saves results.json. `discover` finds every question, so tests,
+plans and the CLI list none of them by hand.
+
+Example:
+    >>> [q.name for q in discover()]
+    ['engagement', 'niches', 'roi']
+    >>> find("roi").inputs["data"]
+    'campaigns'
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from IPython.display import Markdown
+
+from inflresearch.claims import Claim, adjust_holm
+from inflresearch.paths import project_root
+from inflresearch.runs import save_results
+
+
+@dataclass(frozen=True)
+class Question:
+    """One research question, as the pipeline sees it.
+
+    `inputs` maps each notebook parameter that names an input file to the table it reads (the
+    first entry is the main input); `small_parameters` are fast settings for the tests.
+    """
+
+    name: str
+    title: str
+    notebook: str
+    claims: tuple[str, ...]
+    inputs: Mapping[str, str]
+    small_parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        """The notebook file."""
+        return project_root() / self.notebook
+
+    @property
+    def stem(self) -> str:
+        """The notebook's name without folder and suffix (``01_engagement_vs_followers``)."""
+        return Path(self.notebook).stem
+
+
+def discover() -> list[Question]:
+    """Every question package under `inflresearch.questions`, in notebook order."""
+    import inflresearch.questions as package
+
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.ispkg and not info.name.startswith("_"):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            found.append(module.QUESTION)
+    return sorted(found, key=lambda q: q.notebook)
+
+
+def find(name: str) -> Question:
+    """The question called `name`, or the one whose notebook is `name` (a path or a stem)."""
+    for q in discover():
+        if name in (q.name, q.stem, q.notebook) or Path(name).stem == q.stem:
+            return q
+    raise KeyError(f"no research question {name!r}; known: {', '.join(q.name for q in discover())}")
+
+
+def absent(reason: str) -> Markdown:
+    """What a notebook shows where a table or figure cannot be made, and why."""
+    return Markdown(f"*{reason}*")
+
+
+class Analysis(ABC):
+    """A question's analysis: tests its claims, adjusts them once per report, saves results."""
+
+    @abstractmethod
+    def tested_claims(self) -> Sequence[Claim]:
+        """The claims as tested, before the report's multiplicity adjustment."""
+
+    @abstractmethod
+    def estimates(self) -> dict[str, Any]:
+        """The key estimates for results.json."""
+
+    def claims(self) -> list[Claim]:
+        """The report's claims, Holm-adjusted across the report (computed once)."""
+        cached: list[Claim] | None = self.__dict__.get("_adjusted")
+        if cached is None:
+            cached = adjust_holm(self.tested_claims())
+            self.__dict__["_adjusted"] = cached
+        return cached
+
+    def save(self, run_dir: Path | None, *, notebook: str, data: list[dict[str, Any]]) -> Markdown:
+        """Write results.json into the run folder; a line saying where."""
+        path = save_results(run_dir, self.claims(), self.estimates(), notebook=notebook, data=data)
+        return Markdown(f"Results written to `{path.parent.name}/{path.name}`.")
