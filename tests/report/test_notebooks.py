@@ -12,10 +12,13 @@ import pytest
 from html_checks import assert_self_contained
 
 from inflresearch.data.synth import simulate_world
+from inflresearch.questions import Question, discover
 from inflresearch.report.execute import execute_run
 from inflresearch.report.schema_check import validate_results
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+QUESTIONS = discover()
 COMMON = {"data", "seed", "alpha", "run_dir"}
 EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 
@@ -33,6 +36,25 @@ def test_notebook_is_committed_thin_and_clean(path):
     assert "params(" in code[1].source or "notebook_params(" in code[1].source, "validation call"
     assert nb.metadata.kernelspec.name == "python3"
     assert max(len(c.source.splitlines()) for c in code) <= 25, "logic belongs in the package"
+
+
+def test_every_notebook_is_a_discovered_question():
+    assert [q.path.resolve() for q in QUESTIONS] == [p.resolve() for p in NOTEBOOKS]
+    for q in QUESTIONS:
+        assert q.claims and set(q.inputs) >= {"data"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_cells_have_no_branches_or_loops(path):
+    """Presence checks belong to the analysis objects: a notebook reads like a paper."""
+    import ast
+
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            nodes = ast.walk(ast.parse(cell.source))
+            control = [type(n).__name__ for n in nodes
+                       if isinstance(n, ast.If | ast.For | ast.While | ast.comprehension | ast.IfExp)]
+            assert not control, f"{control} in a cell of {path.name}:\n{cell.source}"
 
 
 @pytest.fixture(scope="module")
@@ -55,27 +77,20 @@ def hostile_world(tmp_path_factory):
     return paths
 
 
-def small_parameters(path: Path, files: dict[str, Path]) -> dict:
-    """Fast parameters for each notebook, on the hostile world's files."""
-    name = path.stem
-    if name.startswith("01"):
-        return {"data": str(files["influencers"]), "posts": str(files["posts"]), "n_boot": 200}
-    if name.startswith("02"):
-        return {"data": str(files["influencers"]), "posts": str(files["posts"]), "k": "auto",
-                "k_min": 3, "k_max": 7, "category_column": "niche"}
-    if name.startswith("03"):
-        return {"data": str(files["campaigns"]), "influencers": str(files["influencers"]),
-                "n_boot": 200, "n_portfolios": 500}
-    return {}
+def small_parameters(question: Question, files: dict[str, Path]) -> dict:
+    """A question's own fast parameters, its inputs taken from the hostile world's files."""
+    inputs = {name: str(files[table]) for name, table in question.inputs.items()}
+    return {**inputs, **question.small_parameters}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_end_to_end_with_hostile_text(path, hostile_world, tmp_path):
-    run = execute_run(path, small_parameters(path, hostile_world), root=tmp_path, progress=False)
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.name)
+def test_notebook_runs_end_to_end_with_hostile_text(question, hostile_world, tmp_path):
+    params = small_parameters(question, hostile_world)
+    run = execute_run(question.path, params, root=tmp_path, progress=False)
     doc = json.loads((run.folder / "results.json").read_text())
     assert run.status == "succeeded", doc["run"].get("error")
     validate_results(doc)
-    assert doc["claims"], "every notebook tests at least one claim"
+    assert [c["id"] for c in doc["claims"]] == list(question.claims), "the claims the question declares"
     assert all(c["verdict"] for c in doc["claims"])
     assert doc["run"]["data"], "input files are recorded with their hashes"
     page = run.html.read_text()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -40,7 +41,9 @@ from inflresearch.params import (
     is_sample,
     resolve_data,
 )
-from inflresearch.questions._base import Analysis
+from inflresearch.plots import figure_of
+from inflresearch.questions._base import Analysis, absent
+from inflresearch.questions.engagement import plots
 from inflresearch.questions.engagement.elasticity import (
     CAVEAT,
     ElasticityResult,
@@ -271,6 +274,33 @@ class EngagementAnalysis(Analysis):
         """The two claims as tested (`claims()` gives them Holm-adjusted for the report)."""
         return [claim_rate_declines(self.fit, range_check=self.check),
                 claim_inverted_u(self.quadratic, range_check=self.check)]
+
+    def post_views(self) -> list[Any]:
+        """The post-level count models, or why they were not run."""
+        if self.posts is None or self.posts_offset is None:
+            return [absent("No posts table was given (parameter `posts`), so the post-level "
+                           "models were not run.")]
+        views: list[Any] = [self.posts.table, self.posts_offset.table, self.posts.covariates]
+        if self.posts.platform_test is not None:
+            views.append(self.posts.platform_test)
+        return views
+
+    def niche_views(self, *, simulated: bool) -> list[Any]:
+        """Per-niche elasticities (forest plot and tables), or why there are none."""
+        if self.niches is None:
+            return [absent("The data has no usable niche column (parameter `niche_column`).")]
+        ax = plots.plot_forest(self.niches, simulated=simulated)
+        views: list[Any] = [figure_of(ax), self.niches]
+        if self.niche_test is not None:
+            views.append(self.niche_test)
+        return views
+
+    def diagnostic_views(self, *, simulated: bool, seed: int = 7) -> list[Any]:
+        """Model comparison, residual and Q-Q plots, and the most influential accounts."""
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+        plots.plot_residuals(self.residuals, ax=left, seed=seed, simulated=simulated)
+        plots.plot_qq(self.residuals, ax=right, seed=seed, simulated=simulated)
+        return [self.models, figure_of(left), self.influential]
 
     def estimates(self) -> dict[str, Any]:
         """Key estimates for results.json."""

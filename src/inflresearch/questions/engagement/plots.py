@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
-from inflresearch.plots import axes_or_new
+from inflresearch.plots import axes_or_new, label_simulated
 
 _POINTS = {"s": 6, "alpha": 0.25, "color": "0.45", "linewidths": 0}
 
@@ -47,7 +47,7 @@ def plot_engagement_vs_followers(
     spline: pd.DataFrame | None = None,
     lowess: pd.DataFrame | None = None,
     segmented: Any = None,
-    simulated: bool = False,
+    simulated: bool,
     max_points: int = 5000,
     seed: int = 0,
     ax: Axes | None = None,
@@ -62,8 +62,9 @@ def plot_engagement_vs_followers(
         >>> from inflresearch.data.synth import simulate_world
         >>> from inflresearch.questions.engagement.elasticity import elasticity
         >>> fit = elasticity(simulate_world(seed=1, n_influencers=300).influencers)
-        >>> plot_engagement_vs_followers(fit.data, fit=fit, simulated=True).get_title()
-        'Engagement vs followers (SIMULATED data)'
+        >>> ax = plot_engagement_vs_followers(fit.data, fit=fit, simulated=True)
+        >>> is_labelled_simulated(ax)
+        True
     """
     ax = axes_or_new(ax)
     shown = _sample(data, max_points, seed)
@@ -83,8 +84,9 @@ def plot_engagement_vs_followers(
     if segmented is not None:
         ax.plot(grid, segmented.predict(grid), color="C3", lw=1.2, label="segmented")
         ax.axvline(segmented.table["breakpoint"].iloc[0], color="C3", lw=0.8, ls="--")
-    ax.set(xscale="log", yscale="log", xlabel="followers", ylabel="engagements per post")
-    ax.set_title("Engagement vs followers" + (" (SIMULATED data)" if simulated else ""))
+    ax.set(xscale="log", yscale="log", xlabel="followers (log scale)",
+           ylabel="engagements per post (log scale)", title="Engagement vs followers")
+    label_simulated(ax, simulated)
     ax.legend(loc="upper left", fontsize=8)
     return ax
 
@@ -94,7 +96,7 @@ def plot_rate_vs_followers(
     *,
     fit: Any = None,
     rate_models: pd.DataFrame | None = None,
-    simulated: bool = False,
+    simulated: bool,
     max_points: int = 5000,
     seed: int = 0,
     ax: Axes | None = None,
@@ -106,9 +108,9 @@ def plot_rate_vs_followers(
         >>> from inflresearch.data.synth import simulate_world
         >>> from inflresearch.questions.engagement.elasticity import elasticity, rate_models
         >>> fit = elasticity(simulate_world(seed=1, n_influencers=300).influencers)
-        >>> ax = plot_rate_vs_followers(fit.data, fit=fit, rate_models=rate_models(fit))
-        >>> ax.get_ylabel()
-        'engagement rate'
+        >>> ax = plot_rate_vs_followers(fit.data, fit=fit, rate_models=rate_models(fit), simulated=True)
+        >>> ax.get_title()
+        'Engagement rate vs followers'
     """
     ax = axes_or_new(ax)
     shown = _sample(data, max_points, seed)
@@ -126,13 +128,15 @@ def plot_rate_vs_followers(
         level = (intercept + row["estimate"] * np.log10(grid)) / 100
         ax.plot(grid, np.where(level > 0, level, np.nan), color="C3", lw=1.5, ls="--",
                 label="naive: rate ~ log10(followers)")
-    ax.set(xscale="log", yscale="log", xlabel="followers", ylabel="engagement rate")
-    ax.set_title("Engagement rate vs followers" + (" (SIMULATED data)" if simulated else ""))
+    ax.set(xscale="log", yscale="log", xlabel="followers (log scale)",
+           ylabel="engagement rate (engagements per post / followers, log scale)",
+           title="Engagement rate vs followers")
+    label_simulated(ax, simulated)
     ax.legend(loc="lower left", fontsize=8)
     return ax
 
 
-def plot_forest(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_forest(table: pd.DataFrame, *, simulated: bool, ax: Axes | None = None) -> Axes:
     """Forest plot of per-group estimates with CIs (e.g. `niche_elasticities`), reference at 1.
 
     Rows are labelled by the ``niche`` column (else the first column) with their n; rows without
@@ -141,7 +145,7 @@ def plot_forest(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     Example:
         >>> t = pd.DataFrame({"niche": ["a", "b"], "estimate": [0.8, 0.9], "ci_low": [0.7, 0.85],
         ...                   "ci_high": [0.9, 0.95], "n": [100, 200]})
-        >>> len(plot_forest(t).get_yticklabels())
+        >>> len(plot_forest(t, simulated=False).get_yticklabels())
         2
     """
     ax = ax if ax is not None else plt.subplots(figsize=(6, 0.4 * len(table) + 1.2))[1]
@@ -159,33 +163,36 @@ def plot_forest(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_yticks(y, labels)
     ax.axvline(1.0, color="0.3", lw=1, ls="--")
     ax.set_xlabel("elasticity b (left of the dashed line: rate falls with size)")
+    label_simulated(ax, simulated)
     return ax
 
 
-def plot_residuals(residuals: pd.DataFrame, *, ax: Axes | None = None, max_points: int = 5000,
-                   seed: int = 0) -> Axes:
+def plot_residuals(residuals: pd.DataFrame, *, simulated: bool, ax: Axes | None = None,
+                   max_points: int = 5000, seed: int = 0) -> Axes:
     """Residuals against fitted values (from `engagement_models.residual_frame`).
 
     Example:
         >>> r = pd.DataFrame({"fitted": [1.0, 2.0], "residual": [0.1, -0.1]})
-        >>> plot_residuals(r).get_title()
+        >>> plot_residuals(r, simulated=False).get_title()
         'Residuals vs fitted'
     """
     ax = axes_or_new(ax)
     shown = _sample(residuals, max_points, seed)
     ax.scatter(shown["fitted"], shown["residual"], **_POINTS)
     ax.axhline(0, color="C3", lw=1)
-    ax.set(xlabel="fitted log engagements", ylabel="residual", title="Residuals vs fitted")
+    ax.set(xlabel="fitted log engagements per post", ylabel="residual (log scale)",
+           title="Residuals vs fitted")
+    label_simulated(ax, simulated)
     return ax
 
 
-def plot_qq(residuals: pd.DataFrame, *, ax: Axes | None = None, max_points: int = 5000,
-            seed: int = 0) -> Axes:
+def plot_qq(residuals: pd.DataFrame, *, simulated: bool, ax: Axes | None = None,
+            max_points: int = 5000, seed: int = 0) -> Axes:
     """Normal Q-Q plot of standardized residuals (from `engagement_models.residual_frame`).
 
     Example:
         >>> r = pd.DataFrame({"theoretical_quantile": [-1.0, 1.0], "standardized": [-0.9, 1.2]})
-        >>> plot_qq(r).get_title()
+        >>> plot_qq(r, simulated=False).get_title()
         'Normal Q-Q'
     """
     ax = axes_or_new(ax)
@@ -194,10 +201,11 @@ def plot_qq(residuals: pd.DataFrame, *, ax: Axes | None = None, max_points: int 
     lim = float(np.nanmax(np.abs(shown[["theoretical_quantile", "standardized"]].to_numpy())))
     ax.plot([-lim, lim], [-lim, lim], color="C3", lw=1)
     ax.set(xlabel="normal quantile", ylabel="standardized residual", title="Normal Q-Q")
+    label_simulated(ax, simulated, corner="upper left")
     return ax
 
 
-def plot_tier_rates(tiers: pd.DataFrame, *, published: pd.DataFrame | None = None,
+def plot_tier_rates(tiers: pd.DataFrame, *, simulated: bool, published: pd.DataFrame | None = None,
                     ax: Axes | None = None) -> Axes:
     """Median, mean and pooled engagement rate per tier with bootstrap CIs (`tier_table`), and
     optionally published benchmark values (`compare_published`): x for engagement rates, + for
@@ -207,7 +215,7 @@ def plot_tier_rates(tiers: pd.DataFrame, *, published: pd.DataFrame | None = Non
         >>> from inflresearch.data.synth import simulate_world
         >>> from inflresearch.questions.engagement.tier_table import tier_table
         >>> t = tier_table(simulate_world(seed=1, n_influencers=300).influencers, n_boot=20)
-        >>> len(plot_tier_rates(t).get_xticks())
+        >>> len(plot_tier_rates(t, simulated=True).get_xticks())
         4
     """
     ax = axes_or_new(ax)
@@ -234,6 +242,7 @@ def plot_tier_rates(tiers: pd.DataFrame, *, published: pd.DataFrame | None = Non
             if (published["metric"] == metric).any():
                 ax.plot([], [], mark, color="k", label=f"published {metric.replace('_', ' ')}")
     ax.set_xlim(-0.5, len(tiers) - 0.5)
-    ax.set(ylabel="engagement rate (%)", title="Engagement rate by tier")
+    ax.set(xlabel="follower tier", ylabel="engagement rate (%)", title="Engagement rate by tier")
     ax.legend(fontsize=8)
+    label_simulated(ax, simulated, corner="upper right")
     return ax

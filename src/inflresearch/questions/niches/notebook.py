@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 
 from inflresearch.claims import Claim
 from inflresearch.data import load as io
@@ -37,7 +38,10 @@ from inflresearch.params import (
     coerce_str_list,
     is_sample,
 )
-from inflresearch.questions._base import Analysis
+from inflresearch.plots import figure_of
+from inflresearch.questions._base import Analysis, absent
+from inflresearch.questions.engagement import plots as eplots
+from inflresearch.questions.niches import plots
 from inflresearch.questions.niches.focus import FocusResult, focus_data, focus_test
 from inflresearch.questions.niches.model import NO_TEXT, WEAK_JACCARD, NicheModel
 from inflresearch.questions.niches.tables import agreement, confusion, niche_profiles, size_split
@@ -286,6 +290,29 @@ class NicheAnalysis(Analysis):
     def tested_claims(self) -> list[Claim]:
         """The focus claim as tested (`claims()` gives it Holm-adjusted for the report)."""
         return [self.focus.claim]
+
+    def agreement_views(self, *, simulated: bool) -> list[Any]:
+        """Agreement with the known category and the confusion heatmap, or why there are none."""
+        if self.agreement is None or self.confusion is None:
+            return [absent("No known category was given (parameter `category_column`).")]
+        ax = plots.plot_confusion(self.confusion, simulated=simulated)
+        return [self.agreement, figure_of(ax)]
+
+    def focus_views(self, *, simulated: bool) -> list[Any]:
+        """The focus verdict, its figure (when the test ran) and the table."""
+        views: list[Any] = [Markdown(self.verdict_markdown())]
+        if len(self.focus.table):
+            icpt, slope = self.focus.line()
+            ax = plots.plot_focus(self.focus.data, slope=slope, intercept=icpt, simulated=simulated)
+            views.append(figure_of(ax))
+        return [*views, self.focus.table]
+
+    def elasticity_views(self, *, simulated: bool) -> list[Any]:
+        """Per-niche elasticities of engagement on followers, or why there are none."""
+        if self.elasticities is None:
+            return [absent("No engagement data: per-niche elasticities were not estimated.")]
+        ax = eplots.plot_forest(self.elasticities, simulated=simulated)
+        return [figure_of(ax), self.elasticities]
 
     def estimates(self) -> dict[str, Any]:
         """Estimates for results.json: k, silhouette (and ari, nmi with a category)."""

@@ -22,7 +22,7 @@ def plot_k_selection(
     selection: pd.DataFrame,
     *,
     threshold: float | None = None,
-    simulated: bool = False,
+    simulated: bool,
     ax: Axes | None = None,
 ) -> Axes:
     """Silhouette and resampling stability against k (``NicheModel.selection_``), chosen k marked.
@@ -51,7 +51,7 @@ def plot_k_selection(
 
 
 def plot_niche_map(
-    points: pd.DataFrame, *, simulated: bool = False, ax: Axes | None = None
+    points: pd.DataFrame, *, simulated: bool, ax: Axes | None = None
 ) -> Axes:
     """Accounts on a 2-D map (columns ``x``, ``y``, ``niche``), coloured by niche.
 
@@ -72,7 +72,7 @@ def plot_niche_map(
 
 
 def plot_niche_profiles(
-    profiles: pd.DataFrame, *, simulated: bool = False, ax: Axes | None = None
+    profiles: pd.DataFrame, *, simulated: bool, ax: Axes | None = None
 ) -> Axes:
     """Median engagement rate per niche with its CI (`niches_report.niche_profiles`), sizes in the
     labels.
@@ -105,7 +105,7 @@ def plot_niche_followers(
     *,
     niche: str = "niche_discovered",
     followers: str = "followers",
-    simulated: bool = False,
+    simulated: bool,
     ax: Axes | None = None,
 ) -> Axes:
     """Follower distribution per niche (box plots, log scale): niches should not be size bands.
@@ -126,12 +126,12 @@ def plot_niche_followers(
     return ax
 
 
-def plot_confusion(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_confusion(table: pd.DataFrame, *, simulated: bool, ax: Axes | None = None) -> Axes:
     """Discovered niche by known category, as row shares (each niche's mix of categories).
 
     Example:
         >>> t = pd.DataFrame([[5, 1], [0, 4]], index=["N1", "N2"], columns=["a", "b"])
-        >>> plot_confusion(t).get_ylabel()
+        >>> plot_confusion(t, simulated=True).get_ylabel()
         'discovered niche'
     """
     ax = axes_or_new(ax, (0.7 * table.shape[1] + 3, 0.45 * table.shape[0] + 1.5))
@@ -140,6 +140,7 @@ def plot_confusion(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
                 cbar_kws={"label": "share of the niche"}, ax=ax)
     ax.set_ylabel("discovered niche")
     ax.set_xlabel("known category")
+    label_simulated(ax, simulated, corner="upper left")
     return ax
 
 
@@ -149,7 +150,7 @@ def plot_focus(
     slope: float | None = None,
     intercept: float | None = None,
     bins: int = 10,
-    simulated: bool = False,
+    simulated: bool,
     ax: Axes | None = None,
 ) -> Axes:
     """Niche focus against followers: accounts (light), means per follower decile (dark), and the

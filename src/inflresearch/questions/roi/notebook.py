@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from IPython.display import Markdown
 
 from inflresearch.atomic import atomic_write
 from inflresearch.claims import Claim, plain_words
@@ -40,6 +41,9 @@ from inflresearch.params import (
     coerce_run_dir,
     is_sample,
 )
+from inflresearch.plots import figure_of
+from inflresearch.questions._base import Analysis, absent
+from inflresearch.questions.roi import plots
 from inflresearch.questions.roi.assumed import AssumedResult, cost_efficiency_assumed
 from inflresearch.questions.roi.comparisons import (
     ClaimTest,
@@ -359,3 +363,85 @@ def collect_estimates(
     out["assumption_based"] = (assumed.summary if isinstance(assumed, AssumedResult)
                                else {"assumption_based": True, "not_run": assumed})
     return out
+
+
+@dataclass
+class RoiAnalysis(Analysis):
+    """Every result of notebook 03, computed by `run_analysis`; each view says why it is empty."""
+
+    p: RoiParams
+    inputs: Inputs
+    metrics: pd.DataFrame
+    micro_macro: ClaimTest
+    portfolio: PortfolioResult
+    channels: ClaimTest
+    spec: pd.DataFrame
+    assumed: AssumedResult | str
+
+    def tested_claims(self) -> list[Claim]:
+        """The three campaign claims as tested (`claims()` gives them Holm-adjusted)."""
+        return [self.micro_macro.claim, self.portfolio.claim, self.channels.claim]
+
+    def estimates(self) -> dict[str, Any]:
+        """The ``estimates`` block of results.json."""
+        return collect_estimates(
+            self.p, metrics=self.metrics,
+            tests={"micro_vs_macro": self.micro_macro, "influencer_vs_traditional": self.channels},
+            portfolio=self.portfolio, spec=self.spec, assumed=self.assumed,
+        )
+
+    def metrics_views(self) -> list[Any]:
+        """Pooled metrics per channel and tier, and the ROAS figure."""
+        if not len(self.metrics):
+            return [absent("No campaigns table was given (parameter `data`): no metrics.")]
+        ax = plots.plot_pooled_metric(self.metrics, metric="roas", simulated=self.p.simulated)
+        return [metrics_table(self.metrics, self.p).round(3), figure_of(ax)]
+
+    def ratio_views(self) -> list[Any]:
+        """Ratio of sums against the mean of per-activation ratios."""
+        if self.inputs.campaigns is None:
+            return [absent("No campaigns table was given.")]
+        return [ratio_of_sums_vs_mean(self.inputs.campaigns, metric="roas", by=["channel", "tier"])]
+
+    def portfolio_views(self) -> list[Any]:
+        """The portfolio table and the distribution of simulated match-ups."""
+        if not len(self.portfolio.draws):
+            return [self.portfolio.table, absent(self.portfolio.claim.note or "No portfolios drawn.")]
+        ax = plots.plot_portfolios(self.portfolio.draws, budget=self.portfolio.budget,
+                                   simulated=self.p.simulated)
+        return [self.portfolio.table, figure_of(ax)]
+
+    def spec_views(self) -> list[Any]:
+        """The specification curve and its summary."""
+        if not len(self.spec):
+            return [absent("No campaigns with follower counts: no specification curve.")]
+        ax = plots.plot_spec_curve(self.spec, simulated=self.p.simulated)
+        return [figure_of(ax), spec_summary(self.spec)]
+
+    def assumed_views(self) -> list[Any]:
+        """The assumption-based cost-per-engagement path, or why it was not run."""
+        if isinstance(self.assumed, str):
+            return [absent(f"Assumption-based path not run: {html.escape(self.assumed)}")]
+        ax = plots.plot_cpe_curve(self.assumed.summary, simulated=self.p.simulated)
+        return [self.assumed.table, Markdown(assumed_words(self.assumed)), figure_of(ax)]
+
+    def verdict_views(self) -> list[Markdown]:
+        """One paragraph per claim, after the report's Holm adjustment."""
+        return [Markdown(claim_words(c)) for c in self.claims()]
+
+
+def run_analysis(inputs: Inputs, p: RoiParams) -> RoiAnalysis:
+    """Every test of notebook 03 on the loaded inputs.
+
+    Example:
+        >>> import tempfile
+        >>> p = notebook_params(n_boot=50, n_portfolios=200, run_dir=tempfile.mkdtemp())
+        >>> a = run_analysis(load_inputs(p), p)
+        >>> [c.id for c in a.claims()]
+        ['micro_roi_exceeds_macro', 'ten_micro_beat_one_macro', 'influencer_roi_exceeds_traditional']
+    """
+    return RoiAnalysis(
+        p=p, inputs=inputs, metrics=metrics_overview(inputs, p),
+        micro_macro=micro_macro_claim(inputs, p), portfolio=portfolio_claim(inputs, p),
+        channels=channel_claim(inputs, p), spec=spec_curve(inputs, p), assumed=assumed_path(inputs, p),
+    )

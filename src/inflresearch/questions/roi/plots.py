@@ -30,7 +30,7 @@ def plot_pooled_metric(
     x: str = "tier",
     hue: str | None = "channel",
     reference: float | None = 1.0,
-    simulated: bool = False,
+    simulated: bool,
     ax: Axes | None = None,
 ) -> Axes:
     """Pooled metric (ratio of sums) per group with its CI, from a `pooled_metrics` table.
@@ -73,7 +73,7 @@ def plot_portfolios(
     budget: float | None = None,
     labels: Mapping[str, str] | None = None,
     bins: int = 60,
-    simulated: bool = False,
+    simulated: bool,
     ax: Axes | None = None,
 ) -> Axes:
     """Distributions of budget-normalised revenue: ten micro activations versus one large one.
@@ -105,7 +105,7 @@ def plot_portfolios(
     return ax
 
 
-def plot_spec_curve(table: pd.DataFrame, *, simulated: bool = False, ax: Axes | None = None
+def plot_spec_curve(table: pd.DataFrame, *, simulated: bool, ax: Axes | None = None
                     ) -> Axes:
     """Estimate and CI of the micro-minus-macro ROI difference per tier-edge specification,
     sorted by estimate; filled markers are supported (one-sided p < alpha), the primary
@@ -141,7 +141,7 @@ def plot_cpe_curve(
     summary: Mapping[str, Any],
     *,
     followers: tuple[float, float] = (1e3, 1e7),
-    simulated: bool = False,
+    simulated: bool,
     ax: Axes | None = None,
 ) -> Axes:
     """Assumption-based relative cost per engagement, followers^(g - b), scaled to 1 at the
