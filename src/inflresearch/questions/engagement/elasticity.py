@@ -38,6 +38,7 @@ from inflresearch.questions.engagement.prepare import (
     collapse_rare_levels,
     prepare_accounts,
 )
+from inflresearch.tidy import TidyResult
 
 TERM = "log_followers"
 MIN_NICHE_ACCOUNTS = 10
@@ -53,7 +54,7 @@ def _covariates(data: pd.DataFrame, names: tuple[str, ...]) -> list[str]:
 
 
 @dataclass
-class ElasticityResult:
+class ElasticityResult(TidyResult):
     """A fitted log-log model; `.table` is one tidy row for the elasticity b."""
 
     table: pd.DataFrame

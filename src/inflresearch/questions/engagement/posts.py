@@ -31,6 +31,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from inflresearch.errors import DataError
+from inflresearch.tidy import TidyResult
 
 MIN_POSTS = 10
 MIN_ACCOUNTS = 3
@@ -97,7 +98,7 @@ def prepare_posts(
 
 
 @dataclass
-class PostResult:
+class PostResult(TidyResult):
     """A post-level count model: `.table` (slope per platform), `.covariates`, `.platform_test`."""
 
     table: pd.DataFrame

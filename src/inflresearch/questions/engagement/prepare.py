@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.errors import DataError
+from inflresearch.tidy import TidyResult
 
 MIN_ACCOUNTS = 10
 #: the level given to accounts without a niche / platform, so fixed-effect models keep them
@@ -169,7 +170,7 @@ def collapse_rare_levels(
 
 
 @dataclass(frozen=True)
-class RangeCheck:
+class RangeCheck(TidyResult):
     """Whether the sample can support an elasticity; `table` has one row per check."""
 
     table: pd.DataFrame

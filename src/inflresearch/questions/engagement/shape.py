@@ -34,6 +34,7 @@ from statsmodels.nonparametric.smoothers_lowess import lowess
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
 from inflresearch.questions.engagement.prepare import RangeCheck, prepare_accounts
+from inflresearch.tidy import TidyResult
 
 
 def _accounts(df: pd.DataFrame, followers: str, engagements: str) -> pd.DataFrame:
@@ -43,7 +44,7 @@ def _accounts(df: pd.DataFrame, followers: str, engagements: str) -> pd.DataFram
 
 
 @dataclass
-class QuadraticResult:
+class QuadraticResult(TidyResult):
     """Quadratic fit in log followers; `.table` has one row per outcome (engagements, rate)."""
 
     table: pd.DataFrame
@@ -355,7 +356,7 @@ def _broken_stick_rss(x: np.ndarray, y: np.ndarray) -> Any:
 
 
 @dataclass
-class SegmentedResult:
+class SegmentedResult(TidyResult):
     """Broken-stick fit ``y = a + b1 x + d (x - psi)_+``; `.table` has one row."""
 
     table: pd.DataFrame

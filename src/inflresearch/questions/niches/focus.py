@@ -30,6 +30,7 @@ from scipy import stats
 
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
+from inflresearch.tidy import TidyResult
 
 CLAIM = "micro_audiences_more_focused"
 MIN_ACCOUNTS = 30
@@ -52,7 +53,7 @@ def topic_entropy(mix: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class FocusResult:
+class FocusResult(TidyResult):
     """The focus regression: tidy ``table`` (one row per term) and the claim record."""
 
     table: pd.DataFrame

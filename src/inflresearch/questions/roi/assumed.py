@@ -33,11 +33,12 @@ import statsmodels.api as sm
 from scipy import stats
 
 from inflresearch.errors import DataError
+from inflresearch.tidy import TidyResult
 from inflresearch.tiers import Range, in_range
 
 
 @dataclass
-class AssumedResult:
+class AssumedResult(TidyResult):
     """Tidy `table`, the `data` used (followers, engagements, price) and a `summary` dict."""
 
     table: pd.DataFrame

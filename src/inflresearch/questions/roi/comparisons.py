@@ -37,6 +37,7 @@ from inflresearch.methods.resampling import (
 )
 from inflresearch.questions.roi.metrics import METRICS, available_metrics, check_campaigns, label_groups
 from inflresearch.questions.roi.regression import MIN_ROWS, adjusted_ratio, cluster_codes, power_mde
+from inflresearch.tidy import TidyResult
 from inflresearch.tiers import Range
 
 ACCOUNT = "account_id"  # influencers recur across campaigns: the crossed cluster of the claim tests
@@ -53,7 +54,7 @@ class Comparison:
 
 
 @dataclass
-class ClaimTest:
+class ClaimTest(TidyResult):
     """A claim's tests: tidy `table` of all estimates, per-group `groups`, the `claim` record."""
 
     claim: Claim

@@ -39,6 +39,7 @@ import pandas as pd
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.methods.resampling import bootstrap_counts, bootstrap_p, percentile_ci
 from inflresearch.questions.roi.metrics import check_campaigns
+from inflresearch.tidy import TidyResult
 from inflresearch.tiers import Range, in_range
 
 CLAIM = "ten_micro_beat_one_macro"
@@ -46,7 +47,7 @@ MIN_LARGE = 5  # large activations near the budget needed for a comparison
 
 
 @dataclass
-class PortfolioResult:
+class PortfolioResult(TidyResult):
     """`claim` record, tidy `table` of estimates with CIs, and the simulated `draws` (wide)."""
 
     claim: Claim
