@@ -43,15 +43,17 @@ def preset(name: str) -> dict[str, Range]:
     return dict(PRESETS[name])
 
 
-def coerce_range(value: Sequence[float | None] | None, name: str = "range") -> Range | None:
+def coerce_range(value: Sequence[object] | None, name: str = "range") -> Range | None:
     """Validate a two-element [low, high] follower range (high may be None)."""
     if value is None:
         return None
     if isinstance(value, str) or len(value) != 2:
         raise ValueError(f"{name} must be two numbers [low, high] (high may be null), got {value!r}")
-    low, high = value
-    low = float(low)
-    high = None if high is None else float(high)
+    if not all(v is None or isinstance(v, int | float | str) for v in value):
+        raise ValueError(f"{name} must be two numbers [low, high] (high may be null), got {value!r}")
+    low_value, high_value = value
+    low = float(low_value)  # type: ignore[arg-type]  # checked above: a number or a numeric string
+    high = None if high_value is None else float(high_value)  # type: ignore[arg-type]
     if low < 0 or (high is not None and high <= low):
         raise ValueError(f"{name} must satisfy 0 <= low < high, got {value!r}")
     return (low, high)

@@ -210,7 +210,9 @@ def load_inputs(p: EngagementParams) -> Inputs:
         >>> len(inputs.accounts), inputs.records[0]["rows"]
         (3000, 3000)
     """
-    posts, records, summaries = None, [], []
+    posts: pd.DataFrame | None = None
+    records: list[dict[str, Any]] = []
+    summaries: list[str] = []
     if p.posts:
         posts, records, summaries = _read(p.posts, "posts", p.post_columns, p.run_dir, p.platform)
     if p.data:
@@ -219,6 +221,8 @@ def load_inputs(p: EngagementParams) -> Inputs:
     else:
         from inflresearch.data.aggregate import load_accounts_from_posts
 
+        if posts is None:
+            raise ValueError("parameter 'data' or 'posts' must name an input")
         accounts = load_accounts_from_posts(posts, engine=p.engine)
         summaries.append(f"account table aggregated from {len(posts):,} posts on {p.engine}: "
                          f"{len(accounts):,} accounts")

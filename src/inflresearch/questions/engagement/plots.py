@@ -21,7 +21,7 @@ from scipy import stats
 
 from inflresearch.plots import axes_or_new, label_simulated
 
-_POINTS = {"s": 6, "alpha": 0.25, "color": "0.45", "linewidths": 0}
+_POINTS: dict[str, Any] = {"s": 6, "alpha": 0.25, "color": "0.45", "linewidths": 0}
 
 
 def _sample(data: pd.DataFrame, max_points: int, seed: int) -> pd.DataFrame:

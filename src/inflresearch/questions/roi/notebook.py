@@ -29,7 +29,6 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown
 
-from inflresearch.atomic import atomic_write
 from inflresearch.claims import Claim, plain_words
 from inflresearch.data import load as io
 from inflresearch.params import (
@@ -184,10 +183,8 @@ def load_inputs(p: RoiParams) -> Inputs:
         result = io.read_table(path, table, columns=p.columns.get(table))
         out.records.append(data_record(path, len(result.data)))
         out.summaries.append(f"{path.name} ({table}): {result.summary()}")
-        if len(result.quarantined):
-            frame = result.quarantined.assign(source_file=path.name)
-            target = p.run_dir / f"quarantine-{table}.csv"
-            atomic_write(target, lambda tmp, f=frame: f.to_csv(tmp, index=False))
+        target = result.write_quarantine(p.run_dir)
+        if target is not None:
             out.summaries.append(f"quarantined {table} rows written to {target.name}")
         setattr(out, table, result.data)
     if out.campaigns is not None:

@@ -93,7 +93,7 @@ def plot_portfolios(
     edges = np.linspace(0, hi if hi > 0 else 1.0, bins + 1)
     for col, color in (("micro", MICRO_COLOR), ("large", LARGE_COLOR)):
         v = draws[col].to_numpy(float)
-        ax.hist(np.clip(v, 0, edges[-1]), bins=edges, density=True, alpha=0.45, color=color,
+        ax.hist(np.clip(v, 0, edges[-1]), bins=edges.tolist(), density=True, alpha=0.45, color=color,
                 label=f"{names[col]} (mean {v.mean():,.0f})")
         ax.axvline(v.mean(), color=color, ls="--", lw=1.5)
     if budget is not None:
@@ -122,8 +122,10 @@ def plot_spec_curve(table: pd.DataFrame, *, simulated: bool, ax: Axes | None = N
     pos = np.arange(len(d))
     est = d["estimate"].to_numpy(float)
     ax.vlines(pos, d["ci_low"].to_numpy(float), d["ci_high"].to_numpy(float), color=NEUTRAL)
-    for mask, style in ((d["supported"], {"color": MICRO_COLOR}),
-                        (~d["supported"], {"facecolor": "white", "edgecolor": NEUTRAL})):
+    styles: tuple[tuple[pd.Series, dict[str, Any]], ...] = (
+        (d["supported"], {"color": MICRO_COLOR}),
+        (~d["supported"], {"facecolor": "white", "edgecolor": NEUTRAL}))
+    for mask, style in styles:
         primary = d["primary"].to_numpy(bool) if "primary" in d else np.zeros(len(d), bool)
         for is_primary, marker in ((False, "o"), (True, "D")):
             sel = mask.to_numpy(bool) & (primary == is_primary)
