@@ -30,6 +30,8 @@ demo: $(SAMPLE)
 	$(BIN)/inflresearch demo
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not slow and not spark" -n $(JOBS)
 
 test-slow: $(STAMP)
