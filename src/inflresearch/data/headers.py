@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inflresearch.data.contract import column_names
 
@@ -151,11 +151,14 @@ def unique_headers(names: Sequence[object]) -> list[str]:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """Result of `resolve_columns`: the new name of every source column, in source order."""
+    """Result of `resolve_columns`: the new name of every source column, in source order;
+    ``unknown`` keys of ``columns=`` that match no header, ``excluded`` the raw headers that
+    ``columns=`` kept out of the contract (mapped to None)."""
 
     raw: list[str]
     names: list[str]
     unknown: list[str]
+    excluded: list[str] = field(default_factory=list)
 
     def source_of(self) -> dict[str, str]:
         """Contract-or-extra name -> raw source header (for provenance)."""
@@ -217,4 +220,6 @@ def resolve_columns(
         n if n is not None else (f"{normal[i]}_src" if normal[i] in contract else normal[i])
         for i, n in enumerate(names)
     ]
-    return ColumnMap(raw=raw, names=unique_headers(final), unknown=unknown)
+    return ColumnMap(
+        raw=raw, names=unique_headers(final), unknown=unknown, excluded=[raw[i] for i in sorted(excluded)]
+    )
