@@ -284,6 +284,17 @@ def _read_raw(source: Source) -> tuple[str, list[str], pd.DataFrame, str | None]
     return str(path), headers, body, encoding
 
 
+def read_headers(source: Source) -> list[str]:
+    """The raw headers of a file (as the loaders read them), e.g. to detect its preset.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> read_headers(sample_file("posts"))[:2]
+        ['account_id', 'post_id']
+    """
+    return _read_raw(source)[1]
+
+
 # --- coercion ----------------------------------------------------------------------------------
 
 
