@@ -178,9 +178,9 @@ def resolve_columns(
         ['account_id', 'instagram_name']
     """
     contract = column_names(table)
-    raw = [str(r) for r in raw]
-    normal = unique_headers(raw)
-    names: list[str | None] = [None] * len(raw)
+    texts = [str(r) for r in raw]
+    normal = unique_headers(texts)
+    names: list[str | None] = [None] * len(texts)
     filled: set[str] = set()
     unknown: list[str] = []
     excluded: set[int] = set()
@@ -192,7 +192,7 @@ def resolve_columns(
             )
         if target is not None and target in filled:
             raise ValueError(f"columns=: two source columns are mapped to {target!r}")
-        hits = [i for i, (r, n) in enumerate(zip(raw, normal, strict=True)) if key in (r, n)]
+        hits = [i for i, (r, n) in enumerate(zip(texts, normal, strict=True)) if key in (r, n)]
         hits = hits or [i for i, n in enumerate(normal) if n == normalise_header(key)]
         free = [i for i in hits if names[i] is None and i not in excluded]
         if not free:
@@ -221,5 +221,5 @@ def resolve_columns(
         for i, n in enumerate(names)
     ]
     return ColumnMap(
-        raw=raw, names=unique_headers(final), unknown=unknown, excluded=[raw[i] for i in sorted(excluded)]
+        raw=texts, names=unique_headers(final), unknown=unknown, excluded=[texts[i] for i in sorted(excluded)]
     )

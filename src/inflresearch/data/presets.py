@@ -39,6 +39,7 @@ FOLDER = Path(__file__).with_name("known_exports")
 class Preset(ColumnMapping):
     """A mapping for one known export layout, with the header signature that detects it."""
 
+    table: str
     name: str
     title: str
     signature: frozenset[str]
