@@ -58,6 +58,8 @@ def test_one_mapping_file_in_validate_aggregate_and_notebooks(files, tmp_path: P
     assert {v: k for k, v in columns.items()} == EXPECTED
     assert notebook_params(data=None, posts=str(posts), post_columns=str(mapping),
                            run_dir=str(tmp_path / "run")).post_columns == columns
+    with pytest.raises(ValueError, match="parameter 'columns': .*a mapping for the posts table, used for influencers"):
+        notebook_params(data=str(posts), columns=str(mapping), run_dir=str(tmp_path / "run"))
     loaded = read_table(posts, "posts", columns=columns)
     assert loaded.columns == EXPECTED
     # the same data as in the aggregation
@@ -209,3 +211,24 @@ def test_handles_are_not_flagged() -> None:
     frame = pd.DataFrame({"handle": [f"u{i}" for i in range(30)], "name": [f"U {i}" for i in range(30)],
                           "followers": np.arange(1, 31).astype(str)})
     assert suspicious_picks(read_table(frame, "influencers")) == []
+
+
+def test_notebook_03_takes_mapping_files_per_table(tmp_path: Path) -> None:
+    from inflresearch.questions.roi.notebook import notebook_params as roi_params
+
+    campaigns = tmp_path / "campaigns.yml"
+    campaigns.write_text("table: campaigns\ncolumns: {Spend: cost, Kind: channel}\n", encoding="utf-8")
+    people = tmp_path / "people.yml"
+    people.write_text("table: influencers\ncolumns: {Fans: followers}\n", encoding="utf-8")
+    run = str(tmp_path / "run")
+    assert roi_params(columns=str(campaigns), run_dir=run).columns == {
+        "campaigns": {"Spend": "cost", "Kind": "channel"}}
+    both = roi_params(columns={"campaigns": str(campaigns), "influencers": str(people)}, run_dir=run)
+    assert both.columns == {"campaigns": {"Spend": "cost", "Kind": "channel"},
+                            "influencers": {"Fans": "followers"}}
+    with pytest.raises(ValueError, match="parameter 'columns.influencers': .*a mapping for the campaigns table"):
+        roi_params(columns={"influencers": str(campaigns)}, run_dir=run)
+    posts = tmp_path / "posts.yml"
+    posts.write_text("table: posts\ncolumns: {Hearts: likes}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="maps a posts table; notebook 03 reads campaigns and influencers"):
+        roi_params(columns=str(posts), run_dir=run)
