@@ -9,7 +9,8 @@ sheet); any of the text formats may be gzip-compressed (``.csv.gz``). Text is de
 What happens to a file (see data/README.md for the full rules):
 
 1. headers are normalised and mapped to contract names (`inflresearch.data.headers`; ``columns=``
-   overrides the alias map);
+   overrides the alias map; without it, the preset of a known export whose headers match,
+   `inflresearch.data.presets`);
 2. values are coerced: counts and rates by `inflresearch.data.human_numbers`, ``posted_at`` from ISO 8601
    strings or unix seconds (milliseconds when >= 1e11) to timezone-naive UTC, ``sponsored`` from
    true/false/yes/no/1/0 (missing: False), text stripped with missing markers as NaN, a leading
@@ -26,8 +27,11 @@ What happens to a file (see data/README.md for the full rules):
    rate *given* by the source must lie in [0, 1]). Campaigns: ``activation_id`` = ``row-<n>``
    where absent.
 
-Fatal problems raise one `DataError` naming the file, the column and up to 3 offending values:
-missing, unreadable or empty file, a required column not found, every row quarantined.
+A column whose values are mostly unparsable is a column problem, not a row problem: an optional
+one is left out with a warning (`LoadResult.warnings`, also in the summary), a required one is
+fatal. Fatal problems raise one `DataError` naming the file, the column and up to 3 offending
+values: missing, unreadable or empty file, a required column not found or mostly unparsable,
+every row quarantined.
 Input files are only read, never written.
 
 Example:
