@@ -232,3 +232,26 @@ def test_notebook_03_takes_mapping_files_per_table(tmp_path: Path) -> None:
     posts.write_text("table: posts\ncolumns: {Hearts: likes}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="maps a posts table; notebook 03 reads campaigns and influencers"):
         roi_params(columns=str(posts), run_dir=run)
+
+
+def test_a_mapping_file_can_start_from_a_preset(tmp_path: Path) -> None:
+    """An edited HypeAuditor export (a column added) matches no preset; `preset:` reuses it."""
+    frame = pd.DataFrame({
+        "Rank": ["1", "2"], "name": ["leomessi", "cristiano"], "instagram name": ["Leo Messi", "CR"],
+        "Category_1": ["Sports", "Sports"], "Category_2": ["", ""], "followers": ["409.8M", "523M"],
+        "followers ": ["1", "1"], "country": ["Argentina", "India"], "Eng. (Auth.)": ["1", "1"],
+        "Eng. (Auth.) ": ["1", "1"], "Eng. (Avg.)": ["23.4M", "14.7M"], "Eng. (Avg.) ": ["1", "1"],
+        "my note": ["a", "b"],
+    })
+    path = tmp_path / "edited.yml"
+    path.write_text("preset: hypeauditor-instagram-2022-12\ncolumns:\n  Category_2: niche\n", encoding="utf-8")
+    mapping = read_mapping(path)
+    assert mapping.table == "influencers" and mapping.platform == "instagram"
+    assert mapping.columns["Category_2"] == "niche" and "category_1" not in mapping.columns
+    assert mapping.columns["name"] == "account_id" and mapping.columns["country"] is None
+    assert any("audience country" in n for n in mapping.notes)
+    res = read_table(frame, "influencers", columns=mapping.columns, platform=mapping.platform)
+    assert res.data["account_id"].tolist() == ["leomessi", "cristiano"] and "country" not in res.columns
+    path.write_text("preset: nope\ncolumns: {}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="no preset 'nope'; known: "):
+        read_mapping(path)

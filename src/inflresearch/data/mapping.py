@@ -7,6 +7,7 @@ exports (`inflresearch.data.presets`) are written in the same format, plus a hea
 
     table: influencers          # influencers, posts or campaigns (optional in notebooks)
     platform: youtube           # optional: fills the platform when the file has none
+    preset: hypeauditor-youtube-2022-11-12   # optional: start from a shipped preset
     columns:                    # source header (as written, or normalised) -> contract column
       Youtube channel: account_id
       Followers: followers
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from inflresearch.data.load import LoadResult
 
 KEYS = ("table", "platform", "columns", "notes")
+FILE_KEYS = ("preset",)  # only in a user's mapping file: start from a shipped preset
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +122,11 @@ def parse_mapping(data: Any, origin: str, *, extra: tuple[str, ...] = ()) -> Col
 def read_mapping(path: str | Path) -> ColumnMapping:
     """Read and check a mapping file (``.yml`` / ``.yaml``).
 
+    ``preset: NAME`` starts from a shipped preset (for an edited copy of a known export, which
+    no longer matches the preset's signature): its table, platform, notes and columns, with the
+    file's own entries taking precedence (an entry replaces the preset's for the same source
+    header or the same contract column).
+
     Example:
         >>> import tempfile, pathlib
         >>> f = pathlib.Path(tempfile.mkdtemp()) / "m.yml"
@@ -134,7 +141,29 @@ def read_mapping(path: str | Path) -> ColumnMapping:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DataError(f"not a readable YAML file: {' '.join(str(exc).split())[:300]}", path=path) from None
-    return parse_mapping(data, str(path))
+    if isinstance(data, Mapping) and "preset" in data:
+        data = _with_preset(data, path)
+    return parse_mapping(data, str(path), extra=FILE_KEYS)
+
+
+def _with_preset(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    from inflresearch.data.headers import normalise_header
+    from inflresearch.data.presets import get_preset
+
+    try:
+        preset = get_preset(str(data["preset"]))
+    except ValueError as exc:
+        raise DataError(str(exc), path=path) from None
+    own = data.get("columns") or {}
+    if not isinstance(own, Mapping):
+        return dict(data)  # parse_mapping names the problem
+    keys = {normalise_header(k) for k in own}
+    targets = {t for t in own.values() if t is not None}
+    columns = {k: t for k, t in preset.columns.items() if normalise_header(k) not in keys and t not in targets}
+    return {
+        "table": data.get("table", preset.table), "platform": data.get("platform", preset.platform),
+        "columns": columns | dict(own), "notes": [*preset.notes, *(data.get("notes") or [])],
+    }
 
 
 def is_mapping_path(value: object) -> bool:
