@@ -136,9 +136,11 @@ def test_a_mostly_unparsable_column_is_left_out_not_its_rows() -> None:
     assert "avg_views" not in res.data and res.left_out == ["views avg"]
     assert res.warnings == [
         "27 of 30 values in 'views avg' (-> avg_views) are not numbers (e.g. 'Spain', 'India', "
-        "'Peru'): the column looks mislabelled and is left out of the table (map it with "
-        "columns={'<source column>': None} to silence this)"
+        "'Peru'): the column looks mislabelled and is left out of the table "
+        "(columns={'views avg': None} says so and silences this)"
     ]
+    silenced = read_table(_accounts(30, views), "influencers", columns={"views avg": None})
+    assert silenced.warnings == [] and silenced.left_out == ["views avg"]
     assert res.summary().startswith("kept 30 of 30 rows; none quarantined; warning: 27 of 30 values")
 
 

@@ -580,8 +580,10 @@ def read_table(
     body.columns = mapping.names
     _required_present(body, table, label, raw_headers)
     frame, problems = _coerce(body, table)
-    frame, problems, left_out = _column_problems(body, frame, problems, table, label, mapping.source_of(),
-                                                 warnings)
+    frame, problems, left_out, column_warnings = _column_problems(
+        body, frame, problems, table, label, mapping.source_of()
+    )
+    warnings += column_warnings
     frame = _normalise(frame, table, platform)
     reasons = _reasons(body, frame, problems, table)
     good = (reasons == "").to_numpy()
@@ -634,14 +636,17 @@ def _column_problems(
     table: str,
     label: str,
     sources: dict[str, str],
-    warnings: list[str],
-) -> tuple[pd.DataFrame, list[tuple[pd.Series, str]], list[str]]:
+) -> tuple[pd.DataFrame, list[tuple[pd.Series, str]], list[str], list[str]]:
     """Columns whose values are mostly unparsable (> 50% of at least 20 non-empty values): a
     required one refuses the file, another is left out of the table with a warning (its rows are
-    not quarantined for it). Between 10% and 50% is a warning; those rows are quarantined."""
+    not quarantined for it). Between 10% and 50% is a warning; those rows are quarantined.
+
+    Returns the frame, the row problems still to quarantine, the contract names left out and
+    the warnings."""
     required = {c.name for c in columns(table) if c.required}
     kept: list[tuple[pd.Series, str]] = []
     left_out: list[str] = []
+    warnings: list[str] = []
     for mask, reason in problems:
         name = reason.rsplit(" ", 1)[-1]
         bad = int(mask.sum())
@@ -649,9 +654,11 @@ def _column_problems(
         if bad == 0 or present < MIN_VALUES or bad <= SUSPICIOUS * present:
             kept.append((mask, reason))
             continue
-        examples = ", ".join(quote(v) for v in pd.unique(body[name][mask.to_numpy(dtype=bool)])[:3])
-        what = f"{bad:,} of {present:,} values in {quote(sources.get(name, name).strip())} (-> {name}) " \
-               f"are not {'dates' if 'date' in reason else 'numbers' if 'number' in reason else 'valid'}"
+        source = sources.get(name, name).strip()
+        values = list(pd.unique(body[name][mask.to_numpy(dtype=bool)]))[:3]
+        kind = "dates" if "date" in reason else "numbers" if "number" in reason else "valid values"
+        what = f"{bad:,} of {present:,} values in {quote(source)} (-> {name}) are not {kind}"
+        examples = ", ".join(quote(v) for v in values)
         if bad <= COLUMN_LEVEL * present:
             warnings.append(f"{what} (e.g. {examples}); those rows are quarantined")
             kept.append((mask, reason))
@@ -659,14 +666,14 @@ def _column_problems(
             raise DataError(
                 f"{what}: the column looks mislabelled; map another column to {name} with "
                 f"columns={{'<source column>': '{name}'}}",
-                path=label, column=name, values=list(pd.unique(body[name][mask.to_numpy(dtype=bool)])[:3]),
+                path=label, column=name, values=values,
             )
         else:
             warnings.append(f"{what} (e.g. {examples}): the column looks mislabelled and is left out "
-                            f"of the table (map it with columns={{'<source column>': None}} to silence this)")
+                            f"of the table (columns={{{source!r}: None}} says so and silences this)")
             frame = frame.drop(columns=name)
             left_out.append(name)
-    return frame, kept, left_out
+    return frame, kept, left_out, warnings
 
 
 def _reasons(
