@@ -154,15 +154,15 @@ def _with_preset(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
         preset = get_preset(str(data["preset"]))
     except ValueError as exc:
         raise DataError(str(exc), path=path) from None
-    own = data.get("columns") or {}
-    if not isinstance(own, Mapping):
+    own, notes = data.get("columns") or {}, data.get("notes") or []
+    if not isinstance(own, Mapping) or not isinstance(notes, list):
         return dict(data)  # parse_mapping names the problem
     keys = {normalise_header(k) for k in own}
     targets = {t for t in own.values() if t is not None}
     columns = {k: t for k, t in preset.columns.items() if normalise_header(k) not in keys and t not in targets}
     return {
         "table": data.get("table", preset.table), "platform": data.get("platform", preset.platform),
-        "columns": columns | dict(own), "notes": [*preset.notes, *(data.get("notes") or [])],
+        "columns": columns | dict(own), "notes": [*preset.notes, *notes],
     }
 
 
