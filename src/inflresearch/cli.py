@@ -38,9 +38,14 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
             "output exists; choose a new name or remove it (never overwritten)", path=out
         )
     start = time.perf_counter()
+    columns = None
+    if args.mapping:
+        from inflresearch.data.mapping import read_mapping
+
+        columns = read_mapping(args.mapping).for_table("posts")
     result = aggregate_posts(
         args.posts, engine=args.engine, skip_bad_files=args.skip_bad_files,
-        max_text_posts=args.max_text_posts, spark_master=args.spark_master,
+        max_text_posts=args.max_text_posts, spark_master=args.spark_master, columns=columns,
     )
     write_accounts(result.accounts, out)
     print(f"{result.summary()} -> {out} ({time.perf_counter() - start:.1f} s)")
@@ -51,20 +56,54 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from inflresearch.data.load import read_table
+    from inflresearch.data.mapping import mapping_lines, read_mapping, suspicious_picks
 
-    mapping: dict[str, str | None] = {}
+    spec = read_mapping(args.mapping) if args.mapping else None
+    mapping: dict[str, str | None] = dict(spec.columns) if spec else {}
     for item in args.column:
         source, sep, target = item.rpartition("=")
         if not sep or not source:
             raise ValueError(f"--column expects SOURCE=CONTRACT_NAME, got {item!r}")
         mapping[source] = target or None
-    result = read_table(args.file, args.table, columns=mapping, platform=args.platform)
-    print(f"{args.file} ({args.table}): {result.summary()}")
+    table = args.table or (spec.table if spec else None) or _detected_table(args.file)
+    if spec is not None and spec.table not in (None, table):
+        raise ValueError(f"--mapping {args.mapping} is for the {spec.table} table, not {table}")
+    platform = args.platform or (spec.platform if spec else None)
+    result = read_table(args.file, table, columns=mapping or None, platform=platform)
+    print(f"{args.file} ({table}): {result.summary()}")
+    if result.preset is not None:
+        print(f"preset: {result.preset.describe()}")
+    elif mapping:
+        print(f"mapping: {args.mapping or '--column'}" + (" and --column" if spec and args.column else ""))
+    else:
+        print("mapping: the alias map (no preset matches these headers)")
+    described = result.preset or spec
+    for note in described.notes if described else ():
+        print(f"  note: {note}")
+    print("columns (source header -> contract column: first values):")
+    for line in mapping_lines(result):
+        print(f"  {line}")
+    warnings = result.warnings + suspicious_picks(result)
+    for line in warnings:
+        print(f"warning: {line}")
     if args.quarantine_dir is not None:
         written = result.write_quarantine(args.quarantine_dir)
         if written is not None:
             print(f"quarantined rows with reasons -> {written}")
+    print(f"usable, with {len(warnings)} warning{'s' if len(warnings) > 1 else ''}: check the mapping"
+          if warnings else "usable")
     return 0
+
+
+def _detected_table(file: str) -> str:
+    """The table of a file whose headers match a preset (validate without --table)."""
+    from inflresearch.data.load import read_headers
+    from inflresearch.data.presets import detect_preset
+
+    preset = detect_preset(read_headers(file))
+    if preset is None:
+        raise ValueError("--table is required: no --mapping with a table, and no preset matches the headers")
+    return preset.table
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,13 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="captions/hashtags of the latest N posts per account (0: no text columns)")
     p.add_argument("--spark-master", default=None,
                    help="Spark master, e.g. spark://host:7077, yarn, local[4] (default: Spark's)")
+    p.add_argument("--mapping", default=None, metavar="FILE.yml",
+                   help="a posts mapping file (source header -> contract column); see data/README.md")
     p.set_defaults(func=_cmd_aggregate)
 
     p = sub.add_parser("validate", help="check one export against a table contract")
     p.add_argument("file", help="CSV/TSV/TXT, Parquet, JSON(-lines) or Excel file")
-    p.add_argument("--table", required=True, choices=["influencers", "posts", "campaigns"])
+    p.add_argument("--table", choices=["influencers", "posts", "campaigns"],
+                   help="the contract (default: the mapping file's table, else the detected preset's)")
+    p.add_argument("--mapping", default=None, metavar="FILE.yml",
+                   help="a mapping file (table, columns, platform); see data/README.md")
     p.add_argument("--column", action="append", default=[], metavar="SRC=DEST",
-                   help="map a source column to a contract column (repeatable; DEST empty: ignore)")
+                   help="map a source column to a contract column (repeatable; DEST empty: ignore; "
+                        "added to --mapping)")
     p.add_argument("--platform", default=None, help="platform when the file has no such column")
     p.add_argument("--quarantine-dir", default=None,
                    help="write quarantine-<table>.csv (rows with reasons) into this folder")

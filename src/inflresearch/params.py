@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inflresearch.paths import project_root, sample_file
+
+if TYPE_CHECKING:
+    from inflresearch.data.mapping import ColumnMapping
 
 
 def resolve_data(data: str | Path, table: str) -> Path:
@@ -132,15 +135,46 @@ def coerce_optional_data(value: Any, name: str, table: str) -> Path | None:
         raise ValueError(f"parameter {name!r}: {exc}") from None
 
 
-def coerce_column_map(value: Any, name: str = "columns") -> dict[str, str | None] | None:
-    """A loader mapping {source column: contract column (None: ignore it)}, or None.
+def coerce_mapping_file(value: Any, name: str) -> ColumnMapping:
+    """The mapping file at path `value` (`inflresearch.data.mapping`); relative paths are found as
+    in `resolve_data`. One ``ValueError`` naming the parameter and the file when it is bad."""
+    from inflresearch.data.mapping import read_mapping
+    from inflresearch.errors import DataError
+
+    path = Path(str(value).strip()).expanduser()
+    if not path.is_absolute():
+        path = next((c for c in (Path.cwd() / path, project_root() / path) if c.exists()), path)
+    try:
+        return read_mapping(path)
+    except DataError as exc:
+        raise ValueError(f"parameter {name!r}: {exc}") from None
+
+
+def coerce_column_map(
+    value: Any, name: str = "columns", table: str | None = None
+) -> dict[str, str | None] | None:
+    """A loader mapping {source column: contract column (None: ignore it)}, or None; a path to a
+    mapping file (``.yml`` / ``.yaml``) gives that file's columns (refused when the file is written
+    for another `table`).
 
     Example:
         >>> coerce_column_map({"Followers": "followers"})
         {'Followers': 'followers'}
     """
+    from inflresearch.data.mapping import is_mapping_path
+    from inflresearch.errors import DataError
+
     if value is None:
         return None
+    if is_mapping_path(value):
+        mapping = coerce_mapping_file(value, name)
+        try:
+            return mapping.columns if table is None else mapping.for_table(table)
+        except DataError as exc:
+            raise ValueError(f"parameter {name!r}: {exc}") from None
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-        raise ValueError(f"parameter {name!r} must be a dict {{source column: contract column}}, got {value!r}")
+        raise ValueError(
+            f"parameter {name!r} must be a dict {{source column: contract column}} or the path of a "
+            f"mapping file (.yml), got {value!r}"
+        )
     return dict(value)

@@ -27,10 +27,18 @@ def test_usable_file_prints_summary_and_exits_0(export: Path, capsys) -> None:
                  "--column", "Instagram handle=account_id", "--platform", "instagram"])
     out = capsys.readouterr().out
     assert code == 0
-    assert out.strip() == (
+    assert out.splitlines() == [
         f"{export} (influencers): kept 1 of 4 rows; 3 quarantined: 1 duplicate key, "
-        "1 likes > 50x followers, 1 missing followers"
-    )
+        "1 likes > 50x followers, 1 missing followers",
+        "mapping: --column",
+        "columns (source header -> contract column: first values):",
+        "  'Instagram handle' -> account_id: 'ann'",
+        "  'Subscribers count' -> followers: 1,200,000",
+        "  'Avg. Likes' -> avg_likes: 45,300",
+        "  'Country' -> country: 'Spain'",
+        "  (not in the file) -> platform: 'instagram'",
+        "usable",
+    ]
 
 
 def test_quarantine_dir_receives_the_rows(export: Path, tmp_path: Path, capsys) -> None:

@@ -1,10 +1,10 @@
 """Every real public export that belongs to one of the three tables loads through the loaders.
 
-The registry below says, per file, which table it is, which ``columns=`` mapping it needs and why
-(see each folder's SOURCE.md). For a sample of kept rows, every parsed number is compared with an
-independent reference parse of the raw string (Decimal arithmetic, read with the csv module), and
-for the HypeAuditor files also with the spreadsheet's own numeric copy of the followers column.
-Skipped when the real-data folder is not next to the project.
+The registry below says, per file, which table it is and which shipped preset must be detected
+(see each folder's SOURCE.md); no file needs a hand-written mapping. For a sample of kept rows,
+every parsed number is compared with an independent reference parse of the raw string (Decimal
+arithmetic, read with the csv module), and for the HypeAuditor files also with the spreadsheet's
+own numeric copy of the followers column. Skipped when the real-data folder is not next to the project.
 """
 
 from __future__ import annotations
@@ -29,62 +29,59 @@ from inflresearch.data.load import LoadResult, read_table
 IG, TT, YT = "instagram", "tiktok", "youtube"
 HYPE = "hypeauditor_top1000_2022/"
 
-# file -> (table, columns= mapping, platform). Reasons for the mappings:
-# - HypeAuditor files swap the handle and the display-name columns between months, so the handle
-#   is always named; their (audience) country is not the creator's country; instagram_2022-06 has
-#   misaligned headers ("Views avg." holds the country, "Likes avg" Authentic engagement,
-#   "Comments avg." Engagement avg); youtube_2022-09 keeps the main category in Category_2.
-# - top-250-tiktokers: Views/Likes are medians of the last 15 videos (the closest the file has to
-#   per-post averages); its "Engagement" is a rate per view, not per follower, so it stays unmapped.
-REGISTRY: dict[str, tuple[str, dict[str, str | None], str]] = {
-    "kim2020_instagram/influencers.csv": ("influencers", {}, IG),
-    "kim2020_instagram/influencers.txt": ("influencers", {}, IG),
-    "kim2020_instagram/influencer_engagement_from_sample.csv": ("influencers", {}, IG),
-    "kim2020_instagram/posts_sample.csv": ("posts", {}, IG),
-    "tiktok_famous_2020/sug_users_vids1.csv": ("posts", {}, TT),
-    "tiktok_famous_2020/sug_users_vids2.csv": ("posts", {}, TT),
-    "tiktok_famous_2020/sug_users_vids3.csv": ("posts", {}, TT),
-    "tiktok_famous_2020/sug_users_vids4.csv": ("posts", {}, TT),
-    "tiktok_famous_2020/top_users_vids.csv": ("posts", {}, TT),
-    "tiktok_famous_2020/top-250-tiktokers.csv": (
-        "influencers", {"Likes": "avg_likes", "Views": "avg_views"}, TT,
+# file -> (table, the preset that must be detected, platform). No file needs a hand-written
+# mapping: the presets (inflresearch/data/known_exports/*.yml) say why each column maps as it does,
+# e.g. HypeAuditor files swap the handle and display-name columns between months and their
+# "Country" is the audience's; instagram_2022-06 has misaligned headers; top-250-tiktokers'
+# "Engagement" is a rate per view.
+REGISTRY: dict[str, tuple[str, str, str]] = {
+    "kim2020_instagram/influencers.csv": ("influencers", "kim2020-instagram-influencers", IG),
+    "kim2020_instagram/influencers.txt": ("influencers", "kim2020-instagram-influencers-txt", IG),
+    "kim2020_instagram/influencer_engagement_from_sample.csv": (
+        "influencers", "kim2020-instagram-engagement-from-sample", IG,
     ),
-    "top_instagram_200/top_insta_influencers_data.csv": ("influencers", {}, IG),
-    "global_youtube_stats_2023/Global YouTube Statistics.csv": ("influencers", {}, YT),
-    HYPE + "instagram_v1_undated.csv": ("influencers", {"Influencer insta name": "account_id"}, IG),
-    HYPE + "instagram_2022-06.csv": (
-        "influencers",
-        {"instagram name": "account_id", "Comments avg.": "engagements", "Views avg.": None,
-         "Likes avg": None},
-        IG,
+    "kim2020_instagram/posts_sample.csv": ("posts", "kim2020-instagram-posts", IG),
+    "tiktok_famous_2020/sug_users_vids1.csv": ("posts", "tiktok2020-videos", TT),
+    "tiktok_famous_2020/sug_users_vids2.csv": ("posts", "tiktok2020-videos", TT),
+    "tiktok_famous_2020/sug_users_vids3.csv": ("posts", "tiktok2020-videos", TT),
+    "tiktok_famous_2020/sug_users_vids4.csv": ("posts", "tiktok2020-videos", TT),
+    "tiktok_famous_2020/top_users_vids.csv": ("posts", "tiktok2020-videos", TT),
+    "tiktok_famous_2020/top-250-tiktokers.csv": ("influencers", "tiktok2020-top250", TT),
+    "top_instagram_200/top_insta_influencers_data.csv": ("influencers", "top-instagram-200", IG),
+    "global_youtube_stats_2023/Global YouTube Statistics.csv": (
+        "influencers", "global-youtube-statistics-2023", YT,
     ),
-    HYPE + "instagram_2022-09.csv": ("influencers", {"Instagram name": "account_id"}, IG),
-    HYPE + "instagram_2022-11.csv": ("influencers", {"Name": "account_id", "Country": None}, IG),
-    HYPE + "instagram_2022-12.csv": ("influencers", {"name": "account_id", "country": None}, IG),
-    HYPE + "tiktok_v1_undated.csv": ("influencers", {"Tiktoker name": "account_id"}, TT),
-    HYPE + "tiktok_2022-06.csv": ("influencers", {"Tiktoker": "account_id"}, TT),
-    HYPE + "tiktok_2022-09.csv": ("influencers", {"Tiktoker name": "account_id"}, TT),
-    HYPE + "tiktok_2022-11.csv": ("influencers", {"Tiktoker name": "account_id"}, TT),
-    HYPE + "tiktok_2022-12.csv": ("influencers", {"Tiktoker name": "account_id"}, TT),
-    HYPE + "youtube_v1_undated.csv": ("influencers", {"youtuber name": "account_id"}, YT),
-    HYPE + "youtube_2022-06.csv": (
-        "influencers", {"channel name": "account_id", "Country": None}, YT,
-    ),
-    HYPE + "youtube_2022-09.csv": (
-        "influencers", {"Youtuber": "account_id", "Category_2": "niche", "Country": None}, YT,
-    ),
-    HYPE + "youtube_2022-11.csv": (
-        "influencers", {"Youtube channel": "account_id", "Country": None}, YT,
-    ),
-    HYPE + "youtube_2022-12.csv": (
-        "influencers", {"Youtube channel": "account_id", "Country": None}, YT,
-    ),
+    HYPE + "instagram_v1_undated.csv": ("influencers", "hypeauditor-instagram-v1", IG),
+    HYPE + "instagram_2022-06.csv": ("influencers", "hypeauditor-instagram-2022-06", IG),
+    HYPE + "instagram_2022-09.csv": ("influencers", "hypeauditor-instagram-2022-09", IG),
+    HYPE + "instagram_2022-11.csv": ("influencers", "hypeauditor-instagram-2022-11", IG),
+    HYPE + "instagram_2022-12.csv": ("influencers", "hypeauditor-instagram-2022-12", IG),
+    HYPE + "tiktok_v1_undated.csv": ("influencers", "hypeauditor-tiktok-v1", TT),
+    HYPE + "tiktok_2022-06.csv": ("influencers", "hypeauditor-tiktok-2022-06", TT),
+    HYPE + "tiktok_2022-09.csv": ("influencers", "hypeauditor-tiktok-2022-09", TT),
+    HYPE + "tiktok_2022-11.csv": ("influencers", "hypeauditor-tiktok-2022-11", TT),
+    HYPE + "tiktok_2022-12.csv": ("influencers", "hypeauditor-tiktok-2022-12", TT),
+    HYPE + "youtube_v1_undated.csv": ("influencers", "hypeauditor-youtube-v1", YT),
+    HYPE + "youtube_2022-06.csv": ("influencers", "hypeauditor-youtube-2022-06", YT),
+    HYPE + "youtube_2022-09.csv": ("influencers", "hypeauditor-youtube-2022-09", YT),
+    HYPE + "youtube_2022-11.csv": ("influencers", "hypeauditor-youtube-2022-11-12", YT),
+    HYPE + "youtube_2022-12.csv": ("influencers", "hypeauditor-youtube-2022-11-12", YT),
 }
 NOT_A_TABLE = {"published_benchmarks/tier_benchmarks.csv"}  # a benchmark table, not one of the 3
 NO_COPY = {HYPE + "tiktok_2022-11.csv", HYPE + "tiktok_2022-12.csv"}  # no numeric copy columns
 PART_OF_POSTS = {"kim2020_instagram/posts_sample_captions.csv.gz"}  # joined in a test below
 # First handle of a few files, checked so that a wrong handle mapping cannot pass unnoticed.
 FIRST_HANDLE = {
+    HYPE + "instagram_v1_undated.csv": "433",
+    HYPE + "instagram_2022-06.csv": "433",
+    HYPE + "instagram_2022-09.csv": "cristiano",
+    HYPE + "tiktok_v1_undated.csv": "ekin.721",
+    HYPE + "tiktok_2022-06.csv": "___nicoichi___",
+    HYPE + "tiktok_2022-09.csv": "jypestraykids",
+    HYPE + "tiktok_2022-11.csv": "yossikramer",
+    HYPE + "tiktok_2022-12.csv": "mrbeast",
+    HYPE + "youtube_2022-11.csv": "tseries",
+    HYPE + "youtube_2022-12.csv": "tseries",
     HYPE + "instagram_2022-11.csv": "cristiano",
     HYPE + "instagram_2022-12.csv": "leomessi",
     HYPE + "youtube_v1_undated.csv": "tseries",
@@ -118,9 +115,10 @@ def raw_rows(path: Path, encoding: str) -> tuple[list[str], list[list[str]]]:
 
 @functools.cache
 def load(path: Path, name: str) -> LoadResult:
-    """One load per file and test worker (several tests look at the same result)."""
-    table, mapping, platform = REGISTRY[name]
-    return read_table(path / name, table, columns=mapping, platform=platform)
+    """One load per file and test worker (several tests look at the same result), without a
+    mapping or a platform: the detected preset supplies both."""
+    table, _, _ = REGISTRY[name]
+    return read_table(path / name, table)
 
 
 def _sha(path: Path) -> str:
@@ -150,6 +148,8 @@ def test_real_file_loads_and_numbers_match_raw(real_data: Path, name: str) -> No
     assert len(res.data) > 0.9 * len(rows), res.summary()
     assert res.quarantined["reason"].str.len().gt(0).all()
     assert (res.data["platform"] == platform).all()
+    assert res.preset is not None and res.preset.name == REGISTRY[name][1]
+    assert f"; preset {res.preset.name}" in res.summary()
     assert res.data["account_id"].notna().all()
     assert not res.data["account_id"].str.startswith("@").any()
     if name in FIRST_HANDLE:

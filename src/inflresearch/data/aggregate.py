@@ -6,7 +6,9 @@ DuckDB (embedded, the default: it streams the files, nothing is loaded into pand
 
 Input: Parquet, CSV or JSON-lines files shaped like the posts contract (contract.py; what
 `inflresearch simulate` writes): a file, a folder (all data files below it), a glob or a list of
-these. Column names must be the contract's; messy exports go through the `io` loaders first.
+these. Column names must be the contract's, or be mapped by ``columns=`` (a mapping file's
+columns, `inflresearch.data.mapping`; the alias map fills the rest); messy exports go through the
+`io` loaders first.
 CSV is read as text and cast strictly; JSON timestamps must be ISO strings. A value that does not
 cast (e.g. ``likes = "1.2k"``) makes its file bad.
 
@@ -48,7 +50,7 @@ import glob
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +59,7 @@ from typing import Any
 import pandas as pd
 
 from inflresearch.atomic import atomic_write
+from inflresearch.data.headers import resolve_columns
 from inflresearch.errors import DataError
 
 ENGINES = ("duckdb", "spark")
@@ -187,7 +190,21 @@ def _duckdb_columns(path: str, fmt: str) -> dict[str, str]:
     return {r[0]: r[1] for r in rows}
 
 
-def _preflight(files: Sequence[str]) -> tuple[dict[tuple, list[str]], list[SkippedFile]]:
+def _contract_names(names: Sequence[str], columns: Mapping[str, str | None] | None) -> dict[str, str]:
+    """{contract or extra name: source name} of a file's columns under ``columns=`` (no renaming
+    without a mapping)."""
+    if columns is None:
+        return {n: n for n in names}
+    resolved = resolve_columns(list(names), "posts", columns)
+    if resolved.unknown:
+        raise DataError(f"the mapping names a column the files do not have: {resolved.unknown[0]!r}; "
+                        f"they have {', '.join(map(repr, names))}")
+    return dict(zip(resolved.names, names, strict=True))
+
+
+def _preflight(
+    files: Sequence[str], columns: Mapping[str, str | None] | None = None
+) -> tuple[dict[tuple, list[str]], list[SkippedFile]]:
     """Group readable local files by (format, schema); list unreadable ones with the reason."""
     import duckdb
 
@@ -203,7 +220,7 @@ def _preflight(files: Sequence[str]) -> tuple[dict[tuple, list[str]], list[Skipp
         except duckdb.Error as exc:
             bad.append(SkippedFile(path, f"unreadable {fmt}: {_first_line(exc)}"))
             continue
-        missing = [c for c in REQUIRED if c not in cols]
+        missing = [c for c in REQUIRED if c not in _contract_names(list(cols), columns)]
         if missing:
             bad.append(SkippedFile(path, "missing required column(s) " + ", ".join(missing)))
             continue
@@ -223,6 +240,13 @@ class _Engine:
 
     name = "duckdb"
     ordered_concat = True  # string_agg(x ORDER BY ...); Ibis cannot express it for Spark
+    columns: Mapping[str, str | None] | None = None  # renames applied to every table read
+
+    def mapped(self, table: Any) -> Any:
+        """`table` with its columns renamed by `columns` (unchanged without a mapping)."""
+        renames = {new: old for new, old in _contract_names(table.columns, self.columns).items()
+                   if new != old}
+        return table.rename(renames) if renames else table
 
     def __init__(self) -> None:
         import ibis
@@ -234,10 +258,10 @@ class _Engine:
 
     def read(self, fmt: str, files: list[str]) -> Any:
         if fmt == "parquet":
-            return self.con.read_parquet(files)
+            return self.mapped(self.con.read_parquet(files))
         if fmt == "csv":
-            return self.con.read_csv(files, all_varchar=True, header=True)
-        return self.con.read_json(files, format="newline_delimited")
+            return self.mapped(self.con.read_csv(files, all_varchar=True, header=True))
+        return self.mapped(self.con.read_json(files, format="newline_delimited"))
 
     def frame(self, data: pd.DataFrame) -> Any:
         import ibis
@@ -270,7 +294,7 @@ class _SparkEngine(_Engine):
             df = reader.csv(files, header=True, mode="FAILFAST", multiLine=True, escape='"')
         else:
             df = reader.json(files, mode="FAILFAST")
-        return self._view(df)
+        return self.mapped(self._view(df))
 
     def frame(self, data: pd.DataFrame) -> Any:
         import pyarrow as pa
@@ -552,12 +576,14 @@ def aggregate_posts(
     max_text_chars: int = 5000,
     spark: Any = None,
     spark_master: str | None = None,
+    columns: Mapping[str, str | None] | None = None,
 ) -> AggregateResult:
     """Aggregate posts files (or a posts DataFrame) to the account table on DuckDB or Spark.
 
     A bad file (unreadable, missing a required column, a value that does not cast) raises one
     `DataError` naming every bad file; with ``skip_bad_files=True`` those files are left out and
-    listed in `AggregateResult.skipped`, and every row of the other files is used.
+    listed in `AggregateResult.skipped`, and every row of the other files is used. ``columns``
+    maps the files' headers to posts-contract names as in the loaders (files only).
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
@@ -569,7 +595,7 @@ def aggregate_posts(
     with _quiet_libraries():
         return _aggregate(
             source, engine=engine, skip_bad_files=skip_bad_files, max_text_posts=max_text_posts,
-            max_text_chars=max_text_chars, spark=spark, spark_master=spark_master,
+            max_text_chars=max_text_chars, spark=spark, spark_master=spark_master, columns=columns,
         )
 
 
@@ -582,6 +608,7 @@ def _aggregate(
     max_text_chars: int,
     spark: Any,
     spark_master: str | None,
+    columns: Mapping[str, str | None] | None = None,
 ) -> AggregateResult:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
@@ -600,7 +627,7 @@ def _aggregate(
         except eng.errors() as exc:
             raise DataError(_first_line(exc), path="posts table") from exc
         return AggregateResult(accounts, engine, ("<DataFrame>",), (), (), orphans, len(source))
-    return _aggregate_files(source, engine, skip_bad_files, text, spark, spark_master)
+    return _aggregate_files(source, engine, skip_bad_files, text, spark, spark_master, columns)
 
 
 def _aggregate_files(
@@ -610,15 +637,17 @@ def _aggregate_files(
     text: dict[str, int],
     spark: Any,
     spark_master: str | None,
+    columns: Mapping[str, str | None] | None = None,
 ) -> AggregateResult:
     """Preflight the files, aggregate; on an engine error find the bad files one by one."""
     files, ignored = resolve_files(source)
-    groups, bad = _preflight(files)
+    groups, bad = _preflight(files, columns)
     if bad and not skip_bad_files:
         raise _bad_files_error(bad)
     if not groups:
         raise DataError("no readable posts file among " + ", ".join(files[:3]))
     eng = _engine(engine, spark, spark_master)
+    eng.columns = columns
     try:
         accounts, orphans = _run(eng, [eng.read(f, fs) for (f, _), fs in groups.items()], **text)
     except eng.errors() as exc:

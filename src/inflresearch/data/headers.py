@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inflresearch.data.contract import column_names
 
@@ -151,11 +151,14 @@ def unique_headers(names: Sequence[object]) -> list[str]:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """Result of `resolve_columns`: the new name of every source column, in source order."""
+    """Result of `resolve_columns`: the new name of every source column, in source order;
+    ``unknown`` keys of ``columns=`` that match no header, ``excluded`` the raw headers that
+    ``columns=`` kept out of the contract (mapped to None)."""
 
     raw: list[str]
     names: list[str]
     unknown: list[str]
+    excluded: list[str] = field(default_factory=list)
 
     def source_of(self) -> dict[str, str]:
         """Contract-or-extra name -> raw source header (for provenance)."""
@@ -175,9 +178,9 @@ def resolve_columns(
         ['account_id', 'instagram_name']
     """
     contract = column_names(table)
-    raw = [str(r) for r in raw]
-    normal = unique_headers(raw)
-    names: list[str | None] = [None] * len(raw)
+    texts = [str(r) for r in raw]
+    normal = unique_headers(texts)
+    names: list[str | None] = [None] * len(texts)
     filled: set[str] = set()
     unknown: list[str] = []
     excluded: set[int] = set()
@@ -189,7 +192,7 @@ def resolve_columns(
             )
         if target is not None and target in filled:
             raise ValueError(f"columns=: two source columns are mapped to {target!r}")
-        hits = [i for i, (r, n) in enumerate(zip(raw, normal, strict=True)) if key in (r, n)]
+        hits = [i for i, (r, n) in enumerate(zip(texts, normal, strict=True)) if key in (r, n)]
         hits = hits or [i for i, n in enumerate(normal) if n == normalise_header(key)]
         free = [i for i in hits if names[i] is None and i not in excluded]
         if not free:
@@ -217,4 +220,6 @@ def resolve_columns(
         n if n is not None else (f"{normal[i]}_src" if normal[i] in contract else normal[i])
         for i, n in enumerate(names)
     ]
-    return ColumnMap(raw=raw, names=unique_headers(final), unknown=unknown)
+    return ColumnMap(
+        raw=texts, names=unique_headers(final), unknown=unknown, excluded=[texts[i] for i in sorted(excluded)]
+    )

@@ -9,7 +9,8 @@ sheet); any of the text formats may be gzip-compressed (``.csv.gz``). Text is de
 What happens to a file (see data/README.md for the full rules):
 
 1. headers are normalised and mapped to contract names (`inflresearch.data.headers`; ``columns=``
-   overrides the alias map);
+   overrides the alias map; without it, the preset of a known export whose headers match,
+   `inflresearch.data.presets`);
 2. values are coerced: counts and rates by `inflresearch.data.human_numbers`, ``posted_at`` from ISO 8601
    strings or unix seconds (milliseconds when >= 1e11) to timezone-naive UTC, ``sponsored`` from
    true/false/yes/no/1/0 (missing: False), text stripped with missing markers as NaN, a leading
@@ -26,8 +27,11 @@ What happens to a file (see data/README.md for the full rules):
    rate *given* by the source must lie in [0, 1]). Campaigns: ``activation_id`` = ``row-<n>``
    where absent.
 
-Fatal problems raise one `DataError` naming the file, the column and up to 3 offending values:
-missing, unreadable or empty file, a required column not found, every row quarantined.
+A column whose values are mostly unparsable is a column problem, not a row problem: an optional
+one is left out with a warning (`LoadResult.warnings`, also in the summary), a required one is
+fatal. Fatal problems raise one `DataError` naming the file, the column and up to 3 offending
+values: missing, unreadable or empty file, a required column not found or mostly unparsable,
+every row quarantined.
 Input files are only read, never written.
 
 Example:
@@ -58,8 +62,9 @@ from inflresearch.atomic import atomic_write
 from inflresearch.data.contract import column_names, columns
 from inflresearch.data.headers import resolve_columns
 from inflresearch.data.human_numbers import MISSING_MARKERS, parse_numbers
+from inflresearch.data.presets import Preset, detect_preset
 from inflresearch.data.schema import DUPLICATE, check_structure, failing_rows
-from inflresearch.errors import DataError
+from inflresearch.errors import DataError, quote
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +91,9 @@ class LoadResult:
     counted), the raw values under normalised column names, and ``reason`` ("; "-joined when a
     row has several; the summary counts the first). ``columns`` maps each contract column to the
     source header it came from; ``source_rows[i]`` is the source row of ``data.iloc[i]``.
+    ``preset`` is the known-export preset that mapped the columns (None: the alias map or the
+    caller's ``columns=``); ``left_out`` the source headers kept out of the contract (mapped to
+    None, or a column-level problem); ``warnings`` the column-level problems, one line each.
     """
 
     table: str
@@ -96,17 +104,26 @@ class LoadResult:
     columns: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     source_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    preset: Preset | None = None
+    left_out: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """One line: ``kept 9,812 of 10,000 rows; 188 quarantined: 121 missing followers, ...``."""
+        """One line: ``kept 9,812 of 10,000 rows; 188 quarantined: 121 missing followers, ...``,
+        then ``; preset <name>`` when a preset mapped the columns and ``; warning: ...`` per
+        column-level problem."""
         head = f"kept {len(self.data):,} of {self.n_read:,} rows"
         if not len(self.quarantined):
-            return f"{head}; none quarantined"
+            return f"{head}; none quarantined{self._extras()}"
         first = self.quarantined["reason"].str.split("; ").str[0]
         counts = first.value_counts(sort=False).sort_index()
         counts = counts.sort_values(ascending=False, kind="stable")
         parts = ", ".join(f"{n:,} {reason}" for reason, n in counts.items())
-        return f"{head}; {len(self.quarantined):,} quarantined: {parts}"
+        return f"{head}; {len(self.quarantined):,} quarantined: {parts}{self._extras()}"
+
+    def _extras(self) -> str:
+        preset = f"; preset {self.preset.name}" if self.preset is not None else ""
+        return preset + "".join(f"; warning: {w}" for w in self.warnings)
 
     def write_quarantine(self, folder: str | Path) -> Path | None:
         """Write ``quarantine-<table>.csv`` into `folder` (atomically); None when nothing was
@@ -269,6 +286,17 @@ def _read_raw(source: Source) -> tuple[str, list[str], pd.DataFrame, str | None]
     except PermissionError as exc:
         raise DataError(f"cannot read: {exc.strerror}", path=path) from None
     return str(path), headers, body, encoding
+
+
+def read_headers(source: Source) -> list[str]:
+    """The raw headers of a file (as the loaders read them), e.g. to detect its preset.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> read_headers(sample_file("posts"))[:2]
+        ['account_id', 'post_id']
+    """
+    return _read_raw(source)[1]
 
 
 # --- coercion ----------------------------------------------------------------------------------
@@ -526,7 +554,9 @@ def read_table(
     """Read one export as the contract table `table` ('influencers', 'posts' or 'campaigns').
 
     ``columns={"source header": "contract_name"}`` overrides the alias map (``None`` keeps a
-    column out of the contract); ``platform`` fills the platform when the file lacks it.
+    column out of the contract); without it, a known export's preset (`inflresearch.data.presets`)
+    maps the columns when the headers match one. ``platform`` fills the platform when the file
+    lacks it (else the preset's platform).
 
     Example:
         >>> from inflresearch.paths import sample_file
@@ -538,6 +568,7 @@ def read_table(
     label, raw_headers, body, encoding = _read_raw(path)
     if not len(body.columns) or not len(body):
         raise DataError("empty: no data rows", path=label)
+    preset, columns, platform, warnings = _preset_for(raw_headers, table, columns, platform)
     mapping = resolve_columns(raw_headers, table, columns)
     if mapping.unknown:
         have = ", ".join(repr(h.strip()) for h in raw_headers)
@@ -549,6 +580,10 @@ def read_table(
     body.columns = mapping.names
     _required_present(body, table, label, raw_headers)
     frame, problems = _coerce(body, table)
+    frame, problems, left_out, column_warnings = _column_problems(
+        body, frame, problems, table, label, mapping.source_of()
+    )
+    warnings += column_warnings
     frame = _normalise(frame, table, platform)
     reasons = _reasons(body, frame, problems, table)
     good = (reasons == "").to_numpy()
@@ -563,9 +598,82 @@ def read_table(
     if table == "influencers":
         data = _derive_engagement(data)
     data = check_structure(_ordered(data, table), table)
-    used = {n: r for n, r in mapping.source_of().items() if n in column_names(table)}
+    used = {n: r for n, r in mapping.source_of().items() if n in data.columns and n in column_names(table)}
+    left_out = mapping.excluded + [mapping.source_of()[n] for n in left_out]
     rows = np.flatnonzero(good) + 1
-    return LoadResult(table, label, data, quarantined, len(body), used, encoding, rows)
+    if preset is not None:
+        data.attrs["preset"] = preset.name
+    return LoadResult(table, label, data, quarantined, len(body), used, encoding, rows, preset, left_out,
+                      warnings)
+
+
+def _preset_for(
+    raw_headers: list[str], table: str, columns: Mapping[str, str | None] | None, platform: str | None
+) -> tuple[Preset | None, Mapping[str, str | None] | None, str | None, list[str]]:
+    """The preset of a file read without ``columns=`` (its columns and platform), and a warning when
+    the headers are those of a known export of another table."""
+    if columns:
+        return None, columns, platform, []
+    preset = detect_preset(raw_headers)
+    if preset is None:
+        return None, columns, platform, []
+    if preset.table != table:
+        return None, columns, platform, [
+            f"the headers are those of {preset.describe()}, a {preset.table} table, not {table}"
+        ]
+    return preset, preset.columns, platform or preset.platform, []
+
+
+COLUMN_LEVEL = 0.5  # more than this share of a column's values unparsable: a column problem
+SUSPICIOUS = 0.1  # more than this share: a warning (the rows are quarantined)
+MIN_VALUES = 20  # below this many values a bad value is a row problem only
+
+
+def _column_problems(
+    body: pd.DataFrame,
+    frame: pd.DataFrame,
+    problems: list[tuple[pd.Series, str]],
+    table: str,
+    label: str,
+    sources: dict[str, str],
+) -> tuple[pd.DataFrame, list[tuple[pd.Series, str]], list[str], list[str]]:
+    """Columns whose values are mostly unparsable (> 50% of at least 20 non-empty values): a
+    required one refuses the file, another is left out of the table with a warning (its rows are
+    not quarantined for it). Between 10% and 50% is a warning; those rows are quarantined.
+
+    Returns the frame, the row problems still to quarantine, the contract names left out and
+    the warnings."""
+    required = {c.name for c in columns(table) if c.required}
+    kept: list[tuple[pd.Series, str]] = []
+    left_out: list[str] = []
+    warnings: list[str] = []
+    for mask, reason in problems:
+        name = reason.rsplit(" ", 1)[-1]
+        bad = int(mask.sum())
+        present = int(_text(body[name]).notna().sum()) if bad else 0
+        if bad == 0 or present < MIN_VALUES or bad <= SUSPICIOUS * present:
+            kept.append((mask, reason))
+            continue
+        source = sources.get(name, name).strip()
+        values = list(pd.unique(body[name][mask.to_numpy(dtype=bool)]))[:3]
+        kind = "dates" if "date" in reason else "numbers" if "number" in reason else "valid values"
+        what = f"{bad:,} of {present:,} values in {quote(source)} (-> {name}) are not {kind}"
+        examples = ", ".join(quote(v) for v in values)
+        if bad <= COLUMN_LEVEL * present:
+            warnings.append(f"{what} (e.g. {examples}); those rows are quarantined")
+            kept.append((mask, reason))
+        elif name in required:
+            raise DataError(
+                f"{what}: the column looks mislabelled; map another column to {name} with "
+                f"columns={{'<source column>': '{name}'}}",
+                path=label, column=name, values=values,
+            )
+        else:
+            warnings.append(f"{what} (e.g. {examples}): the column looks mislabelled and is left out "
+                            f"of the table (columns={{{source!r}: None}} says so and silences this)")
+            frame = frame.drop(columns=name)
+            left_out.append(name)
+    return frame, kept, left_out, warnings
 
 
 def _reasons(

@@ -31,11 +31,14 @@ from IPython.display import Markdown
 
 from inflresearch.claims import Claim, plain_words
 from inflresearch.data import load as io
+from inflresearch.data.mapping import is_mapping_path
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
+    coerce_column_map,
     coerce_float,
     coerce_int,
+    coerce_mapping_file,
     coerce_optional_data,
     coerce_run_dir,
     is_sample,
@@ -97,9 +100,19 @@ class RoiParams:
 
 
 def _columns(value: Any) -> dict[str, dict[str, str | None]]:
-    """A mapping for the campaigns file, or {"campaigns": {...}, "influencers": {...}}."""
+    """A mapping for the campaigns file, or {"campaigns": {...}, "influencers": {...}}; a mapping
+    file's path (one of these, or the whole parameter: its ``table:`` says which, default campaigns)."""
     if value is None:
         return {}
+    if is_mapping_path(value):
+        mapping = coerce_mapping_file(value, "columns")
+        if mapping.table not in (None, "campaigns", "influencers"):
+            raise ValueError(f"parameter 'columns': {value} maps a {mapping.table} table; notebook 03 "
+                             "reads campaigns and influencers")
+        return {mapping.table or "campaigns": mapping.columns}
+    if isinstance(value, Mapping) and set(value) <= {"campaigns", "influencers"} and all(
+            is_mapping_path(v) for v in value.values()):
+        return {k: coerce_column_map(v, f"columns.{k}", table=k) or {} for k, v in value.items()}
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise ValueError(f"parameter 'columns' must be a dict {{source column: contract column}}, "
                          f"got {value!r}")
