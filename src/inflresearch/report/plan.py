@@ -39,7 +39,7 @@ from inflresearch.atomic import atomic_write_text
 from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
 from inflresearch.report.execute import RunResult, execute_run, relative_notebook
-from inflresearch.report.index import PLAN_FILE, build_index, read_results, write_findings
+from inflresearch.report.index import PLAN_FILE, build_index, read_results, run_status, write_findings
 from inflresearch.report.provenance import cache_key
 from inflresearch.runs import new_run_dir
 
@@ -150,8 +150,11 @@ def successful_runs_by_key(root: Path) -> dict[str, str]:
     if not root.is_dir():
         return found
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        run = (read_results(folder) or {}).get("run", {})
-        if run.get("status") == "succeeded" and run.get("cache_key"):
+        doc = read_results(folder)
+        if doc is None:
+            continue
+        run = doc["run"]
+        if run_status(folder, run) == "succeeded" and run.get("cache_key"):
             found[run["cache_key"]] = folder.name
     return found
 
