@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 import traceback
@@ -43,6 +44,18 @@ _PROBE_RUN: dict[str, Any] = {
     "started": "2000-01-01T00:00:00+00:00", "seconds": 0, "package_version": "",
     "git_commit": None, "data": [],
 }
+
+
+class _KnownParameters(logging.Filter):
+    """Drop papermill's "Passed unknown parameter" warning: names and types are checked by
+    `inflresearch.report.parameters` before the kernel starts, and papermill's own parser does
+    not read typed annotations such as ``platform: str | None = None``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102 (logging API)
+        return not record.getMessage().startswith("Passed unknown parameter")
+
+
+logging.getLogger("papermill").addFilter(_KnownParameters())
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,6 @@ def execute_run(
         raise ValueError(f"no such notebook: {notebook}")
     params = dict(parameters or {}) if validated else nbparams.validate(notebook, parameters or {})
     defaults = nbparams.notebook_defaults(notebook)
-    key = cache_key(notebook, params)
     if folder is None:
         folder = new_run_dir(notebook.stem, root=root if root is not None else reports_dir())
     if "run_dir" in defaults:
@@ -119,9 +131,28 @@ def execute_run(
     except KeyboardInterrupt:
         status, error, interrupted = "interrupted", "interrupted (Ctrl-C) before the run finished", True
     seconds = round(time.perf_counter() - t0, 3)
-    # the effective parameters: the notebook's defaults with the given values on top
-    shown = {k: v for k, v in {**defaults, **params}.items() if k != "run_dir"}
-    run = {
+    run = run_block(folder, notebook, params, status, error, started=started, seconds=seconds)
+    results = finish_run(folder, run)
+    if interrupted:
+        raise KeyboardInterrupt
+    return RunResult(folder=folder, status=results["run"]["status"], error=results["run"]["error"])
+
+
+def run_block(
+    folder: Path,
+    notebook: Path,
+    parameters: dict[str, Any],
+    status: str,
+    error: str | None,
+    *,
+    started: datetime,
+    seconds: float,
+) -> dict[str, Any]:
+    """The ``run`` block of results.json; the parameters shown are the notebook's defaults with
+    the given values on top (``run_dir`` left out)."""
+    defaults = nbparams.notebook_defaults(notebook)
+    shown = {k: v for k, v in {**defaults, **parameters}.items() if k != "run_dir"}
+    return {
         "id": folder.name,
         "notebook": relative_notebook(notebook),
         "parameters": shown,
@@ -130,13 +161,20 @@ def execute_run(
         "seconds": seconds,
         "package_version": package_version(),
         "git_commit": git_commit(),
-        "cache_key": key,
+        "cache_key": cache_key(notebook, parameters),
         "error": error,
     }
-    results = finish_run(folder, run)
-    if interrupted:
-        raise KeyboardInterrupt
-    return RunResult(folder=folder, status=results["run"]["status"], error=results["run"]["error"])
+
+
+def record_failure(
+    folder: Path, notebook: Path, parameters: dict[str, Any], status: str, error: str,
+    *, started: datetime,
+) -> dict[str, Any]:
+    """Record a run that ended outside the notebook (a dead worker, an interrupted plan) as
+    `status` with `error`, keeping whatever partial notebook the folder holds."""
+    seconds = max(0.0, round((datetime.now(UTC) - started).total_seconds(), 3))
+    run = run_block(folder, notebook, parameters, status, error, started=started, seconds=seconds)
+    return finish_run(folder, run)
 
 
 def finish_run(folder: Path, run: dict[str, Any]) -> dict[str, Any]:
