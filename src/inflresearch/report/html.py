@@ -24,6 +24,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
 from inflresearch.atomic import atomic_write_text
+from inflresearch.errors import quote
 from inflresearch.report.safe import clean_fragment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -107,7 +108,7 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
         "started": run.get("started", ""),
         "status": run.get("status", "unknown"),
         "error": run.get("error"),
-        "parameters": [(k, repr(v)) for k, v in sorted(params.items())],
+        "parameters": [(k, quote(v)) for k, v in sorted(params.items())],
         "simulated": any(v == "sample" for v in params.values()),
         "package_version": run.get("package_version", ""),
         "git_commit": run.get("git_commit") or "unknown",
