@@ -452,3 +452,32 @@ def test_ctrl_c_marks_the_run_interrupted_lists_it_and_exits_130(tmp_path):
     validate_results(doc)
     assert doc["run"]["status"] == "interrupted"
     assert folder.name in (root / "index.html").read_text()
+
+
+def test_ctrl_c_in_a_plan_records_every_run_and_writes_the_plan(tmp_path):
+    plan_file = _write_plan(
+        tmp_path,
+        f"name: stopped\nworkers: 1\nruns:\n  - notebook: {FIXTURE}\n    parameters: {{sleep: 60}}\n"
+        f"    grid: {{bio: [first, second]}}\n",
+    )
+    root = tmp_path / "reports"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "inflresearch.cli", "plan", str(plan_file), "--reports", str(root)],
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(root.glob("*/notebook.ipynb")) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    time.sleep(4)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert err.strip().splitlines()[-1].startswith("interrupted:")
+    (plan_json,) = root.glob("*/plan.json")
+    runs = json.loads(plan_json.read_text())["runs"]
+    assert [r["status"] for r in runs] == ["interrupted", "interrupted"]
+    assert runs[1]["error"] == "not started: Ctrl-C"
+    started = json.loads((root / runs[0]["run_id"] / "results.json").read_text())
+    assert started["run"]["status"] == "interrupted"
+    index = (root / "index.html").read_text()
+    assert runs[0]["run_id"] in index and "stopped" in index

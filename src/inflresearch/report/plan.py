@@ -291,7 +291,12 @@ def _run_all(
                 records[i].update(run_id=r.folder.name, status=status, error=error)
                 del running[i]
     except KeyboardInterrupt:
-        for r in running.values():  # let each worker record its run, then make sure it ends
+        # a terminal's Ctrl-C reaches the workers too: give them time to record their runs, then
+        # interrupt the ones still going (Ctrl-C sent to this process only), then make sure
+        grace = time.monotonic() + 15
+        for r in running.values():
+            r.process.join(timeout=max(0.0, grace - time.monotonic()))
+        for r in running.values():
             if r.process.exitcode is None and r.process.pid is not None:
                 os.kill(r.process.pid, signal.SIGINT)
         for i, r in running.items():
