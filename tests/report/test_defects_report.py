@@ -481,3 +481,11 @@ def test_ctrl_c_in_a_plan_records_every_run_and_writes_the_plan(tmp_path):
     assert started["run"]["status"] == "interrupted"
     index = (root / "index.html").read_text()
     assert runs[0]["run_id"] in index and "stopped" in index
+
+
+def test_defect10_a_run_stopped_before_the_pipeline_finished_is_flagged(tmp_path):
+    written_by_notebook = {"run": {"notebook": "x", "data": []}, "claims": [], "estimates": {}}
+    _run_folder(tmp_path, "stopped", written_by_notebook, outputs=False)
+    index = build_index(tmp_path).read_text()
+    assert "the run never finished" in index.split("Skipped folders", 1)[1]
+    assert successful_runs_by_key(tmp_path) == {}

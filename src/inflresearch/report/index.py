@@ -70,8 +70,14 @@ def load_results(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, None
     try:
         document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
-        validate_results(document)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, f"{RESULTS}: {str(exc)[:200]}"
+    run = document.get("run") if isinstance(document, dict) else None
+    if isinstance(run, dict) and "status" not in run:
+        return None, f"{RESULTS} has no run status: the run never finished (stopped or killed)"
+    try:
+        validate_results(document)
+    except ValueError as exc:
         return None, f"{RESULTS}: {str(exc)[:200]}"
     return document, None
 

@@ -107,8 +107,8 @@ class PlanResult:
 
     @property
     def failed(self) -> int:
-        """Number of failed runs."""
-        return sum(r["status"] == "failed" for r in self.runs)
+        """Number of runs that did not succeed (failed, interrupted or incomplete)."""
+        return sum(r["status"] not in ("succeeded", "cached") for r in self.runs)
 
     @property
     def findings(self) -> Path:
