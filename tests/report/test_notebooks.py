@@ -13,6 +13,7 @@ from html_checks import assert_self_contained
 
 from inflresearch.data.synth import simulate_world
 from inflresearch.questions import Question, discover
+from inflresearch.report import parameters as nbparams
 from inflresearch.report.execute import execute_run
 from inflresearch.report.schema_check import validate_results
 
@@ -31,7 +32,8 @@ def test_notebook_is_committed_thin_and_clean(path):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and tagged[0] is code[0], "one parameters cell, the first code cell"
-    names = {line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line}
+    names = set(nbparams.notebook_defaults(path))
+    assert all(nbparams.notebook_types(path).values()), "every parameter declares its type"
     assert names >= COMMON
     assert "params(" in code[1].source or "notebook_params(" in code[1].source, "validation call"
     assert nb.metadata.kernelspec.name == "python3"

@@ -78,7 +78,11 @@ def find(name: str) -> Question:
 
 
 def absent(reason: str) -> Markdown:
-    """What a notebook shows where a table or figure cannot be made, and why."""
+    """What a notebook shows where a table or figure cannot be made, and why.
+
+    `reason` is Markdown written by the package; escape any text from the data in it
+    (`inflresearch.report.safe.md_escape`).
+    """
     return Markdown(f"*{reason}*")
 
 

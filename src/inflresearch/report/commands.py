@@ -8,17 +8,35 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
+from typing import Any
 
-import yaml
-
+from inflresearch.errors import quote
 from inflresearch.paths import project_root, reports_dir, sample_dir
 
 DEMO_PLAN = "plans/demo.yml"
+INTERRUPTED = 130  # the shell's exit code for Ctrl-C
 
 
 def _root(args: argparse.Namespace) -> Path:
-    return Path(args.reports) if args.reports else reports_dir()
+    """The reports folder, created if needed; one-line ValueError when it is a file or unwritable."""
+    root = Path(args.reports) if args.reports else reports_dir()
+    if root.exists() and not root.is_dir():
+        raise ValueError(f"--reports {quote(str(root))}: not a folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"--reports {quote(str(root))}: cannot create it: {exc.strerror}") from None
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise ValueError(f"--reports {quote(str(root))}: not writable")
+    return root
+
+
+def _interrupted(what: str) -> int:
+    print(f"interrupted: {what} stopped by Ctrl-C (recorded as 'interrupted')", file=sys.stderr)
+    return INTERRUPTED
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -28,20 +46,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     notebook = Path(args.notebook)
     if not notebook.is_file():
-        raise ValueError(f"no such notebook: {notebook}")
-    given: dict = {}
+        raise ValueError(f"no such notebook: {quote(str(notebook))}")
+    root = _root(args)
+    given: dict[str, Any] = {}
     if args.params:
-        loaded = yaml.safe_load(Path(args.params).read_text()) or {}
-        if not isinstance(loaded, dict):
+        loaded = nbparams.read_yaml(args.params, "parameters")
+        if loaded is not None and not isinstance(loaded, dict):
             raise ValueError(f"{args.params}: expected a mapping of parameter names to values")
-        given.update(loaded)
-    defaults = nbparams.notebook_defaults(notebook)
-    given.update(nbparams.from_cli(defaults, [tuple(p) for p in args.param or []]))
-    checked = nbparams.check_types(defaults, given)
-    result = execute_run(
-        notebook, checked, root=_root(args), cell_timeout=args.timeout, validated=True
-    )
-    index = build_index(_root(args))
+        given.update(loaded or {})
+    found = nbparams.notebook_parameters(notebook)
+    defaults = {name: p.default for name, p in found.items()}
+    types = {name: p.annotation for name, p in found.items()}
+    given.update(nbparams.from_cli(defaults, [tuple(p) for p in args.param or []], types))
+    checked = nbparams.check_types(defaults, given, types)
+    try:
+        result = execute_run(notebook, checked, root=root, cell_timeout=args.timeout, validated=True)
+    except KeyboardInterrupt:
+        build_index(root)
+        return _interrupted("the run was")
+    index = build_index(root)
     print(f"{result.status}: {result.folder}")
     if result.error:
         print(f"  error: {result.error}")
@@ -60,8 +83,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from inflresearch.report.plan import load_plan, run_plan
 
     plan = load_plan(args.plan)
-    result = run_plan(plan, root=_root(args), force=args.force, workers=args.workers)
-    _print_plan(result, _root(args))
+    root = _root(args)
+    try:
+        result = run_plan(plan, root=root, force=args.force, workers=args.workers)
+    except KeyboardInterrupt:
+        return _interrupted("the plan was")
+    _print_plan(result, root)
     return 1 if result.failed else 0
 
 
@@ -80,8 +107,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if not plan_file.is_file():
         print(f"no demo plan ({DEMO_PLAN}) yet: nothing more to run")
         return 0
-    result = run_plan(load_plan(plan_file), root=_root(args), force=args.force)
-    _print_plan(result, _root(args))
+    root = _root(args)
+    try:
+        result = run_plan(load_plan(plan_file), root=root, force=args.force)
+    except KeyboardInterrupt:
+        return _interrupted("the demo was")
+    _print_plan(result, root)
     return 1 if result.failed else 0
 
 
@@ -95,7 +126,8 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
         nargs=2,
         action="append",
         metavar=("NAME", "VALUE"),
-        help="a parameter (value read as YAML: 0.1, [5000, 10000], null; text stays text)",
+        help="a parameter (value read as YAML: 0.1, [5000, 10000], null, ~; text where YAML "
+        "does not fit the parameter's type)",
     )
     p.add_argument("--params", help="YAML file of parameters (-p values override it)")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")

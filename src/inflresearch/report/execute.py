@@ -2,7 +2,11 @@
 
 A run folder ``reports/<run-id>/`` holds ``notebook.ipynb`` (executed, partial on failure),
 ``report.html``, ``results.json`` and any ``quarantine-*.csv`` the notebook wrote. A failing cell, a
-cell timeout and a dead kernel all give status ``failed``; the HTML then shows the error.
+cell timeout and a dead kernel all give status ``failed``; the HTML then shows the error. So does a
+notebook that writes no results.json, or one that is not valid JSON of the published schema (the
+original is kept as ``results.invalid.json``). Ctrl-C gives status ``interrupted``. The status and
+error returned are always those recorded in results.json, and report.html is written before the
+final results.json, so a run recorded ``succeeded`` has all its outputs.
 
 Example:
     >>> run = execute_run("notebooks/01_engagement_vs_followers.ipynb", {"data": "sample"})  # doctest: +SKIP
@@ -13,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 import traceback
@@ -28,10 +33,29 @@ from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
 from inflresearch.report.html import write_html
 from inflresearch.report.provenance import cache_key, git_commit, package_version
+from inflresearch.report.schema_check import validate_results
 from inflresearch.runs import RESULTS, new_run_dir
 
 NOTEBOOK_FILE = "notebook.ipynb"
 HTML_FILE = "report.html"
+INVALID_RESULTS = "results.invalid.json"
+_PROBE_RUN: dict[str, Any] = {
+    "id": "probe", "notebook": "", "parameters": {}, "status": "failed",
+    "started": "2000-01-01T00:00:00+00:00", "seconds": 0, "package_version": "",
+    "git_commit": None, "data": [],
+}
+
+
+class _KnownParameters(logging.Filter):
+    """Drop papermill's "Passed unknown parameter" warning: names and types are checked by
+    `inflresearch.report.parameters` before the kernel starts, and papermill's own parser does
+    not read typed annotations such as ``platform: str | None = None``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102 (logging API)
+        return not record.getMessage().startswith("Passed unknown parameter")
+
+
+logging.getLogger("papermill").addFilter(_KnownParameters())
 
 
 @dataclass(frozen=True)
@@ -39,7 +63,7 @@ class RunResult:
     """Outcome of one run."""
 
     folder: Path
-    status: str  # "succeeded", "failed" or "cached"
+    status: str  # "succeeded", "failed", "interrupted" or "cached"
     error: str | None = None
 
     @property
@@ -64,21 +88,28 @@ def execute_run(
     cell_timeout: int = 600,
     progress: bool | None = None,
     validated: bool = False,
+    folder: Path | None = None,
 ) -> RunResult:
-    """Validate parameters, execute the notebook into a new run folder, write results.json + HTML."""
+    """Validate parameters, execute the notebook into a new run folder, write results.json + HTML.
+
+    `folder` is an empty run folder made beforehand (a plan makes one per run, so it can record a
+    worker that dies); by default a new one is created under `root`. On Ctrl-C the run is recorded
+    ``interrupted`` and KeyboardInterrupt is raised again.
+    """
     notebook = Path(notebook).resolve()
     if not notebook.is_file():
         raise ValueError(f"no such notebook: {notebook}")
     params = dict(parameters or {}) if validated else nbparams.validate(notebook, parameters or {})
     defaults = nbparams.notebook_defaults(notebook)
-    key = cache_key(notebook, params)
-    folder = new_run_dir(notebook.stem, root=root if root is not None else reports_dir())
+    if folder is None:
+        folder = new_run_dir(notebook.stem, root=root if root is not None else reports_dir())
     if "run_dir" in defaults:
         params["run_dir"] = str(folder)
     on_tty = sys.stderr.isatty() if progress is None else progress
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     status, error = "succeeded", None
+    interrupted = False
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -97,10 +128,31 @@ def execute_run(
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         if not (folder / NOTEBOOK_FILE).exists():
             (folder / "error.txt").write_text(traceback.format_exc())
+    except KeyboardInterrupt:
+        status, error, interrupted = "interrupted", "interrupted (Ctrl-C) before the run finished", True
     seconds = round(time.perf_counter() - t0, 3)
-    # the effective parameters: the notebook's defaults with the given values on top
-    shown = {k: v for k, v in {**defaults, **params}.items() if k != "run_dir"}
-    run = {
+    run = run_block(folder, notebook, params, status, error, started=started, seconds=seconds)
+    results = finish_run(folder, run)
+    if interrupted:
+        raise KeyboardInterrupt
+    return RunResult(folder=folder, status=results["run"]["status"], error=results["run"]["error"])
+
+
+def run_block(
+    folder: Path,
+    notebook: Path,
+    parameters: dict[str, Any],
+    status: str,
+    error: str | None,
+    *,
+    started: datetime,
+    seconds: float,
+) -> dict[str, Any]:
+    """The ``run`` block of results.json; the parameters shown are the notebook's defaults with
+    the given values on top (``run_dir`` left out)."""
+    defaults = nbparams.notebook_defaults(notebook)
+    shown = {k: v for k, v in {**defaults, **parameters}.items() if k != "run_dir"}
+    return {
         "id": folder.name,
         "notebook": relative_notebook(notebook),
         "parameters": shown,
@@ -109,31 +161,73 @@ def execute_run(
         "seconds": seconds,
         "package_version": package_version(),
         "git_commit": git_commit(),
-        "cache_key": key,
+        "cache_key": cache_key(notebook, parameters),
         "error": error,
     }
+
+
+def record_failure(
+    folder: Path, notebook: Path, parameters: dict[str, Any], status: str, error: str,
+    *, started: datetime,
+) -> dict[str, Any]:
+    """Record a run that ended outside the notebook (a dead worker, an interrupted plan) as
+    `status` with `error`, keeping whatever partial notebook the folder holds."""
+    seconds = max(0.0, round((datetime.now(UTC) - started).total_seconds(), 3))
+    run = run_block(folder, notebook, parameters, status, error, started=started, seconds=seconds)
+    return finish_run(folder, run)
+
+
+def finish_run(folder: Path, run: dict[str, Any]) -> dict[str, Any]:
+    """Complete results.json with the run block and write report.html, the report first.
+
+    Example:
+        >>> finish_run(Path("reports/x"), {"id": "x", "status": "failed", ...})  # doctest: +SKIP
+    """
     results = complete_results(folder, run)
-    write_html(folder / NOTEBOOK_FILE, folder / HTML_FILE, results)
-    return RunResult(folder=folder, status=status, error=error)
+    try:
+        write_html(folder / NOTEBOOK_FILE, folder / HTML_FILE, results)
+    except Exception as exc:  # a report that cannot be rendered fails the run, visibly
+        failed = {"status": "failed", "error": f"report.html not written: {type(exc).__name__}: {exc}"}
+        results["run"].update(failed)
+    atomic_write_text(folder / RESULTS, json.dumps(results, indent=2, allow_nan=False) + "\n")
+    return results
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def notebook_document(path: Path) -> tuple[dict[str, Any], str | None]:
+    """The claims and estimates a notebook wrote to `path`, or empty ones and the reason they are
+    unusable (absent, not JSON, NaN, not an object, not matching the schema)."""
+    empty: dict[str, Any] = {"run": {}, "claims": [], "estimates": {}}
+    if not path.is_file():
+        return empty, "the notebook wrote no results.json"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return empty, f"results.json unreadable: {exc}"
+    if not isinstance(document, dict):
+        return empty, f"results.json holds a JSON {type(document).__name__}, not an object"
+    document = {"run": {}, "claims": [], "estimates": {}, **document}
+    notebook_run = document["run"] if isinstance(document["run"], dict) else {}
+    probe = {**document, "run": {**_PROBE_RUN, "data": notebook_run.get("data", [])}}
+    try:
+        validate_results(probe)
+    except ValueError as exc:
+        return empty, str(exc)
+    return document, None
 
 
 def complete_results(folder: Path, run: dict[str, Any]) -> dict[str, Any]:
-    """Merge the run block into the notebook's results.json (or create one) atomically."""
+    """Merge the run block into the notebook's results.json (or create one); an unusable one is
+    kept as ``results.invalid.json`` and the run marked failed with the reason."""
     path = folder / RESULTS
-    document: dict[str, Any] = {"claims": [], "estimates": {}}
-    if path.is_file():
-        try:
-            document = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            run = {**run, "status": "failed", "error": f"results.json unreadable: {exc}"}
-    if run["status"] == "succeeded" and not path.is_file():
-        run = {**run, "status": "failed", "error": "the notebook wrote no results.json"}
-    merged_run = {**document.get("run", {}), **run}
-    merged_run.setdefault("data", [])
-    out = {
-        "run": merged_run,
-        "claims": document.get("claims", []),
-        "estimates": document.get("estimates", {}),
-    }
-    atomic_write_text(path, json.dumps(out, indent=2, allow_nan=False) + "\n")
-    return out
+    document, problem = notebook_document(path)
+    if problem is not None:
+        if path.is_file():
+            path.replace(folder / INVALID_RESULTS)
+        if run["status"] == "succeeded":
+            run = {**run, "status": "failed", "error": problem}
+    merged_run = {"data": document["run"].get("data", []), **run}
+    return {"run": merged_run, "claims": document["claims"], "estimates": document["estimates"]}

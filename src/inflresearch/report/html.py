@@ -1,11 +1,11 @@
 """Self-contained HTML for stakeholders: no code cells, no prompts, no network resources.
 
 Uses nbconvert's HTMLExporter with the package's ``inflresearch_report`` template (the lab
-template minus require.js, MathJax, mermaid and widget scripts), cleans every HTML and Markdown
-*output* with nh3 (an allow-list sanitizer: no script, no event handler, no remote URL; text from
-data stays text even if a notebook forgot to escape it), drops JavaScript and SVG outputs, and
-honours the cell tags ``remove-cell`` / ``remove_cell`` / ``remove-input`` /
-``remove_input`` honoured. Figures are embedded as data URIs by nbconvert itself.
+template minus require.js, MathJax, mermaid and widget scripts), drops JavaScript and SVG outputs,
+honours the cell tags ``remove-cell`` / ``remove_cell`` / ``remove-input`` / ``remove_input``, and
+cleans every HTML and Markdown output and then the whole rendered body (Markdown cells included)
+with the allow-list of `inflresearch.report.safe`: no script, no event handler, no
+``javascript:`` link, no remote image. Figures are embedded as data URIs by nbconvert itself.
 
 Example:
     >>> write_html("run/notebook.ipynb", "run/report.html", results)  # doctest: +SKIP
@@ -19,36 +19,21 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import nh3
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
 from inflresearch.atomic import atomic_write_text
+from inflresearch.errors import quote
+from inflresearch.report.safe import clean_fragment
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_CELL = {"remove-cell", "remove_cell", "parameters", "injected-parameters"}
 REMOVE_INPUT = {"remove-input", "remove_input"}
 _HEADING = re.compile(r'<h([1-3]) id="([^"]+)">(.*?)(?:<a class="anchor-link".*?</a>)?</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
+_BODY = re.compile(r"(?P<head>.*?<body\b[^>]*>)(?P<body>.*)(?P<tail></body>.*)\Z", re.S | re.I)
 _DROPPED = ("application/javascript", "image/svg+xml", "application/vnd.jupyter.widget-view+json")
-_ATTRIBUTES = {
-    "*": {"class", "id", "title", "align", "colspan", "rowspan"},
-    "img": {"src", "alt"},
-    "a": {"href"},
-}
-
-
-def clean_fragment(text: str) -> str:
-    """Allow-list sanitised HTML: tables, text markup, data-URI images; nothing executable.
-
-    Example:
-        >>> clean_fragment('<b onclick="x()">hi</b><script>alert(1)</script>')
-        '<b>hi</b>'
-    """
-    return nh3.clean(
-        text, attributes=_ATTRIBUTES, url_schemes={"data", "mailto"}, link_rel="noopener noreferrer"
-    )
 
 
 class SanitizeOutputs(Preprocessor):
@@ -123,7 +108,7 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
         "started": run.get("started", ""),
         "status": run.get("status", "unknown"),
         "error": run.get("error"),
-        "parameters": [(k, repr(v)) for k, v in sorted(params.items())],
+        "parameters": [(k, quote(v)) for k, v in sorted(params.items())],
         "simulated": any(v == "sample" for v in params.values()),
         "package_version": run.get("package_version", ""),
         "git_commit": run.get("git_commit") or "unknown",
@@ -145,10 +130,15 @@ def render_html(
 ) -> str:
     """The report HTML of an executed notebook and its results.json."""
     title = _title(nb, fallback_title)
-    body, _ = exporter().from_notebook_node(
+    page, _ = exporter().from_notebook_node(
         nb, resources={"report": _context(results, title), "metadata": {"name": title}}
     )
-    return body.replace("<!--IR-TOC-->", table_of_contents(body), 1)
+    parts = _BODY.match(page)
+    if parts is None:
+        raise ValueError("the report template produced no <body>")
+    body = clean_fragment(parts["body"].replace("<!--IR-TOC-->", "<nav>IR-TOC</nav>", 1))
+    body = body.replace("<nav>IR-TOC</nav>", table_of_contents(body), 1)
+    return parts["head"] + body + parts["tail"]
 
 
 def write_html(notebook: str | Path, out: str | Path, results: dict[str, Any]) -> Path:

@@ -1,7 +1,11 @@
 """The index of all runs (reports/index.html) and the findings page of a plan.
 
 Both are rebuilt from the run folders' results.json files, so they can always be regenerated;
-both are written atomically. Jinja2 autoescaping keeps data-derived text as text.
+both are written atomically. Jinja2 autoescaping keeps data-derived text as text, and every link
+is relative (``./``) and URL-encoded, so no folder name becomes a script link. A results.json or
+plan.json that does not match its schema never stops the page: the folder is listed under
+"skipped folders" with the reason. A run recorded ``succeeded`` whose report.html or notebook is
+missing counts as ``incomplete``: it is not reused from the cache and its claims are not shown.
 
 Example:
     >>> build_index("reports")  # doctest: +SKIP
@@ -15,14 +19,38 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote as url_quote
 
 import jinja2
+import jsonschema
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.claims import format_p, from_dict, plain_words
+from inflresearch.errors import quote
+from inflresearch.report.schema_check import validate_results
 from inflresearch.runs import RESULTS
 
 PLAN_FILE = "plan.json"
+OUTPUTS = ("report.html", "notebook.ipynb")
+PLAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "runs"],
+    "properties": {
+        "name": {"type": "string"},
+        "started": {"type": "string"},
+        "runs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["status", "run_id"],
+                "properties": {
+                    "status": {"type": "string"},
+                    "run_id": {"type": "string"},
+                },
+            },
+        },
+    },
+}
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,
@@ -30,12 +58,53 @@ _ENV = jinja2.Environment(
 )
 
 
-def read_results(folder: Path) -> dict[str, Any] | None:
-    """A run folder's results.json, or None when absent or unreadable."""
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load_results(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """A run folder's results.json checked against its schema, or None and why it is unusable
+    (the reason is None when there is no results.json at all)."""
+    path = folder / RESULTS
+    if not path.is_file():
+        return None, None
     try:
-        return json.loads((folder / RESULTS).read_text())
-    except (OSError, json.JSONDecodeError):
-        return None
+        document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, f"{RESULTS}: {str(exc)[:200]}"
+    run = document.get("run") if isinstance(document, dict) else None
+    if isinstance(run, dict) and "status" not in run:
+        return None, f"{RESULTS} has no run status: the run never finished (stopped or killed)"
+    try:
+        validate_results(document)
+    except ValueError as exc:
+        return None, f"{RESULTS}: {str(exc)[:200]}"
+    return document, None
+
+
+def read_results(folder: Path) -> dict[str, Any] | None:
+    """A run folder's schema-valid results.json, or None when absent, unreadable or invalid."""
+    return load_results(folder)[0]
+
+
+def run_status(folder: Path, run: dict[str, Any]) -> str:
+    """The recorded status, except that a ``succeeded`` run missing an output is ``incomplete``.
+
+    Example:
+        >>> run_status(Path("no-such-folder"), {"status": "succeeded"})
+        'incomplete'
+    """
+    status = str(run.get("status", "unknown"))
+    if status == "succeeded" and not all((folder / name).is_file() for name in OUTPUTS):
+        return "incomplete"
+    return status
+
+
+def href(*parts: str) -> str:
+    """A relative, URL-encoded link: ``href("..", "a b", "report.html")`` -> ``'../a%20b/report.html'``;
+    a first part other than ``..`` gets ``./`` so no name can act as a URL scheme."""
+    encoded = "/".join(p if p == ".." else url_quote(p, safe="") for p in parts)
+    return encoded if parts and parts[0] == ".." else "./" + encoded
 
 
 def _verdicts(claims: list[dict[str, Any]]) -> str:
@@ -48,63 +117,104 @@ def _fmt(value: Any) -> str:
 
 
 def collect_runs(root: Path) -> list[dict[str, Any]]:
-    """One summary per run folder under `root`, newest first."""
-    runs = []
+    """One summary per run folder under `root`, newest first (see `collect_runs_and_skipped`)."""
+    return collect_runs_and_skipped(root)[0]
+
+
+def collect_runs_and_skipped(root: Path) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Run summaries, newest first, and the folders skipped because their results.json is unusable.
+
+    A folder with neither results.json nor plan.json (e.g. a run still in progress) is ignored.
+    """
+    runs, skipped = [], []
     for folder in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
-        doc = read_results(folder)
-        if doc is None or "run" not in doc or "status" not in doc["run"]:
+        doc, problem = load_results(folder)
+        if doc is None:
+            if problem:
+                skipped.append({"id": folder.name, "reason": problem})
             continue
         run = doc["run"]
-        params = ", ".join(f"{k}={v!r}" for k, v in sorted(run.get("parameters", {}).items()))
+        params = ", ".join(f"{k}={quote(v)}" for k, v in sorted(run.get("parameters", {}).items()))
         html = folder / "report.html"
         runs.append(
             {
                 "id": folder.name,
                 "notebook": Path(run.get("notebook", "")).name,
                 "parameters": params,
-                "status": run["status"],
+                "status": run_status(folder, run),
                 "verdicts": _verdicts(doc.get("claims", [])),
                 "seconds": run.get("seconds", ""),
-                "html": f"{folder.name}/report.html" if html.is_file() else None,
-                "results": f"{folder.name}/{RESULTS}",
+                "html": href(folder.name, "report.html") if html.is_file() else None,
+                "results": href(folder.name, RESULTS),
             }
         )
-    return runs
+    return runs, skipped
+
+
+def load_plan_record(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """A plan folder's plan.json checked against its shape, or None and why it is unusable."""
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
+        jsonschema.validate(plan, PLAN_SCHEMA)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        return None, f"{PLAN_FILE}: {exc.message[:200]} (at {where})"
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, f"{PLAN_FILE}: {str(exc)[:200]}"
+    return plan, None
 
 
 def collect_plans(root: Path) -> list[dict[str, Any]]:
     """One summary per plan folder (holding plan.json) under `root`, newest first."""
-    plans = []
-    for path in sorted(root.glob(f"*/{PLAN_FILE}"), reverse=True):
-        try:
-            plan = json.loads(path.read_text())
-        except json.JSONDecodeError:
+    return collect_plans_and_skipped(root)[0]
+
+
+def _run_folder(root: Path, run_id: str) -> Path | None:
+    """The run folder `run_id` names inside `root`, or None for an empty or escaping name."""
+    if not run_id or "/" in run_id or "\\" in run_id or run_id in (".", ".."):
+        return None
+    return root / run_id
+
+
+def collect_plans_and_skipped(root: Path) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Plan summaries, newest first, and the plan folders skipped because plan.json is unusable."""
+    plans, skipped = [], []
+    for path in sorted((p for p in root.glob(f"*/{PLAN_FILE}") if p.is_file()), reverse=True):
+        plan, problem = load_plan_record(path)
+        if plan is None:
+            skipped.append({"id": path.parent.name, "reason": problem or PLAN_FILE})
             continue
-        statuses = Counter(r["status"] for r in plan.get("runs", []))
-        claims = [
-            c
-            for r in plan.get("runs", [])
-            for c in (read_results(root / r["run_id"]) or {}).get("claims", [])
-        ]
+        statuses = Counter(r["status"] for r in plan["runs"])
+        claims = []
+        for r in plan["runs"]:
+            folder = _run_folder(root, r["run_id"])
+            doc = read_results(folder) if folder is not None else None
+            if folder is not None and doc is not None and run_status(folder, doc["run"]) == "succeeded":
+                claims += doc["claims"]
         plans.append(
             {
-                "name": plan.get("name", path.parent.name),
+                "name": plan["name"],
                 "started": plan.get("started", ""),
                 "summary": ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
                 "verdicts": _verdicts(claims),
-                "href": f"{path.parent.name}/findings.html",
+                "href": href(path.parent.name, "findings.html"),
             }
         )
-    return plans
+    return plans, skipped
 
 
 def build_index(root: str | Path) -> Path:
-    """Write ``<root>/index.html`` listing every plan and run, newest first."""
+    """Write ``<root>/index.html`` listing every plan and run, newest first, and the skipped
+    folders with the reason."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
+    runs, skipped_runs = collect_runs_and_skipped(root)
+    plans, skipped_plans = collect_plans_and_skipped(root)
+    skipped_ids = {s["id"] for s in skipped_plans}
     page = _ENV.get_template("index.html.j2").render(
-        runs=collect_runs(root),
-        plans=collect_plans(root),
+        runs=runs,
+        plans=plans,
+        skipped=skipped_plans + [s for s in skipped_runs if s["id"] not in skipped_ids],
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
     )
     return atomic_write_text(root / "index.html", page)
@@ -115,11 +225,12 @@ def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]],
     run used simulated data."""
     rows, failed, simulated = [], 0, False
     for run_id in run_ids:
-        doc = read_results(root / run_id) or {}
-        run = doc.get("run", {})
-        if run.get("status") == "failed":
-            failed += 1
+        folder = _run_folder(root, run_id)
+        doc = read_results(folder) if folder is not None else None
+        if doc is None or folder is None or run_status(folder, doc["run"]) != "succeeded":
+            failed += 1  # failed, interrupted, incomplete, or without a usable results.json
             continue
+        run = doc["run"]
         sim = any(v == "sample" for v in run.get("parameters", {}).values())
         simulated |= sim
         data = run.get("parameters", {}).get("data")
@@ -139,7 +250,7 @@ def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]],
                     "words": plain_words(from_dict(c)) if c.get("verdict") else "",
                     "method": c.get("method", ""),
                     "note": c.get("note", ""),
-                    "href": f"../{run_id}/report.html",
+                    "href": href("..", run_id, "report.html"),
                     "run_label": label,
                     "simulated": sim,
                 }
@@ -149,7 +260,8 @@ def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]],
 
 def write_findings(plan_folder: Path, plan: dict[str, Any]) -> Path:
     """Write ``findings.html`` of a plan folder: one table of every claim across its runs."""
-    rows, failed, simulated = findings_rows(plan_folder.parent, [r["run_id"] for r in plan["runs"]])
+    run_ids = [str(r.get("run_id") or "") for r in plan["runs"]]
+    rows, failed, simulated = findings_rows(plan_folder.parent, run_ids)
     page = _ENV.get_template("findings.html.j2").render(
         plan=plan["name"],
         started=plan.get("started", ""),

@@ -10,10 +10,13 @@ A plan file (YAML, read with the safe loader)::
         parameters: {data: sample}
         grid: {tiers: [blog, industry]}   # optional: one run per combination
 
-Notebook paths are relative to the project root. A run whose notebook source, parameters and input
-files hash to the key of an earlier successful run is skipped and reported as ``cached`` (unless
-``force``). Every run, cached ones included, is listed in the plan folder's plan.json and findings
-page; the index is rebuilt at the end.
+Notebook paths are relative to the project root. The file is read without YAML tags or aliases and
+checked against a schema; a wrong key or type gets one message naming it. A run whose notebook
+source, parameters, input files and package code hash to the key of an earlier successful run is
+skipped and reported as ``cached`` (unless ``force``). Each run executes in its own worker process:
+a worker killed by the operating system fails only its run. Every run, cached ones included, is
+listed in the plan folder's plan.json and findings page; the index is rebuilt at the end, also
+after Ctrl-C (running and waiting runs are then recorded ``interrupted``).
 
 Example:
     >>> expand_grid({"data": "sample"}, {"tiers": ["blog", "industry"]})
@@ -26,25 +29,54 @@ import itertools
 import json
 import multiprocessing
 import os
+import signal
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
-import yaml
+import jsonschema
 
 from inflresearch.atomic import atomic_write_text
+from inflresearch.errors import quote
 from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
-from inflresearch.report.execute import RunResult, execute_run, relative_notebook
-from inflresearch.report.index import PLAN_FILE, build_index, read_results, write_findings
+from inflresearch.report.execute import execute_run, record_failure, relative_notebook
+from inflresearch.report.index import PLAN_FILE, build_index, read_results, run_status, write_findings
 from inflresearch.report.provenance import cache_key
 from inflresearch.runs import new_run_dir
 
 _PLAN_KEYS = {"name", "description", "workers", "cell_timeout", "runs"}
 _RUN_KEYS = {"notebook", "parameters", "grid"}
+PLAN_FILE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "name": {"type": ["string", "number"]},
+        "description": {"type": ["string", "null"]},
+        "workers": {"type": ["integer", "null"], "minimum": 1},
+        "cell_timeout": {"type": "integer", "minimum": 1},
+        "runs": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["notebook"],
+                "properties": {
+                    "notebook": {"type": "string", "minLength": 1},
+                    "parameters": {"type": ["object", "null"]},
+                    "grid": {
+                        "type": ["object", "null"],
+                        "additionalProperties": {"type": "array", "minItems": 1},
+                    },
+                },
+            },
+        },
+    },
+}
+_JSON_TYPES = {"object": "a mapping", "array": "a list", "string": "text", "integer": "an integer",
+               "number": "a number", "null": "null"}
 
 
 @dataclass(frozen=True)
@@ -75,8 +107,8 @@ class PlanResult:
 
     @property
     def failed(self) -> int:
-        """Number of failed runs."""
-        return sum(r["status"] == "failed" for r in self.runs)
+        """Number of runs that did not succeed (failed, interrupted or incomplete)."""
+        return sum(r["status"] not in ("succeeded", "cached") for r in self.runs)
 
     @property
     def findings(self) -> Path:
@@ -100,34 +132,52 @@ def expand_grid(
     ]
 
 
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    """One line naming the key (``runs[2].grid.alpha``), what it must be and what it is."""
+    where = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    key = where.lstrip(".") or "the plan"
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected = " or ".join(str(_JSON_TYPES.get(w, w)) for w in wanted)
+        return f"key {key!r} must be {expected}, got {quote(error.instance)}"
+    if error.validator in ("minimum", "minItems", "minLength"):
+        return f"key {key!r} is too small: {quote(error.instance)}"
+    return f"key {key!r}: {error.message[:200]}"
+
+
 def load_plan(path: str | Path) -> Plan:
     """Parse and validate a plan file (every parameter set is checked against its notebook)."""
     path = Path(path)
-    try:
-        spec = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read plan: {exc}") from None
+    spec = nbparams.read_yaml(path, "plan")
     if not isinstance(spec, dict) or not isinstance(spec.get("runs"), list) or not spec["runs"]:
         raise ValueError(f"{path}: a plan needs a non-empty 'runs' list")
     unknown = set(spec) - _PLAN_KEYS
     if unknown:
         raise ValueError(
-            f"{path}: unknown plan key(s) {sorted(unknown)}; allowed: {sorted(_PLAN_KEYS)}"
+            f"{path}: unknown plan key(s) {sorted(map(quote, unknown))}; allowed: {sorted(_PLAN_KEYS)}"
         )
-    runs = []
     for i, entry in enumerate(spec["runs"], 1):
         if not isinstance(entry, dict) or "notebook" not in entry:
             raise ValueError(f"{path}: run {i} needs a 'notebook'")
         extra = set(entry) - _RUN_KEYS
         if extra:
             raise ValueError(
-                f"{path}: run {i}: unknown key(s) {sorted(extra)}; allowed: {sorted(_RUN_KEYS)}"
+                f"{path}: run {i}: unknown key(s) {sorted(map(quote, extra))}; "
+                f"allowed: {sorted(_RUN_KEYS)}"
             )
+    errors = sorted(
+        jsonschema.Draft202012Validator(PLAN_FILE_SCHEMA).iter_errors(spec),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    )
+    if errors:
+        raise ValueError(f"{path}: {_schema_message(errors[0])}")
+    runs = []
+    for i, entry in enumerate(spec["runs"], 1):
         notebook = Path(entry["notebook"])
         if not notebook.is_absolute():
             notebook = project_root() / notebook
         if not notebook.is_file():
-            raise ValueError(f"{path}: run {i}: no such notebook {entry['notebook']}")
+            raise ValueError(f"{path}: run {i}: no such notebook {quote(entry['notebook'])}")
         for params in expand_grid(entry.get("parameters") or {}, entry.get("grid")):
             try:
                 checked = nbparams.validate(notebook, params)
@@ -150,25 +200,115 @@ def successful_runs_by_key(root: Path) -> dict[str, str]:
     if not root.is_dir():
         return found
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        run = (read_results(folder) or {}).get("run", {})
-        if run.get("status") == "succeeded" and run.get("cache_key"):
+        doc = read_results(folder)
+        if doc is None:
+            continue
+        run = doc["run"]
+        if run_status(folder, run) == "succeeded" and run.get("cache_key"):
             found[run["cache_key"]] = folder.name
     return found
 
 
-def _execute(planned: PlannedRun, root: str, cell_timeout: int) -> tuple[str, str, str | None]:
+def _work(planned: PlannedRun, folder: str, cell_timeout: int) -> None:
+    """Worker process: execute one run into `folder`; an error outside the notebook is recorded."""
+    started = datetime.now(UTC)
     try:
-        result: RunResult = execute_run(
+        execute_run(
             planned.notebook,
             planned.parameters,
-            root=root,
             cell_timeout=cell_timeout,
             progress=False,
             validated=True,
+            folder=Path(folder),
         )
-        return result.folder.name, result.status, result.error
+    except KeyboardInterrupt:
+        pass  # execute_run has recorded the run as interrupted
     except Exception as exc:  # a broken run must not stop the rest of the plan
-        return "", "failed", f"{type(exc).__name__}: {exc}"
+        error = f"{type(exc).__name__}: {exc}"
+        record_failure(Path(folder), planned.notebook, planned.parameters, "failed", error,
+                       started=started)
+
+
+def _exit_reason(code: int | None) -> str:
+    """``'killed by signal SIGKILL'`` for -9, ``'exit code 1'`` for 1."""
+    if code is not None and code < 0:
+        try:
+            return f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+@dataclass
+class _Running:
+    process: Any
+    planned: PlannedRun
+    folder: Path
+    started: datetime
+
+
+def _outcome(running: _Running, *, interrupted: bool) -> tuple[str, str | None]:
+    """Status and error of a finished worker, from its results.json; a worker that left none
+    (killed, or stopped by Ctrl-C) is recorded here."""
+    doc = read_results(running.folder)
+    if doc is not None:
+        return run_status(running.folder, doc["run"]), doc["run"].get("error")
+    if interrupted:
+        status, error = "interrupted", "interrupted (Ctrl-C) before the run finished"
+    else:
+        error = f"the worker process died ({_exit_reason(running.process.exitcode)})"
+        status = "failed"
+    record_failure(running.folder, running.planned.notebook, running.planned.parameters, status,
+                   error, started=running.started)
+    return status, error
+
+
+def _run_all(
+    todo: list[tuple[int, PlannedRun]],
+    records: list[dict[str, Any]],
+    root: Path,
+    n_workers: int,
+    cell_timeout: int,
+) -> None:
+    """Run `todo` with at most `n_workers` worker processes, filling `records` in place."""
+    context = multiprocessing.get_context("spawn")
+    waiting = list(todo)
+    running: dict[int, _Running] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < n_workers:
+                i, planned = waiting.pop(0)
+                folder = new_run_dir(planned.notebook.stem, root=root)
+                process = context.Process(target=_work, args=(planned, str(folder), cell_timeout))
+                process.start()
+                running[i] = _Running(process, planned, folder, datetime.now(UTC))
+            wait([r.process.sentinel for r in running.values()], timeout=5)
+            for i, r in list(running.items()):
+                if r.process.exitcode is None:
+                    continue
+                r.process.join()
+                status, error = _outcome(r, interrupted=False)
+                records[i].update(run_id=r.folder.name, status=status, error=error)
+                del running[i]
+    except KeyboardInterrupt:
+        # a terminal's Ctrl-C reaches the workers too: give them time to record their runs, then
+        # interrupt the ones still going (Ctrl-C sent to this process only), then make sure
+        grace = time.monotonic() + 15
+        for r in running.values():
+            r.process.join(timeout=max(0.0, grace - time.monotonic()))
+        for r in running.values():
+            if r.process.exitcode is None and r.process.pid is not None:
+                os.kill(r.process.pid, signal.SIGINT)
+        for i, r in running.items():
+            r.process.join(timeout=60)
+            if r.process.exitcode is None:
+                r.process.kill()
+                r.process.join()
+            status, error = _outcome(r, interrupted=True)
+            records[i].update(run_id=r.folder.name, status=status, error=error)
+        for i, _ in waiting:
+            records[i].update(run_id="", status="interrupted", error="not started: Ctrl-C")
+        raise
 
 
 def run_plan(
@@ -184,7 +324,7 @@ def run_plan(
     todo: list[tuple[int, PlannedRun]] = []
     for planned in plan.runs:
         shown = {k: v for k, v in planned.parameters.items() if k != "run_dir"}
-        record = {"notebook": relative_notebook(planned.notebook), "parameters": shown}
+        record: dict[str, Any] = {"notebook": relative_notebook(planned.notebook), "parameters": shown}
         key = cache_key(planned.notebook, planned.parameters)
         if key in cached:
             record.update(run_id=cached[key], status="cached", error=None)
@@ -192,19 +332,28 @@ def run_plan(
             todo.append((len(records), planned))
         records.append(record)
     n_workers = max(1, min(workers or plan.workers or os.cpu_count() or 1, len(todo) or 1))
-    if todo:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
-            futures = [(i, pool.submit(_execute, p, str(root), plan.cell_timeout)) for i, p in todo]
-            for i, future in futures:
-                run_id, status, error = future.result()
-                records[i].update(run_id=run_id, status=status, error=error)
+    try:
+        _run_all(todo, records, root, n_workers, plan.cell_timeout)
+    finally:  # also after Ctrl-C: the plan, its findings and the index are written
+        result = _write_plan(plan, root, records, started, time.perf_counter() - t0, n_workers)
+    return result
+
+
+def _write_plan(
+    plan: Plan,
+    root: Path,
+    records: list[dict[str, Any]],
+    started: datetime,
+    seconds: float,
+    n_workers: int,
+) -> PlanResult:
+    """Write plan.json, the findings page and the index."""
     folder = new_run_dir(f"plan-{plan.name}", root=root)
     document = {
         "name": plan.name,
         "plan_file": str(plan.source) if plan.source else None,
         "started": started.isoformat(timespec="seconds"),
-        "seconds": round(time.perf_counter() - t0, 3),
+        "seconds": round(seconds, 3),
         "workers": n_workers,
         "runs": records,
     }

@@ -1,5 +1,9 @@
 """Provenance of a run: package version, git commit, input data hashes, cache keys.
 
+A cache key covers the notebook source, the parameters, every input file's content, the package
+version and, in a git checkout, the last commit of ``src/`` plus any uncommitted change under it,
+so editing the package's own code invalidates cached runs.
+
 Example:
     >>> isinstance(package_version(), str)
     True
@@ -46,6 +50,47 @@ def git_commit(root: Path | None = None) -> str | None:
         return None
 
 
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def code_version(root: Path | None = None) -> str:
+    """The package version, and in a git checkout the last commit of ``src/`` and a hash of its
+    uncommitted changes; the package's own code is part of every cache key.
+
+    Example:
+        >>> code_version().startswith(package_version())
+        True
+    """
+    root = root or project_root()
+    parts = [package_version()]
+    commit = _git(root, "log", "-1", "--format=%H", "--", "src")
+    if commit:
+        parts.append(commit.strip())
+        diff = _git(root, "diff", "HEAD", "--", "src")
+        if diff:
+            parts.append(hashlib.sha256(diff.encode()).hexdigest())
+    return " ".join(parts)
+
+
+def _as_path(value: str) -> Path | None:
+    """`value` as an existing file or folder (relative to the project root), else None; text that
+    cannot name a file (too long, NUL bytes) is not a path."""
+    try:
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            path = project_root() / path
+        return path if path.exists() else None
+    except (OSError, ValueError):
+        return None
+
+
 def input_files(parameters: dict[str, Any]) -> list[Path]:
     """Files a run reads, found from its parameter values: existing paths, and "sample" for the
     bundled sample world. Folders contribute their files (sorted)."""
@@ -59,9 +104,9 @@ def input_files(parameters: dict[str, Any]) -> list[Path]:
                 folder = sample_dir()
                 found.extend(sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".json")))
                 continue
-            path = Path(v).expanduser()
-            if not path.is_absolute():
-                path = project_root() / path
+            path = _as_path(v)
+            if path is None:
+                continue
             if path.is_file():
                 found.append(path)
             elif path.is_dir():
@@ -70,11 +115,12 @@ def input_files(parameters: dict[str, Any]) -> list[Path]:
 
 
 def cache_key(notebook: Path, parameters: dict[str, Any]) -> str:
-    """Hash of the notebook source, the parameters and every input file's content.
+    """Hash of the notebook source, the parameters, every input file's content and `code_version`.
 
     ``run_dir`` is not part of the key: it names where a run goes, not what it computes.
     """
     digest = hashlib.sha256()
+    digest.update(code_version().encode())
     digest.update(Path(notebook).read_bytes())
     params = {k: v for k, v in parameters.items() if k != "run_dir"}
     digest.update(json.dumps(params, sort_keys=True, default=str).encode())
