@@ -138,7 +138,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     key = where.lstrip(".") or "the plan"
     if error.validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        expected = " or ".join(str(_JSON_TYPES.get(w, w)) for w in wanted)
+        expected = " or ".join(str(_JSON_TYPES.get(str(w), w)) for w in wanted)
         return f"key {key!r} must be {expected}, got {quote(error.instance)}"
     if error.validator in ("minimum", "minItems", "minLength"):
         return f"key {key!r} is too small: {quote(error.instance)}"
