@@ -60,6 +60,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         mapping[source] = target or None
     result = read_table(args.file, args.table, columns=mapping, platform=args.platform)
     print(f"{args.file} ({args.table}): {result.summary()}")
+    if args.for_notebook:
+        from inflresearch.report.preflight import check_file
+
+        print(check_file(args.for_notebook, args.file, args.table, mapping or None))
     if args.quarantine_dir is not None:
         written = result.write_quarantine(args.quarantine_dir)
         if written is not None:
@@ -96,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--column", action="append", default=[], metavar="SRC=DEST",
                    help="map a source column to a contract column (repeatable; DEST empty: ignore)")
     p.add_argument("--platform", default=None, help="platform when the file has no such column")
+    p.add_argument("--for", dest="for_notebook", metavar="NOTEBOOK", default=None,
+                   help="also check the columns this notebook needs (e.g. notebooks/01_...)")
     p.add_argument("--quarantine-dir", default=None,
                    help="write quarantine-<table>.csv (rows with reasons) into this folder")
     p.set_defaults(func=_cmd_validate)

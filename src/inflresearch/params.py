@@ -144,3 +144,75 @@ def coerce_column_map(value: Any, name: str = "columns") -> dict[str, str | None
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise ValueError(f"parameter {name!r} must be a dict {{source column: contract column}}, got {value!r}")
     return dict(value)
+
+
+def _is_absent(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null"))
+
+
+def _mentions_sample(value: Any) -> bool:
+    items = value if isinstance(value, list | tuple) else [value]
+    return any(isinstance(v, str) and is_sample(v) for v in items)
+
+
+def resolve_inputs(inputs: Sequence[str], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every input explicit or absent: the effective value of each input parameter.
+
+    `inputs` names the notebook's input parameters, main input first (``Question.inputs``).
+    A companion input left empty is absent (None), except when the main input is ``"sample"``:
+    then it is the SIMULATED sample too. Sample and real inputs are never mixed: one
+    ``ValueError`` naming both parameters.
+
+    Example:
+        >>> resolve_inputs(["data", "posts"], {"data": "sample", "posts": None})
+        {'data': 'sample', 'posts': 'sample'}
+        >>> resolve_inputs(["data", "posts"], {"data": "my.csv"})
+        {'data': 'my.csv', 'posts': None}
+        >>> resolve_inputs(["data", "posts"], {"data": "my.csv", "posts": "sample"})
+        Traceback (most recent call last):
+        ...
+        ValueError: parameter 'posts' is 'sample' (the SIMULATED world) but 'data' is real ('my.csv'): sample and real inputs are never mixed; give 'posts' a file of yours or null
+    """
+    names = list(inputs)
+    out = {name: None if _is_absent(given.get(name)) else given.get(name) for name in names}
+    main = names[0]
+    if _mentions_sample(out[main]):
+        for name in names[1:]:
+            if out[name] is None:
+                out[name] = "sample"
+    simulated = [n for n in names if out[n] is not None and _mentions_sample(out[n])]
+    real = [n for n in names if out[n] is not None and not _mentions_sample(out[n])]
+    if simulated and real:
+        sim, other = (simulated[0], real[0])
+        raise ValueError(
+            f"parameter {sim!r} is 'sample' (the SIMULATED world) but {other!r} is real "
+            f"({out[other]!r}): sample and real inputs are never mixed; give {sim!r} a file of "
+            f"yours or null"
+        )
+    return out
+
+
+def input_records(resolved: Mapping[str, Any], tables: Mapping[str, str]) -> dict[str, Any]:
+    """The ``run.inputs`` block of results.json: per input parameter, its table, paths and
+    whether it is the SIMULATED sample (None when absent).
+
+    Example:
+        >>> input_records({"data": "sample", "posts": None}, {"data": "influencers", "posts": "posts"})
+        {'data': {'table': 'influencers', 'paths': ['data/sample/influencers.csv'], 'simulated': True}, 'posts': None}
+    """
+    out: dict[str, Any] = {}
+    for name, table in tables.items():
+        value = resolved.get(name)
+        if _is_absent(value):
+            out[name] = None
+            continue
+        items = value if isinstance(value, list | tuple) else [value]
+        paths = []
+        for item in items:
+            path = sample_file(table) if is_sample(str(item)) else Path(str(item))
+            try:
+                paths.append(str(path.resolve().relative_to(project_root())))
+            except ValueError:
+                paths.append(str(path))
+        out[name] = {"table": table, "paths": paths, "simulated": _mentions_sample(value)}
+    return out

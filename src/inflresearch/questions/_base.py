@@ -12,6 +12,8 @@ Example:
     ['engagement', 'niches', 'roi']
     >>> find("roi").inputs["data"]
     'campaigns'
+    >>> find("engagement").needs[1].columns
+    ('engagements', 'engagement_rate', 'avg_likes', 'likes')
 """
 
 from __future__ import annotations
@@ -32,11 +34,35 @@ from inflresearch.runs import save_results
 
 
 @dataclass(frozen=True)
+class Need:
+    """One column a notebook needs: any of `columns`, non-empty, in any given input of `inputs`.
+
+    `inputs` are notebook parameters (``Question.inputs``); a need whose inputs are all absent
+    does not apply (the notebook reports the claims that need them as not testable). `what` is
+    how the message names the need.
+
+    Example:
+        >>> Need(("data",), ("followers",), "follower count").what
+        'follower count'
+    """
+
+    inputs: tuple[str, ...]
+    columns: tuple[str, ...]
+    what: str
+
+
+@dataclass(frozen=True)
 class Question:
     """One research question, as the pipeline sees it.
 
     `inputs` maps each notebook parameter that names an input file to the table it reads (the
-    first entry is the main input); `small_parameters` are fast settings for the tests.
+    first entry is the main input); `needs` are the contract columns the notebook cannot do
+    without (checked by the pre-flight before any kernel starts); `sufficient` the inputs any one
+    of which lets the notebook run (default: the main input); `tested_by` the inputs its claims
+    are tested on (default: `main_inputs`; `analyze` runs a notebook only on those); `mappings`
+    names, per input
+    parameter, the parameter holding its column mapping; `small_parameters` are fast settings for
+    the tests.
     """
 
     name: str
@@ -44,7 +70,21 @@ class Question:
     notebook: str
     claims: tuple[str, ...]
     inputs: Mapping[str, str]
+    needs: tuple[Need, ...] = ()
+    sufficient: tuple[str, ...] = ()
+    tested_by: tuple[str, ...] = ()
+    mappings: Mapping[str, str] = field(default_factory=dict)
     small_parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def main_inputs(self) -> tuple[str, ...]:
+        """The inputs any one of which lets the notebook run (`sufficient`, else the main one)."""
+        return self.sufficient or tuple(self.inputs)[:1]
+
+    @property
+    def claim_inputs(self) -> tuple[str, ...]:
+        """The inputs the claims are tested on (`tested_by`, else `main_inputs`)."""
+        return self.tested_by or self.main_inputs
 
     @property
     def path(self) -> Path:

@@ -79,6 +79,11 @@ class PlanResult:
         return sum(r["status"] == "failed" for r in self.runs)
 
     @property
+    def refused(self) -> int:
+        """Number of runs the pre-flight refused (never started)."""
+        return sum(r["status"] == "refused" for r in self.runs)
+
+    @property
     def findings(self) -> Path:
         """The plan's findings page."""
         return self.folder / "findings.html"
@@ -171,6 +176,17 @@ def _execute(planned: PlannedRun, root: str, cell_timeout: int) -> tuple[str, st
         return "", "failed", f"{type(exc).__name__}: {exc}"
 
 
+def _refusal(planned: PlannedRun) -> str | None:
+    """The pre-flight's one-line reason why `planned` cannot start, or None."""
+    from inflresearch.report.preflight import PreflightError, check_notebook
+
+    try:
+        check_notebook(planned.notebook, planned.parameters)
+    except PreflightError as exc:
+        return str(exc)
+    return None
+
+
 def run_plan(
     plan: Plan, *, root: str | Path | None = None, force: bool = False, workers: int | None = None
 ) -> PlanResult:
@@ -186,7 +202,10 @@ def run_plan(
         shown = {k: v for k, v in planned.parameters.items() if k != "run_dir"}
         record = {"notebook": relative_notebook(planned.notebook), "parameters": shown}
         key = cache_key(planned.notebook, planned.parameters)
-        if key in cached:
+        refusal = _refusal(planned)
+        if refusal is not None:  # refused before any kernel: no run folder, nothing indexed
+            record.update(run_id="", status="refused", error=refusal)
+        elif key in cached:
             record.update(run_id=cached[key], status="cached", error=None)
         else:
             todo.append((len(records), planned))

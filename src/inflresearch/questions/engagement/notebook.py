@@ -39,6 +39,7 @@ from inflresearch.params import (
     coerce_run_dir,
     is_sample,
     resolve_data,
+    resolve_inputs,
 )
 from inflresearch.questions._base import Analysis
 from inflresearch.questions.engagement.elasticity import (
@@ -138,6 +139,10 @@ def notebook_params(
         >>> notebook_params(alpha="0.1", tiers="INDUSTRY", run_dir=tempfile.mkdtemp()).tiers
         'industry'
     """
+    from inflresearch.questions.engagement import QUESTION
+
+    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "posts": posts})
+    data, posts = given["data"], given["posts"]
     data_paths = _paths(data, "data", "influencers")
     post_paths = _paths(posts, "posts", "posts")
     if not data_paths and not post_paths:

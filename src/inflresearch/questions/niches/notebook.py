@@ -36,6 +36,7 @@ from inflresearch.params import (
     coerce_run_dir,
     coerce_str_list,
     is_sample,
+    resolve_inputs,
 )
 from inflresearch.questions._base import Analysis
 from inflresearch.questions.niches.focus import FocusResult, focus_data, focus_test
@@ -77,7 +78,7 @@ class NicheParams:
 def notebook_params(
     *,
     data: Any = "sample",
-    posts: Any = "sample",
+    posts: Any = None,
     captions: Any = None,
     text_columns: Any = None,
     post_text_columns: Any = None,
@@ -106,6 +107,10 @@ def notebook_params(
         >>> notebook_params(k="auto", k_min="3", k_max=5, run_dir=tempfile.mkdtemp()).k_max
         5
     """
+    from inflresearch.questions.niches import QUESTION
+
+    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "posts": posts})
+    data, posts = given["data"], given["posts"]
     data_path = coerce_optional_data(data, "data", "influencers")
     if data_path is None:
         raise ValueError("parameter 'data' must be a file path or 'sample'")

@@ -39,6 +39,7 @@ from inflresearch.params import (
     coerce_optional_data,
     coerce_run_dir,
     is_sample,
+    resolve_inputs,
 )
 from inflresearch.questions.roi.assumed import AssumedResult, cost_efficiency_assumed
 from inflresearch.questions.roi.comparisons import (
@@ -109,7 +110,7 @@ def _columns(value: Any) -> dict[str, dict[str, str | None]]:
 def notebook_params(
     *,
     data: Any = "sample",
-    influencers: Any = "sample",
+    influencers: Any = None,
     tiers: Any = "blog",
     micro_range: Any = None,
     macro_range: Any = None,
@@ -134,6 +135,10 @@ def notebook_params(
         >>> p.micro, p.budget
         ((1000.0, 10000.0), 2000.0)
     """
+    from inflresearch.questions.roi import QUESTION
+
+    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "influencers": influencers})
+    data, influencers = given["data"], given["influencers"]
     campaigns = coerce_optional_data(data, "data", "campaigns")
     accounts = coerce_optional_data(influencers, "influencers", "influencers")
     if campaigns is None and accounts is None:
