@@ -168,10 +168,10 @@ def resolve_inputs(inputs: Sequence[str], given: Mapping[str, Any]) -> dict[str,
         {'data': 'sample', 'posts': 'sample'}
         >>> resolve_inputs(["data", "posts"], {"data": "my.csv"})
         {'data': 'my.csv', 'posts': None}
-        >>> resolve_inputs(["data", "posts"], {"data": "my.csv", "posts": "sample"})
+        >>> resolve_inputs(["data", "posts"], {"data": "my.csv", "posts": "sample"})  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: parameter 'posts' is 'sample' (the SIMULATED world) but 'data' is real ('my.csv'): sample and real inputs are never mixed; give 'posts' a file of yours or null
+        ValueError: parameter 'posts' is 'sample' (the SIMULATED world) but 'data' is real ...
     """
     names = list(inputs)
     out = {name: None if _is_absent(given.get(name)) else given.get(name) for name in names}
@@ -180,6 +180,12 @@ def resolve_inputs(inputs: Sequence[str], given: Mapping[str, Any]) -> dict[str,
         for name in names[1:]:
             if out[name] is None:
                 out[name] = "sample"
+    for name in names:
+        items = out[name] if isinstance(out[name], list | tuple) else [out[name]]
+        if len(items) > 1 and _mentions_sample(items) and not all(
+                isinstance(v, str) and is_sample(v) for v in items):
+            raise ValueError(f"parameter {name!r} lists 'sample' (the SIMULATED world) with real "
+                             f"files: sample and real inputs are never mixed")
     simulated = [n for n in names if out[n] is not None and _mentions_sample(out[n])]
     real = [n for n in names if out[n] is not None and not _mentions_sample(out[n])]
     if simulated and real:
@@ -216,3 +222,21 @@ def input_records(resolved: Mapping[str, Any], tables: Mapping[str, str]) -> dic
                 paths.append(str(path))
         out[name] = {"table": table, "paths": paths, "simulated": _mentions_sample(value)}
     return out
+
+
+def simulated_inputs(run: Mapping[str, Any]) -> list[str]:
+    """The input parameters of a results.json ``run`` block that were the SIMULATED sample.
+
+    Reads ``run.inputs`` when the notebook recorded it, else the parameters equal to "sample".
+
+    Example:
+        >>> simulated_inputs({"inputs": {"data": {"simulated": True}, "posts": None}})
+        ['data']
+        >>> simulated_inputs({"parameters": {"data": "x.csv", "posts": "sample"}})
+        ['posts']
+    """
+    inputs = run.get("inputs")
+    if isinstance(inputs, Mapping) and inputs:
+        return [n for n, r in inputs.items() if isinstance(r, Mapping) and r.get("simulated")]
+    parameters = run.get("parameters") or {}
+    return sorted(n for n, v in parameters.items() if _mentions_sample(v))

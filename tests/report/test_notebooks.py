@@ -31,7 +31,7 @@ def test_notebook_is_committed_thin_and_clean(path):
     names = {line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line}
     assert names >= COMMON
     assert "params(" in code[1].source or "notebook_params(" in code[1].source, "validation call"
-    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.metadata.kernelspec.name == "inflresearch"  # the project kernel (make kernel)
     assert max(len(c.source.splitlines()) for c in code) <= 25, "logic belongs in the package"
 
 

@@ -238,9 +238,7 @@ def write_page(folder: Path, planned: AnalyzePlan, result: PlanResult) -> Path:
         files=[{"file": _label(f.path, common), "table": f.table or "not recognised",
                 "preset": f.preset or "", "rows": f"{f.rows:,}" if f.table else "",
                 "summary": f.summary} for f in planned.files],
-        runs=[{**r, "file": ", ".join(_label(Path(str(v)), common) for k, v in
-                                      r["parameters"].items() if k in _input_names() and v)}
-              for r in result.runs],
+        runs=[{**r, "file": _files(r["parameters"], common)} for r in result.runs],
         skipped=planned.skipped,
         tables=TABLES,
     )
@@ -249,6 +247,14 @@ def write_page(folder: Path, planned: AnalyzePlan, result: PlanResult) -> Path:
 
 def _input_names() -> set[str]:
     return {name for q in discover() for name in q.inputs}
+
+
+def _files(parameters: Mapping[str, Any], common: Path | None) -> str:
+    """The input files of a run's parameters, as labels."""
+    names = _input_names()
+    values = [x for k, v in parameters.items() if k in names and v
+              for x in (v if isinstance(v, list) else [v])]
+    return ", ".join(_label(Path(str(v)), common) for v in values)
 
 
 def report_lines(planned: AnalyzePlan, result: PlanResult | None) -> list[str]:
@@ -260,8 +266,7 @@ def report_lines(planned: AnalyzePlan, result: PlanResult | None) -> list[str]:
             "not recognised")
         lines.append(f"file     {_label(f.path, common)}: {what}: {f.summary}")
     for r in result.runs if result is not None else []:
-        files = ", ".join(_label(Path(str(v)), common) for k, v in r["parameters"].items()
-                          if k in _input_names() and v)
+        files = _files(r["parameters"], common)
         line = f"{r['status']:<8} {Path(r['notebook']).stem} on {files} -> {r.get('run_id') or '-'}"
         lines.append(line + (f": {r['error']}" if r.get("error") else ""))
     for s in planned.skipped:

@@ -25,6 +25,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
 from inflresearch.atomic import atomic_write_text
+from inflresearch.params import simulated_inputs
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_CELL = {"remove-cell", "remove_cell", "parameters", "injected-parameters"}
@@ -124,7 +125,8 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
         "status": run.get("status", "unknown"),
         "error": run.get("error"),
         "parameters": [(k, repr(v)) for k, v in sorted(params.items())],
-        "simulated": any(v == "sample" for v in params.values()),
+        "simulated": bool(simulated_inputs(run)),
+        "simulated_inputs": simulated_inputs(run),
         "package_version": run.get("package_version", ""),
         "git_commit": run.get("git_commit") or "unknown",
         "seconds": run.get("seconds", ""),

@@ -20,6 +20,7 @@ import jinja2
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.claims import format_p, from_dict, plain_words
+from inflresearch.params import simulated_inputs
 from inflresearch.runs import RESULTS
 
 PLAN_FILE = "plan.json"
@@ -63,6 +64,7 @@ def collect_runs(root: Path) -> list[dict[str, Any]]:
                 "notebook": Path(run.get("notebook", "")).name,
                 "parameters": params,
                 "status": run["status"],
+                "simulated": ", ".join(simulated_inputs(run)),
                 "verdicts": _verdicts(doc.get("claims", [])),
                 "seconds": run.get("seconds", ""),
                 "html": f"{folder.name}/report.html" if html.is_file() else None,
@@ -120,7 +122,7 @@ def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]],
         if run.get("status") == "failed":
             failed += 1
             continue
-        sim = any(v == "sample" for v in run.get("parameters", {}).values())
+        sim = bool(simulated_inputs(run))
         simulated |= sim
         data = run.get("parameters", {}).get("data")
         label = Path(run.get("notebook", run_id)).stem + (f" on {Path(str(data)).name}" if data else "")

@@ -26,10 +26,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from inflresearch.data.contract import TABLES, column_names
 from inflresearch.errors import DataError
 from inflresearch.params import resolve_data, resolve_inputs
 from inflresearch.questions._base import Need, Question
-from inflresearch.data.contract import TABLES
 
 
 class PreflightError(ValueError):
@@ -89,7 +89,9 @@ def _load(path: str, table: str, mapping: tuple[tuple[str, str | None], ...],
     from inflresearch.data.load import read_table
 
     result = read_table(path, table, columns=dict(mapping) or None)
-    filled = tuple(c for c in result.data.columns if result.data[c].notna().any())
+    contract = set(column_names(table))  # extra columns never meet a need, whatever their name
+    filled = tuple(c for c in result.data.columns
+                   if c in contract and result.data[c].notna().any())
     return len(result.data), filled, result.summary()
 
 
@@ -113,7 +115,7 @@ def _paths(value: Any, parameter: str, table: str) -> list[Path]:
     try:
         return [resolve_data(v, table) for v in items]
     except ValueError as exc:
-        raise PreflightError(str(exc).replace("parameter 'data'", f"parameter {parameter!r}"))
+        raise PreflightError(str(exc).replace("parameter 'data'", f"parameter {parameter!r}")) from None
 
 
 def _unmet(need: Need, loaded: list[LoadedInput]) -> list[LoadedInput]:
@@ -164,6 +166,12 @@ def preflight(question: Question, parameters: Mapping[str, Any], *,
     if require_main and all(inputs[name] is None for name in question.main_inputs):
         out.problems.append(
             f"no input given: set {' or '.join(repr(n) for n in question.main_inputs)}")
+    for f in out.loaded:
+        least = question.min_rows.get(f.parameter, 0)
+        if f.rows < least:
+            out.problems.append(f"{f.path.name} (parameter {f.parameter!r}, {f.table}) has "
+                                f"{f.rows:,} usable rows, fewer than the {least} it needs "
+                                f"({f.summary})")
     for need in question.needs:
         for f in _unmet(need, out.loaded):
             out.problems.append(

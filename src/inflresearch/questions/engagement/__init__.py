@@ -15,6 +15,7 @@ QUESTION = Question(
              "engagement column (engagements, engagement rate or likes)"),
     ),
     sufficient=("data", "posts"),
+    min_rows={"data": 20},  # the segmented fit needs 20 accounts
     mappings={"data": "columns", "posts": "post_columns"},
     small_parameters={"n_boot": 200},
 )

@@ -37,6 +37,7 @@ from inflresearch.params import (
     coerce_int,
     coerce_optional_str,
     coerce_run_dir,
+    input_records,
     is_sample,
     resolve_data,
     resolve_inputs,
@@ -100,6 +101,7 @@ class EngagementParams:
     n_boot: int
     run_dir: Path
     engine: str = "duckdb"
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
 def _paths(value: Any, name: str, table: str) -> tuple[Path, ...]:
@@ -161,6 +163,7 @@ def notebook_params(
         seed=coerce_int(seed, "seed", minimum=0), n_boot=coerce_int(n_boot, "n_boot", minimum=0),
         run_dir=coerce_run_dir(run_dir, NOTEBOOK),
         engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
+        inputs=input_records(given, QUESTION.inputs),
     )
 
 

@@ -35,6 +35,7 @@ from inflresearch.params import (
     coerce_optional_str,
     coerce_run_dir,
     coerce_str_list,
+    input_records,
     is_sample,
     resolve_inputs,
 )
@@ -73,6 +74,7 @@ class NicheParams:
     n_boot: int
     run_dir: Path
     engine: str = "duckdb"
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
 def notebook_params(
@@ -144,6 +146,7 @@ def notebook_params(
         n_resamples=coerce_int(n_resamples, "n_resamples", minimum=0),
         n_boot=coerce_int(n_boot, "n_boot", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
         engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
+        inputs=input_records(given, QUESTION.inputs),
     )
 
 

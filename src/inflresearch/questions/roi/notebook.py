@@ -38,6 +38,7 @@ from inflresearch.params import (
     coerce_int,
     coerce_optional_data,
     coerce_run_dir,
+    input_records,
     is_sample,
     resolve_inputs,
 )
@@ -92,6 +93,7 @@ class RoiParams:
     alpha: float
     seed: int
     run_dir: Path
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
 def _columns(value: Any) -> dict[str, dict[str, str | None]]:
@@ -161,6 +163,7 @@ def notebook_params(
         n_portfolios=coerce_int(n_portfolios, "n_portfolios", minimum=100),
         price_elasticity=g, columns=_columns(columns), alpha=coerce_alpha(alpha),
         seed=coerce_int(seed, "seed", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
+        inputs=input_records(given, QUESTION.inputs),
     )
 
 
