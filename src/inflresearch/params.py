@@ -181,7 +181,8 @@ def resolve_inputs(inputs: Sequence[str], given: Mapping[str, Any]) -> dict[str,
             if out[name] is None:
                 out[name] = "sample"
     for name in names:
-        items = out[name] if isinstance(out[name], list | tuple) else [out[name]]
+        value: Any = out[name]
+        items: list[Any] = list(value) if isinstance(value, list | tuple) else [value]
         if len(items) > 1 and _mentions_sample(items) and not all(
                 isinstance(v, str) and is_sample(v) for v in items):
             raise ValueError(f"parameter {name!r} lists 'sample' (the SIMULATED world) with real "

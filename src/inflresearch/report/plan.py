@@ -200,7 +200,8 @@ def run_plan(
     todo: list[tuple[int, PlannedRun]] = []
     for planned in plan.runs:
         shown = {k: v for k, v in planned.parameters.items() if k != "run_dir"}
-        record = {"notebook": relative_notebook(planned.notebook), "parameters": shown}
+        record: dict[str, Any] = {"notebook": relative_notebook(planned.notebook),
+                                  "parameters": shown}
         key = cache_key(planned.notebook, planned.parameters)
         refusal = _refusal(planned)
         if refusal is not None:  # refused before any kernel: no run folder, nothing indexed
