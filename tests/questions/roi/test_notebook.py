@@ -56,7 +56,7 @@ def test_notebook_is_saved_without_outputs_and_has_the_parameters_cell():
                  "macro_range = None", "budget = None", "price_elasticity = None"):
         assert name in tagged[0].source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["kernelspec"]["name"] == "inflresearch"
 
 
 def test_notebook_end_to_end_on_a_small_world(world_dir, tmp_path):
