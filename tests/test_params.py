@@ -83,5 +83,8 @@ def test_input_records_and_simulated_inputs(own_file: Path) -> None:
     assert simulated_inputs({"inputs": rec}) == []
     rec = input_records({"data": "sample", "posts": "sample"}, tables)
     assert rec["posts"]["paths"] == ["data/sample/posts.csv"] and rec["posts"]["simulated"]
+    # a file of the sample folder given by its path is simulated too
+    rec = input_records({"data": str(sample_file("influencers"))}, {"data": "influencers"})
+    assert rec["data"]["simulated"] is True
     # results.json written before run.inputs existed: the parameters say it
     assert simulated_inputs({"parameters": {"data": "sample", "alpha": 0.05}}) == ["data"]

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from inflresearch.paths import project_root, sample_file
+from inflresearch.paths import project_root, sample_dir, sample_file
 
 
 def resolve_data(data: str | Path, table: str) -> Path:
@@ -199,9 +199,19 @@ def resolve_inputs(inputs: Sequence[str], given: Mapping[str, Any]) -> dict[str,
     return out
 
 
+def _in_sample(path: Path) -> bool:
+    """True for a file of the bundled SIMULATED sample folder given by its path."""
+    try:
+        path.resolve().relative_to(sample_dir(create=False).resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def input_records(resolved: Mapping[str, Any], tables: Mapping[str, str]) -> dict[str, Any]:
     """The ``run.inputs`` block of results.json: per input parameter, its table, paths and
-    whether it is the SIMULATED sample (None when absent).
+    whether it is the SIMULATED sample (``"sample"`` or a file of the sample folder; None when
+    absent).
 
     Example:
         >>> input_records({"data": "sample", "posts": None}, {"data": "influencers", "posts": "posts"})
@@ -221,7 +231,9 @@ def input_records(resolved: Mapping[str, Any], tables: Mapping[str, str]) -> dic
                 paths.append(str(path.resolve().relative_to(project_root())))
             except ValueError:
                 paths.append(str(path))
-        out[name] = {"table": table, "paths": paths, "simulated": _mentions_sample(value)}
+        inside = any(_in_sample(Path(str(item))) for item in items if not is_sample(str(item)))
+        out[name] = {"table": table, "paths": paths,
+                     "simulated": _mentions_sample(value) or inside}
     return out
 
 
