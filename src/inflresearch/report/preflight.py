@@ -215,9 +215,9 @@ def check_file(notebook: str | Path, path: str | Path, table: str,
 
     Example:
         >>> from inflresearch.paths import sample_file
-        >>> check_file("notebooks/01_engagement_vs_followers.ipynb", sample_file("influencers"),
-        ...            "influencers")
-        'influencers.csv meets the needs of notebook 01_engagement_vs_followers as parameter \'data\''
+        >>> print(check_file("notebooks/01_engagement_vs_followers.ipynb",
+        ...                  sample_file("influencers"), "influencers"))
+        influencers.csv meets the needs of notebook 01_engagement_vs_followers as parameter 'data'
     """
     from inflresearch.questions import find
 
