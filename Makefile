@@ -10,16 +10,26 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/sample/truth.json
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install demo sample test test-slow test-all lab clean-reports
+.PHONY: install kernel demo sample test test-slow test-all lab clean-reports
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (none found on PATH)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(MAKE) --no-print-directory kernel
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The named Jupyter kernel "inflresearch" (the notebooks ask for it by name), pointing at this
+# project's .venv; installed into .venv/share/jupyter/kernels, where the .venv's Jupyter finds it.
+# For an editor or a Jupyter outside .venv: $(BIN)/python -m ipykernel install --user --name inflresearch
+KERNEL := $(VENV)/share/jupyter/kernels/inflresearch/kernel.json
+kernel:
+	$(BIN)/python -m ipykernel install --sys-prefix --name inflresearch \
+		--display-name "Python (inflresearch)" >/dev/null
+	@echo "Jupyter kernel 'inflresearch' -> $(BIN)/python"
 
 $(SAMPLE): $(STAMP)
 	$(BIN)/inflresearch simulate --seed 7 --out data/sample
@@ -41,7 +51,8 @@ test-all: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS)
 
 lab: $(SAMPLE)
-	$(BIN)/jupyter lab notebooks/
+	@test -f $(KERNEL) || $(MAKE) --no-print-directory kernel
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # The Spark engine of `inflresearch aggregate`, tested for real in local mode: installs the `spark`
 # extra when missing and, as root without a Java runtime, a headless JRE (17, else Debian's default).

@@ -10,7 +10,9 @@ reports its estimate on a scale where the claim says ``estimate > null`` (direct
 - ``contradicted``: adjusted two-sided p < alpha and the estimate on the other side;
 - ``inconclusive``: otherwise, and always when the printed (1 - alpha) interval contains the null
   (so no claim is ever ``supported`` or ``contradicted`` while its own interval says "could be
-  the null": the two-sided test and the interval are the same rule at the same level);
+  the null": the two-sided test and the interval are the same rule at the same level), and when
+  the test withholds a firm verdict (``details["verdict_cap"] == "inconclusive"``, the reason in
+  ``note``: e.g. fewer than 30 effective accounts, or no creator ids to check recurrence);
 - ``not testable``: the data cannot test the claim (the reason is in ``note``).
 
 Example:
@@ -18,6 +20,9 @@ Example:
     ...                  p_value=1e-9, n=500, method="OLS HC3", null=1.0, direction="less")
     >>> [c.verdict for c in adjust_holm([r])]
     ['supported']
+    >>> adjust_holm([claim_result(ENGAGEMENT_RATE_DECLINES, estimate=0.8, ci_low=0.79, ci_high=0.81,
+    ...     p_value=0.0, n=9, method="OLS", null=1.0, direction="less")])[0].p_adjusted
+    0.0
     >>> r.ci_label
     '95% CI'
 """
@@ -190,6 +195,8 @@ def verdict(claim: Claim) -> Verdict:
     lo, hi = claim.ci_low, claim.ci_high
     if lo is not None and hi is not None and lo <= claim.null <= hi:
         return "inconclusive"  # the printed interval contains the null: never a firm verdict
+    if claim.details.get("verdict_cap") == "inconclusive":
+        return "inconclusive"  # withheld by the test itself (e.g. too few effective accounts); see note
     claimed_side = est > claim.null if claim.direction == "greater" else est < claim.null
     return "supported" if claimed_side else "contradicted"
 
@@ -218,7 +225,7 @@ def adjust_holm(claims: Iterable[Claim]) -> list[Claim]:
     """New claims with Holm-adjusted two-sided p-values and verdicts (one report = one family)."""
     claims = list(claims)
     testable = [i for i, c in enumerate(claims) if c.testable]
-    adjusted = holm([claims[i].p_two_sided or 1.0 for i in testable])
+    adjusted = holm([1.0 if (p := claims[i].p_two_sided) is None else p for i in testable])
     out = []
     for i, c in enumerate(claims):
         p_adj = adjusted[testable.index(i)] if i in testable else None

@@ -86,6 +86,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     warnings = result.warnings + suspicious_picks(result)
     for line in warnings:
         print(f"warning: {line}")
+    if args.for_notebook:
+        from inflresearch.report.preflight import check_file
+
+        print(check_file(args.for_notebook, args.file, table, mapping or None))
     if args.quarantine_dir is not None:
         written = result.write_quarantine(args.quarantine_dir)
         if written is not None:
@@ -141,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="map a source column to a contract column (repeatable; DEST empty: ignore; "
                         "added to --mapping)")
     p.add_argument("--platform", default=None, help="platform when the file has no such column")
+    p.add_argument("--for", dest="for_notebook", metavar="NOTEBOOK", default=None,
+                   help="also check the columns this notebook needs (e.g. notebooks/01_...)")
     p.add_argument("--quarantine-dir", default=None,
                    help="write quarantine-<table>.csv (rows with reasons) into this folder")
     p.set_defaults(func=_cmd_validate)

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inflresearch.paths import project_root, sample_file
+from inflresearch.paths import project_root, sample_dir, sample_file
 
 if TYPE_CHECKING:
     from inflresearch.data.mapping import ColumnMapping
@@ -178,3 +178,112 @@ def coerce_column_map(
             f"mapping file (.yml), got {value!r}"
         )
     return dict(value)
+
+
+def _is_absent(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null"))
+
+
+def _mentions_sample(value: Any) -> bool:
+    items = value if isinstance(value, list | tuple) else [value]
+    return any(isinstance(v, str) and is_sample(v) for v in items)
+
+
+def resolve_inputs(inputs: Sequence[str], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every input explicit or absent: the effective value of each input parameter.
+
+    `inputs` names the notebook's input parameters, main input first (``Question.inputs``).
+    A companion input left empty is absent (None), except when the main input is ``"sample"``:
+    then it is the SIMULATED sample too. Sample and real inputs are never mixed: one
+    ``ValueError`` naming both parameters.
+
+    Example:
+        >>> resolve_inputs(["data", "posts"], {"data": "sample", "posts": None})
+        {'data': 'sample', 'posts': 'sample'}
+        >>> resolve_inputs(["data", "posts"], {"data": "my.csv"})
+        {'data': 'my.csv', 'posts': None}
+        >>> resolve_inputs(["data", "posts"], {"data": "my.csv", "posts": "sample"})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: parameter 'posts' is 'sample' (the SIMULATED world) but 'data' is real ...
+    """
+    names = list(inputs)
+    out = {name: None if _is_absent(given.get(name)) else given.get(name) for name in names}
+    main = names[0]
+    if _mentions_sample(out[main]):
+        for name in names[1:]:
+            if out[name] is None:
+                out[name] = "sample"
+    for name in names:
+        value: Any = out[name]
+        items: list[Any] = list(value) if isinstance(value, list | tuple) else [value]
+        if len(items) > 1 and _mentions_sample(items) and not all(
+                isinstance(v, str) and is_sample(v) for v in items):
+            raise ValueError(f"parameter {name!r} lists 'sample' (the SIMULATED world) with real "
+                             f"files: sample and real inputs are never mixed")
+    simulated = [n for n in names if out[n] is not None and _mentions_sample(out[n])]
+    real = [n for n in names if out[n] is not None and not _mentions_sample(out[n])]
+    if simulated and real:
+        sim, other = (simulated[0], real[0])
+        raise ValueError(
+            f"parameter {sim!r} is 'sample' (the SIMULATED world) but {other!r} is real "
+            f"({out[other]!r}): sample and real inputs are never mixed; give {sim!r} a file of "
+            f"yours or null"
+        )
+    return out
+
+
+def _in_sample(path: Path) -> bool:
+    """True for a file of the bundled SIMULATED sample folder given by its path."""
+    try:
+        path.resolve().relative_to(sample_dir(create=False).resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def input_records(resolved: Mapping[str, Any], tables: Mapping[str, str]) -> dict[str, Any]:
+    """The ``run.inputs`` block of results.json: per input parameter, its table, paths and
+    whether it is the SIMULATED sample (``"sample"`` or a file of the sample folder; None when
+    absent).
+
+    Example:
+        >>> input_records({"data": "sample", "posts": None}, {"data": "influencers", "posts": "posts"})
+        {'data': {'table': 'influencers', 'paths': ['data/sample/influencers.csv'], 'simulated': True}, 'posts': None}
+    """
+    out: dict[str, Any] = {}
+    for name, table in tables.items():
+        value = resolved.get(name)
+        if _is_absent(value):
+            out[name] = None
+            continue
+        items = value if isinstance(value, list | tuple) else [value]
+        paths = []
+        for item in items:
+            path = sample_file(table) if is_sample(str(item)) else Path(str(item))
+            try:
+                paths.append(str(path.resolve().relative_to(project_root())))
+            except ValueError:
+                paths.append(str(path))
+        inside = any(_in_sample(Path(str(item))) for item in items if not is_sample(str(item)))
+        out[name] = {"table": table, "paths": paths,
+                     "simulated": _mentions_sample(value) or inside}
+    return out
+
+
+def simulated_inputs(run: Mapping[str, Any]) -> list[str]:
+    """The input parameters of a results.json ``run`` block that were the SIMULATED sample.
+
+    Reads ``run.inputs`` when the notebook recorded it, else the parameters equal to "sample".
+
+    Example:
+        >>> simulated_inputs({"inputs": {"data": {"simulated": True}, "posts": None}})
+        ['data']
+        >>> simulated_inputs({"parameters": {"data": "x.csv", "posts": "sample"}})
+        ['posts']
+    """
+    inputs = run.get("inputs")
+    if isinstance(inputs, Mapping) and inputs:
+        return [n for n, r in inputs.items() if isinstance(r, Mapping) and r.get("simulated")]
+    parameters = run.get("parameters") or {}
+    return sorted(n for n, v in parameters.items() if _mentions_sample(v))

@@ -36,7 +36,7 @@ def test_notebook_is_committed_thin_and_clean(path):
     assert all(nbparams.notebook_types(path).values()), "every parameter declares its type"
     assert names >= COMMON
     assert "params(" in code[1].source or "notebook_params(" in code[1].source, "validation call"
-    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.metadata.kernelspec.name == "inflresearch"  # the project kernel (make kernel)
     assert max(len(c.source.splitlines()) for c in code) <= 25, "logic belongs in the package"
 
 

@@ -6,6 +6,6 @@ Example:
     ['01_engagement_vs_followers', '02_niche_clustering', '03_roi_micro_vs_macro']
 """
 
-from inflresearch.questions._base import Analysis, Question, discover, find
+from inflresearch.questions._base import Analysis, Need, Question, discover, find
 
-__all__ = ["Analysis", "Question", "discover", "find"]
+__all__ = ["Analysis", "Need", "Question", "discover", "find"]

@@ -12,11 +12,14 @@ Example:
     ['engagement', 'niches', 'roi']
     >>> find("roi").inputs["data"]
     'campaigns'
+    >>> find("engagement").needs[1].columns
+    ('engagements', 'engagement_rate', 'avg_likes', 'likes')
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -26,9 +29,30 @@ from typing import Any
 
 from IPython.display import Markdown
 
+from inflresearch.atomic import atomic_write_text
 from inflresearch.claims import Claim, adjust_holm
 from inflresearch.paths import project_root
 from inflresearch.runs import save_results
+
+PIPELINE_NOTEBOOK = "notebook.ipynb"  # what the report pipeline executes into a run folder
+
+
+@dataclass(frozen=True)
+class Need:
+    """One column a notebook needs: any of `columns`, non-empty, in any given input of `inputs`.
+
+    `inputs` are notebook parameters (``Question.inputs``); a need whose inputs are all absent
+    does not apply (the notebook reports the claims that need them as not testable). `what` is
+    how the message names the need.
+
+    Example:
+        >>> Need(("data",), ("followers",), "follower count").what
+        'follower count'
+    """
+
+    inputs: tuple[str, ...]
+    columns: tuple[str, ...]
+    what: str
 
 
 @dataclass(frozen=True)
@@ -36,7 +60,13 @@ class Question:
     """One research question, as the pipeline sees it.
 
     `inputs` maps each notebook parameter that names an input file to the table it reads (the
-    first entry is the main input); `small_parameters` are fast settings for the tests.
+    first entry is the main input); `needs` are the contract columns the notebook cannot do
+    without and `min_rows` the fewest usable rows per input parameter (both checked by the
+    pre-flight before any kernel starts); `sufficient` the inputs any one of which lets the
+    notebook run (default: the main input); `tested_by` the inputs its claims are tested on
+    (default: `main_inputs`; `analyze` runs a notebook only on those); `mappings` names, per input
+    parameter, the parameter holding its column mapping; `small_parameters` are fast settings for
+    the tests.
     """
 
     name: str
@@ -44,7 +74,22 @@ class Question:
     notebook: str
     claims: tuple[str, ...]
     inputs: Mapping[str, str]
+    needs: tuple[Need, ...] = ()
+    sufficient: tuple[str, ...] = ()
+    tested_by: tuple[str, ...] = ()
+    min_rows: Mapping[str, int] = field(default_factory=dict)
+    mappings: Mapping[str, str] = field(default_factory=dict)
     small_parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def main_inputs(self) -> tuple[str, ...]:
+        """The inputs any one of which lets the notebook run (`sufficient`, else the main one)."""
+        return self.sufficient or tuple(self.inputs)[:1]
+
+    @property
+    def claim_inputs(self) -> tuple[str, ...]:
+        """The inputs the claims are tested on (`tested_by`, else `main_inputs`)."""
+        return self.tested_by or self.main_inputs
 
     @property
     def path(self) -> Path:
@@ -105,7 +150,24 @@ class Analysis(ABC):
             self.__dict__["_adjusted"] = cached
         return cached
 
-    def save(self, run_dir: Path | None, *, notebook: str, data: list[dict[str, Any]]) -> Markdown:
-        """Write results.json into the run folder; a line saying where."""
+    def save(self, run_dir: Path | None, *, notebook: str, data: list[dict[str, Any]],
+             inputs: Mapping[str, Any] | None = None) -> Markdown:
+        """Write results.json into the run folder; a line saying where.
+
+        `inputs` is the ``run.inputs`` block (`params.input_records`: per input parameter its
+        paths and whether it is simulated). Run by hand (the folder holds no executed notebook
+        of the report pipeline), this one call also writes report.html and rebuilds the index.
+        """
         path = save_results(run_dir, self.claims(), self.estimates(), notebook=notebook, data=data)
-        return Markdown(f"Results written to `{path.parent.name}/{path.name}`.")
+        if inputs is not None:
+            document = json.loads(path.read_text())
+            document["run"]["inputs"] = dict(inputs)
+            atomic_write_text(path, json.dumps(document, indent=2, allow_nan=False) + "\n")
+        folder = path.parent
+        if (folder / PIPELINE_NOTEBOOK).is_file():  # the report pipeline renders the report
+            return Markdown(f"Results written to `{folder.name}/{path.name}`.")
+        from inflresearch.report.by_hand import finish_by_hand
+
+        report, index = finish_by_hand(folder, notebook)
+        return Markdown(f"Results written to `{folder.name}/{path.name}`; report "
+                        f"`{folder.name}/{report.name}`; index `{index}` updated.")

@@ -1,4 +1,4 @@
-"""The report sub-commands of `inflresearch`: run, plan, index, demo.
+"""The report sub-commands of `inflresearch`: run, plan, analyze, index, demo.
 
 Example:
     >>> from inflresearch.cli import main
@@ -43,6 +43,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from inflresearch.report import parameters as nbparams
     from inflresearch.report.execute import execute_run
     from inflresearch.report.index import build_index
+    from inflresearch.report.preflight import check_notebook
 
     notebook = Path(args.notebook)
     if not notebook.is_file():
@@ -59,6 +60,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     types = {name: p.annotation for name, p in found.items()}
     given.update(nbparams.from_cli(defaults, [tuple(p) for p in args.param or []], types))
     checked = nbparams.check_types(defaults, given, types)
+    check_notebook(notebook, checked)  # refused here: no kernel, no run folder, nothing indexed
     try:
         result = execute_run(notebook, checked, root=root, cell_timeout=args.timeout, validated=True)
     except KeyboardInterrupt:
@@ -89,6 +91,19 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return _interrupted("the plan was")
     _print_plan(result, root)
+    return 1 if result.failed or result.refused else 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from inflresearch.report.analyze import analyze, report_lines
+    from inflresearch.report.parameters import parse_cli_value
+
+    extra = {name: parse_cli_value(text) for name, text in args.param or []}
+    planned, result = analyze(args.paths, root=_root(args), workers=args.workers,
+                              force=args.force, parameters=extra)
+    print("\n".join(report_lines(planned, result)))
+    if result is None:
+        return 1
     return 1 if result.failed else 0
 
 
@@ -117,7 +132,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def add_report_commands(sub: argparse._SubParsersAction) -> None:
-    """Register run, plan, index and demo on the `inflresearch` parser."""
+    """Register run, plan, analyze, index and demo on the `inflresearch` parser."""
     p = sub.add_parser("run", help="execute one notebook into a new run folder with an HTML report")
     p.add_argument("notebook")
     p.add_argument(
@@ -140,6 +155,16 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, help="worker processes (default: plan's, else cores)")
     p.add_argument("--reports", help="reports folder (default: the project's reports/)")
     p.set_defaults(func=_cmd_plan)
+
+    p = sub.add_parser("analyze", help="raw exports -> every notebook whose needs they meet "
+                       "-> findings page")
+    p.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="a parameter for every notebook that has it (value read as YAML)")
+    p.add_argument("--force", action="store_true", help="re-run runs whose results are cached")
+    p.add_argument("--workers", type=int, help="worker processes (default: cores)")
+    p.add_argument("--reports", help="reports folder (default: the project's reports/)")
+    p.set_defaults(func=_cmd_analyze)
 
     p = sub.add_parser("index", help="rebuild reports/index.html from the run folders")
     p.add_argument("--reports", help="reports folder (default: the project's reports/)")

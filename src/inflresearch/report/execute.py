@@ -229,5 +229,6 @@ def complete_results(folder: Path, run: dict[str, Any]) -> dict[str, Any]:
             path.replace(folder / INVALID_RESULTS)
         if run["status"] == "succeeded":
             run = {**run, "status": "failed", "error": problem}
-    merged_run = {"data": document["run"].get("data", []), **run}
+    written = document["run"]  # what the notebook recorded (data, inputs); the pipeline's run wins
+    merged_run = {"data": written.get("data", []), **{k: v for k, v in written.items() if k == "inputs"}, **run}
     return {"run": merged_run, "claims": document["claims"], "estimates": document["estimates"]}

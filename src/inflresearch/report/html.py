@@ -25,6 +25,7 @@ from traitlets.config import Config
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.errors import quote
+from inflresearch.params import simulated_inputs
 from inflresearch.report.safe import clean_fragment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -109,7 +110,8 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
         "status": run.get("status", "unknown"),
         "error": run.get("error"),
         "parameters": [(k, quote(v)) for k, v in sorted(params.items())],
-        "simulated": any(v == "sample" for v in params.values()),
+        "simulated": bool(simulated_inputs(run)),
+        "simulated_inputs": simulated_inputs(run),
         "package_version": run.get("package_version", ""),
         "git_commit": run.get("git_commit") or "unknown",
         "seconds": run.get("seconds", ""),

@@ -27,6 +27,7 @@ import jsonschema
 from inflresearch.atomic import atomic_write_text
 from inflresearch.claims import format_p, from_dict, plain_words
 from inflresearch.errors import quote
+from inflresearch.params import simulated_inputs
 from inflresearch.report.schema_check import validate_results
 from inflresearch.runs import RESULTS
 
@@ -142,6 +143,7 @@ def collect_runs_and_skipped(root: Path) -> tuple[list[dict[str, Any]], list[dic
                 "notebook": Path(run.get("notebook", "")).name,
                 "parameters": params,
                 "status": run_status(folder, run),
+                "simulated": ", ".join(simulated_inputs(run)),
                 "verdicts": _verdicts(doc.get("claims", [])),
                 "seconds": run.get("seconds", ""),
                 "html": href(folder.name, "report.html") if html.is_file() else None,
@@ -231,7 +233,7 @@ def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]],
             failed += 1  # failed, interrupted, incomplete, or without a usable results.json
             continue
         run = doc["run"]
-        sim = any(v == "sample" for v in run.get("parameters", {}).values())
+        sim = bool(simulated_inputs(run))
         simulated |= sim
         data = run.get("parameters", {}).get("data")
         label = Path(run.get("notebook", run_id)).stem + (f" on {Path(str(data)).name}" if data else "")

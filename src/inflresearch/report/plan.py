@@ -111,6 +111,11 @@ class PlanResult:
         return sum(r["status"] not in ("succeeded", "cached") for r in self.runs)
 
     @property
+    def refused(self) -> int:
+        """Number of runs the pre-flight refused (never started)."""
+        return sum(r["status"] == "refused" for r in self.runs)
+
+    @property
     def findings(self) -> Path:
         """The plan's findings page."""
         return self.folder / "findings.html"
@@ -311,6 +316,17 @@ def _run_all(
         raise
 
 
+def _refusal(planned: PlannedRun) -> str | None:
+    """The pre-flight's one-line reason why `planned` cannot start, or None."""
+    from inflresearch.report.preflight import PreflightError, check_notebook
+
+    try:
+        check_notebook(planned.notebook, planned.parameters)
+    except PreflightError as exc:
+        return str(exc)
+    return None
+
+
 def run_plan(
     plan: Plan, *, root: str | Path | None = None, force: bool = False, workers: int | None = None
 ) -> PlanResult:
@@ -326,7 +342,10 @@ def run_plan(
         shown = {k: v for k, v in planned.parameters.items() if k != "run_dir"}
         record: dict[str, Any] = {"notebook": relative_notebook(planned.notebook), "parameters": shown}
         key = cache_key(planned.notebook, planned.parameters)
-        if key in cached:
+        refusal = _refusal(planned)
+        if refusal is not None:  # refused before any kernel: no run folder, nothing indexed
+            record.update(run_id="", status="refused", error=refusal)
+        elif key in cached:
             record.update(run_id=cached[key], status="cached", error=None)
         else:
             todo.append((len(records), planned))

@@ -54,11 +54,11 @@ def test_notebook_is_saved_without_outputs_and_has_the_parameters_cell():
     assert len(tagged) == 1 and tagged[0] is nb.cells[1]
     untyped = re.sub(r"^(\w+): [^=]+ = ", r"\1 = ", tagged[0].source, flags=re.M)  # drop annotations
     for name in ('data = "sample"', "seed = 7", "alpha = 0.05", "run_dir = None",
-                 'influencers = "sample"', 'tiers = "blog"', "micro_range = None",
+                 'influencers = None', 'tiers = "blog"', "micro_range = None",
                  "macro_range = None", "budget = None", "price_elasticity = None"):
         assert name in untyped
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["kernelspec"]["name"] == "inflresearch"
 
 
 def test_notebook_end_to_end_on_a_small_world(world_dir, tmp_path):

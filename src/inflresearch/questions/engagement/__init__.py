@@ -1,7 +1,7 @@
 """Question 1: does engagement fall as follower count grows, and is there a sweet spot?"""
 
 from inflresearch import claims
-from inflresearch.questions._base import Question
+from inflresearch.questions._base import Need, Question
 
 QUESTION = Question(
     name="engagement",
@@ -9,5 +9,13 @@ QUESTION = Question(
     notebook="notebooks/01_engagement_vs_followers.ipynb",
     claims=(claims.ENGAGEMENT_RATE_DECLINES, claims.ENGAGEMENT_INVERTED_U),
     inputs={"data": "influencers", "posts": "posts"},
+    needs=(
+        Need(("data", "posts"), ("followers",), "follower count"),
+        Need(("data", "posts"), ("engagements", "engagement_rate", "avg_likes", "likes"),
+             "engagement column (engagements, engagement rate or likes)"),
+    ),
+    sufficient=("data", "posts"),
+    min_rows={"data": 20},  # the segmented fit needs 20 accounts
+    mappings={"data": "columns", "posts": "post_columns"},
     small_parameters={"n_boot": 200},
 )

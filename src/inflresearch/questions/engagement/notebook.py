@@ -37,8 +37,10 @@ from inflresearch.params import (
     coerce_int,
     coerce_optional_str,
     coerce_run_dir,
+    input_records,
     is_sample,
     resolve_data,
+    resolve_inputs,
 )
 from inflresearch.plots import figure_of
 from inflresearch.questions._base import Analysis, absent
@@ -102,6 +104,7 @@ class EngagementParams:
     n_boot: int
     run_dir: Path
     engine: str = "duckdb"
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
 def _paths(value: Any, name: str, table: str) -> tuple[Path, ...]:
@@ -141,6 +144,10 @@ def notebook_params(
         >>> notebook_params(alpha="0.1", tiers="INDUSTRY", run_dir=tempfile.mkdtemp()).tiers
         'industry'
     """
+    from inflresearch.questions.engagement import QUESTION
+
+    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "posts": posts})
+    data, posts = given["data"], given["posts"]
     data_paths = _paths(data, "data", "influencers")
     post_paths = _paths(posts, "posts", "posts")
     if not data_paths and not post_paths:
@@ -160,6 +167,7 @@ def notebook_params(
         seed=coerce_int(seed, "seed", minimum=0), n_boot=coerce_int(n_boot, "n_boot", minimum=0),
         run_dir=coerce_run_dir(run_dir, NOTEBOOK),
         engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
+        inputs=input_records(given, QUESTION.inputs),
     )
 
 

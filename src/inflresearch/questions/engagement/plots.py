@@ -5,7 +5,7 @@ Example:
     >>> from inflresearch.data.synth import simulate_world
     >>> from inflresearch.questions.engagement.elasticity import elasticity
     >>> fit = elasticity(simulate_world(seed=1, n_influencers=300).influencers)
-    >>> plot_engagement_vs_followers(fit.data, fit=fit).get_xscale()
+    >>> plot_engagement_vs_followers(fit.data, fit=fit, simulated=True).get_xscale()
     'log'
 """
 
@@ -63,6 +63,7 @@ def plot_engagement_vs_followers(
         >>> from inflresearch.questions.engagement.elasticity import elasticity
         >>> fit = elasticity(simulate_world(seed=1, n_influencers=300).influencers)
         >>> ax = plot_engagement_vs_followers(fit.data, fit=fit, simulated=True)
+        >>> from inflresearch.plots import is_labelled_simulated
         >>> is_labelled_simulated(ax)
         True
     """

@@ -35,7 +35,9 @@ from inflresearch.params import (
     coerce_optional_str,
     coerce_run_dir,
     coerce_str_list,
+    input_records,
     is_sample,
+    resolve_inputs,
 )
 from inflresearch.plots import figure_of
 from inflresearch.questions._base import Analysis, absent
@@ -76,12 +78,13 @@ class NicheParams:
     n_boot: int
     run_dir: Path
     engine: str = "duckdb"
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
 def notebook_params(
     *,
     data: Any = "sample",
-    posts: Any = "sample",
+    posts: Any = None,
     captions: Any = None,
     text_columns: Any = None,
     post_text_columns: Any = None,
@@ -110,6 +113,10 @@ def notebook_params(
         >>> notebook_params(k="auto", k_min="3", k_max=5, run_dir=tempfile.mkdtemp()).k_max
         5
     """
+    from inflresearch.questions.niches import QUESTION
+
+    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "posts": posts})
+    data, posts = given["data"], given["posts"]
     data_path = coerce_optional_data(data, "data", "influencers")
     if data_path is None:
         raise ValueError("parameter 'data' must be a file path or 'sample'")
@@ -143,6 +150,7 @@ def notebook_params(
         n_resamples=coerce_int(n_resamples, "n_resamples", minimum=0),
         n_boot=coerce_int(n_boot, "n_boot", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
         engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
+        inputs=input_records(given, QUESTION.inputs),
     )
 
 

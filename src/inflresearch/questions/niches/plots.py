@@ -4,7 +4,7 @@ Axes; none calls ``show``, ``savefig`` or ``matplotlib.use``.
 Example:
     >>> sel = pd.DataFrame({"k": [4, 5, 6], "silhouette": [0.2, 0.3, 0.25],
     ...                     "stability": [0.6, 0.9, 0.8], "chosen": [False, True, False]})
-    >>> plot_k_selection(sel).get_xlabel()
+    >>> plot_k_selection(sel, simulated=True).get_xlabel()
     'number of niches k'
 """
 
@@ -30,7 +30,7 @@ def plot_k_selection(
     Example:
         >>> sel = pd.DataFrame({"k": [4, 5], "silhouette": [0.2, 0.3], "stability": [0.6, 0.9],
         ...                     "chosen": [False, True]})
-        >>> len(plot_k_selection(sel, threshold=0.75).lines) >= 2
+        >>> len(plot_k_selection(sel, threshold=0.75, simulated=True).lines) >= 2
         True
     """
     ax = axes_or_new(ax)
@@ -57,7 +57,7 @@ def plot_niche_map(
 
     Example:
         >>> pts = pd.DataFrame({"x": [0, 1], "y": [1, 0], "niche": ["N1", "N2"]})
-        >>> plot_niche_map(pts).get_legend() is not None
+        >>> plot_niche_map(pts, simulated=True).get_legend() is not None
         True
     """
     ax = axes_or_new(ax, (7, 5.5))
@@ -81,7 +81,7 @@ def plot_niche_profiles(
         >>> t = pd.DataFrame({"niche": ["N1"], "n": [10], "rate_median": [0.02],
         ...                   "rate_ci_low": [0.01], "rate_ci_high": [0.03],
         ...                   "followers_median": [5e3]})
-        >>> len(plot_niche_profiles(t).get_yticklabels())
+        >>> len(plot_niche_profiles(t, simulated=True).get_yticklabels())
         1
     """
     rows = profiles.reset_index(drop=True)
@@ -112,7 +112,7 @@ def plot_niche_followers(
 
     Example:
         >>> acc = pd.DataFrame({"niche_discovered": ["N1", "N2"] * 5, "followers": range(1, 11)})
-        >>> plot_niche_followers(acc).get_xscale()
+        >>> plot_niche_followers(acc, simulated=True).get_xscale()
         'log'
     """
     ax = axes_or_new(ax)
@@ -158,7 +158,7 @@ def plot_focus(
 
     Example:
         >>> d = pd.DataFrame({"followers": np.geomspace(1e3, 1e6, 50), "focus": 0.5})
-        >>> plot_focus(d, bins=5).get_xscale()
+        >>> plot_focus(d, bins=5, simulated=True).get_xscale()
         'log'
     """
     ax = axes_or_new(ax)

@@ -40,7 +40,9 @@ from inflresearch.params import (
     coerce_mapping_file,
     coerce_optional_data,
     coerce_run_dir,
+    input_records,
     is_sample,
+    resolve_inputs,
 )
 from inflresearch.plots import figure_of
 from inflresearch.questions._base import Analysis, absent
@@ -97,6 +99,7 @@ class RoiParams:
     alpha: float
     seed: int
     run_dir: Path
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
 def _columns(value: Any) -> dict[str, dict[str, str | None]]:
@@ -125,7 +128,7 @@ def _columns(value: Any) -> dict[str, dict[str, str | None]]:
 def notebook_params(
     *,
     data: Any = "sample",
-    influencers: Any = "sample",
+    influencers: Any = None,
     tiers: Any = "blog",
     micro_range: Any = None,
     macro_range: Any = None,
@@ -150,6 +153,10 @@ def notebook_params(
         >>> p.micro, p.budget
         ((1000.0, 10000.0), 2000.0)
     """
+    from inflresearch.questions.roi import QUESTION
+
+    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "influencers": influencers})
+    data, influencers = given["data"], given["influencers"]
     campaigns = coerce_optional_data(data, "data", "campaigns")
     accounts = coerce_optional_data(influencers, "influencers", "influencers")
     if campaigns is None and accounts is None:
@@ -172,6 +179,7 @@ def notebook_params(
         n_portfolios=coerce_int(n_portfolios, "n_portfolios", minimum=100),
         price_elasticity=g, columns=_columns(columns), alpha=coerce_alpha(alpha),
         seed=coerce_int(seed, "seed", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
+        inputs=input_records(given, QUESTION.inputs),
     )
 
 

@@ -5,7 +5,7 @@ Example:
     >>> t = pd.DataFrame({"specification": ["a", "b"], "estimate": [0.2, -0.1],
     ...                   "ci_low": [0.1, -0.3], "ci_high": [0.3, 0.1],
     ...                   "supported": [True, False], "primary": [False, True]})
-    >>> plot_spec_curve(t).get_ylabel()
+    >>> plot_spec_curve(t, simulated=True).get_ylabel()
     'pooled ROI difference (micro - macro)'
 """
 
@@ -38,7 +38,7 @@ def plot_pooled_metric(
     Example:
         >>> t = pd.DataFrame({"tier": ["micro", "macro"], "metric": "roas",
         ...                   "estimate": [2.0, 1.5], "ci_low": [1.6, 1.2], "ci_high": [2.4, 1.8]})
-        >>> plot_pooled_metric(t, hue=None).get_ylabel()
+        >>> plot_pooled_metric(t, hue=None, simulated=True).get_ylabel()
         'ROAS (ratio of sums)'
     """
     ax = axes_or_new(ax)
@@ -83,7 +83,7 @@ def plot_portfolios(
 
     Example:
         >>> d = pd.DataFrame({"micro": [1.0, 2.0, 3.0], "large": [0.5, 1.0, 6.0]})
-        >>> plot_portfolios(d, budget=2.0).get_xlabel()
+        >>> plot_portfolios(d, budget=2.0, simulated=True).get_xlabel()
         'revenue at equal budget'
     """
     ax = axes_or_new(ax)
@@ -114,7 +114,7 @@ def plot_spec_curve(table: pd.DataFrame, *, simulated: bool, ax: Axes | None = N
     Example:
         >>> t = pd.DataFrame({"specification": ["a"], "estimate": [0.1], "ci_low": [0.0],
         ...                   "ci_high": [0.2], "supported": [False], "primary": [True]})
-        >>> len(plot_spec_curve(t).get_xticklabels())
+        >>> len(plot_spec_curve(t, simulated=True).get_xticklabels())
         1
     """
     ax = axes_or_new(ax, (max(6.0, 0.45 * len(table) + 2), 4.5))
@@ -152,7 +152,7 @@ def plot_cpe_curve(
     Example:
         >>> s = {"g_minus_b": 0.1, "g_minus_b_ci": [0.05, 0.15], "followers_micro": 7e3,
         ...      "followers_macro": 3e4, "g_source": "assumed"}
-        >>> plot_cpe_curve(s).get_xscale()
+        >>> plot_cpe_curve(s, simulated=True).get_xscale()
         'log'
     """
     ax = axes_or_new(ax)

@@ -1,0 +1,278 @@
+"""`inflresearch analyze FILE_OR_FOLDER...`: from raw exports to a findings page in one command.
+
+1. Every table-shaped file under the given paths (the loaders' formats; other files are ignored)
+   is *recognised*: its preset when it is a known export (`inflresearch.data.presets`, when that
+   module is installed), else the first of campaigns, posts, influencers that its resolved
+   columns load as. A file that loads as none is listed with the reason.
+2. Each research question (`inflresearch.questions.discover`) gets one run per dataset whose
+   table is one of the inputs its claims are tested on (`Question.claim_inputs`): each account or
+   campaign file alone, the posts files of one folder together. Every other input is given
+   explicitly as absent, so nothing simulated ever enters; a question with no such table among
+   the files is skipped with its claims listed as not testable. The pre-flight
+   (`inflresearch.report.preflight`) decides, before any kernel starts, whether the run can go;
+   a run it refuses is listed as skipped, with the reason.
+3. The runs are executed as an in-memory plan (`inflresearch.report.plan.run_plan`: parallel,
+   cached, findings page and index), and ``analyze.html`` in the plan folder lists the files,
+   the runs and the skipped notebooks.
+
+Example:
+    >>> from inflresearch.paths import sample_file
+    >>> recognise(sample_file("campaigns")).table
+    'campaigns'
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from inflresearch.atomic import atomic_write_text
+from inflresearch.data.contract import TABLES
+from inflresearch.errors import DataError
+from inflresearch.questions import Question, discover
+from inflresearch.report import parameters as nbparams
+from inflresearch.report.plan import Plan, PlannedRun, PlanResult, run_plan
+from inflresearch.report.preflight import LoadedInput, load_input, preflight
+
+RECOGNITION_ORDER = ("campaigns", "posts", "influencers")  # the most specific contract first
+PAGE = "analyze.html"
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+)
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What one file is: its table and preset (None when not recognised) and a summary line."""
+
+    path: Path
+    table: str | None
+    preset: str | None
+    rows: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A notebook not run on a file, and why."""
+
+    notebook: str
+    file: str
+    reason: str
+
+
+@dataclass
+class AnalyzePlan:
+    """The recognised files, the runs to execute and the notebooks skipped."""
+
+    files: list[Recognised]
+    runs: list[PlannedRun] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _suffixes() -> tuple[str, ...]:
+    from inflresearch.data.load import FORMATS
+
+    return tuple(FORMATS) + tuple(f"{s}.gz" for s in FORMATS if s not in (".parquet", ".pq",
+                                                                           ".xlsx", ".xlsm"))
+
+
+def table_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The table-shaped files of `paths` (folders searched recursively), sorted, each once.
+
+    Example:
+        >>> from inflresearch.paths import sample_dir
+        >>> [p.name for p in table_files([sample_dir()])]
+        ['campaigns.csv', 'influencers.csv', 'posts.csv', 'truth.json']
+    """
+    suffixes = _suffixes()
+    found: set[Path] = set()
+    for item in paths:
+        path = Path(item).expanduser()
+        if not path.exists():
+            raise DataError("no such file or folder", path=path)
+        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
+        found.update(p.resolve() for p in candidates
+                     if p.is_file() and p.name.lower().endswith(suffixes))
+    return sorted(found)
+
+
+def _preset(path: Path) -> Any:
+    """The known-export preset of `path`, or None (also when no presets module is installed)."""
+    try:
+        presets = importlib.import_module("inflresearch.data.presets")
+        load = importlib.import_module("inflresearch.data.load")
+    except ImportError:
+        return None
+    detect, headers = getattr(presets, "detect_preset", None), getattr(load, "read_headers", None)
+    if detect is None or headers is None:
+        return None
+    try:
+        return detect(headers(path))
+    except (DataError, ValueError, OSError):
+        return None
+
+
+def recognise(path: str | Path) -> Recognised:
+    """The table (and preset) of one file; `table` None with the reasons when it loads as none."""
+    path = Path(path)
+    preset = _preset(path)
+    order = [preset.table] if preset is not None else list(RECOGNITION_ORDER)
+    reasons = []
+    for table in order:
+        try:
+            loaded: LoadedInput = load_input(path, table)
+        except (DataError, ValueError, OSError) as exc:
+            reasons.append(f"not {table}: {exc}")
+            continue
+        name = preset.name if preset is not None else None
+        return Recognised(path, table, name, loaded.rows, loaded.summary)
+    return Recognised(path, None, None, 0, "; ".join(reasons))
+
+
+def _label(path: Path, common: Path | None) -> str:
+    if common is not None:
+        try:
+            return str(path.relative_to(common))
+        except ValueError:
+            pass
+    return path.name
+
+
+def _common(files: Sequence[Path]) -> Path | None:
+    if not files:
+        return None
+    parents = [set(f.parents) for f in files]
+    shared = set.intersection(*parents)
+    return max(shared, key=lambda p: len(p.parts)) if shared else None
+
+
+def plan_analysis(
+    paths: Iterable[str | Path],
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    questions: Sequence[Question] | None = None,
+) -> AnalyzePlan:
+    """Recognise the files of `paths` and decide, by pre-flight, which notebook runs on which.
+
+    `parameters` are extra notebook parameters applied to every run where the notebook has them
+    (e.g. ``{"alpha": 0.1}``).
+    """
+    files = table_files(paths)
+    common = _common(files)
+    out = AnalyzePlan(files=[recognise(f) for f in files])
+    datasets = _datasets(out.files)
+    for question in questions if questions is not None else discover():
+        defaults = nbparams.notebook_defaults(question.path)
+        extra = {k: v for k, v in (parameters or {}).items() if k in defaults}
+        wanted = {question.inputs[p] for p in question.claim_inputs}
+        if not any(table in wanted for table, _ in datasets):
+            claims = ", ".join(question.claims)
+            out.skipped.append(Skipped(question.stem, "any", f"no {' or '.join(sorted(wanted))} "
+                                       f"table among the files: {claims} not testable"))
+            continue
+        for table, group in datasets:
+            label = ", ".join(_label(p, common) for p in group)
+            slots = [p for p in question.claim_inputs if question.inputs[p] == table]
+            if not slots:
+                continue
+            value: Any = str(group[0]) if len(group) == 1 else [str(p) for p in group]
+            given = {name: None for name in question.inputs} | extra | {slots[0]: value}
+            check = preflight(question, {**defaults, **given})
+            if not check.ok:
+                out.skipped.append(Skipped(question.stem, label, check.message()))
+                continue
+            out.runs.append(PlannedRun(question.path.resolve(),
+                                       nbparams.validate(question.path, given)))
+    return out
+
+
+def _datasets(files: Sequence[Recognised]) -> list[tuple[str, list[Path]]]:
+    """The inputs of the runs: each account or campaign table alone (a list is a snapshot), the
+    posts files of one folder together (one scrape split into files; duplicates across them are
+    the loaders' to remove)."""
+    out: list[tuple[str, list[Path]]] = []
+    posts: dict[Path, list[Path]] = {}
+    for f in files:
+        if f.table == "posts":
+            posts.setdefault(f.path.parent, []).append(f.path)
+        elif f.table is not None:
+            out.append((f.table, [f.path]))
+    out += [("posts", group) for group in posts.values()]
+    return sorted(out, key=lambda d: str(d[1][0]))
+
+
+def analyze(
+    paths: Iterable[str | Path],
+    *,
+    root: str | Path | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    parameters: Mapping[str, Any] | None = None,
+    name: str = "analyze",
+) -> tuple[AnalyzePlan, PlanResult | None]:
+    """Plan and execute the analysis of `paths`; the plan result is None when nothing can run.
+
+    Example:
+        >>> planned, result = analyze(["data/raw"])  # doctest: +SKIP
+        >>> result.findings  # doctest: +SKIP
+        PosixPath('reports/20261201T...-plan-analyze/findings.html')
+    """
+    planned = plan_analysis(paths, parameters=parameters)
+    if not planned.runs:
+        return planned, None
+    result = run_plan(Plan(name=name, runs=planned.runs), root=root, force=force, workers=workers)
+    write_page(result.folder, planned, result)
+    return planned, result
+
+
+def write_page(folder: Path, planned: AnalyzePlan, result: PlanResult) -> Path:
+    """Write ``analyze.html``: the files as recognised, the runs and the skipped notebooks."""
+    common = _common([f.path for f in planned.files])
+    page = _ENV.get_template("analyze.html.j2").render(
+        files=[{"file": _label(f.path, common), "table": f.table or "not recognised",
+                "preset": f.preset or "", "rows": f"{f.rows:,}" if f.table else "",
+                "summary": f.summary} for f in planned.files],
+        runs=[{**r, "file": _files(r["parameters"], common)} for r in result.runs],
+        skipped=planned.skipped,
+        tables=TABLES,
+    )
+    return atomic_write_text(folder / PAGE, page)
+
+
+def _input_names() -> set[str]:
+    return {name for q in discover() for name in q.inputs}
+
+
+def _files(parameters: Mapping[str, Any], common: Path | None) -> str:
+    """The input files of a run's parameters, as labels."""
+    names = _input_names()
+    values = [x for k, v in parameters.items() if k in names and v
+              for x in (v if isinstance(v, list) else [v])]
+    return ", ".join(_label(Path(str(v)), common) for v in values)
+
+
+def report_lines(planned: AnalyzePlan, result: PlanResult | None) -> list[str]:
+    """What `inflresearch analyze` prints: one line per file, run and skipped notebook."""
+    common = _common([f.path for f in planned.files])
+    lines = []
+    for f in planned.files:
+        what = f"{f.table}" + (f", preset {f.preset}" if f.preset else "") if f.table else (
+            "not recognised")
+        lines.append(f"file     {_label(f.path, common)}: {what}: {f.summary}")
+    for r in result.runs if result is not None else []:
+        files = _files(r["parameters"], common)
+        line = f"{r['status']:<8} {Path(r['notebook']).stem} on {files} -> {r.get('run_id') or '-'}"
+        lines.append(line + (f": {r['error']}" if r.get("error") else ""))
+    for s in planned.skipped:
+        lines.append(f"skipped  {s.notebook} on {s.file}: {s.reason}")
+    if result is not None:
+        lines.append(f"findings: {result.findings}\nsummary:  {result.folder / PAGE}")
+    else:
+        lines.append("nothing to run: no notebook's needs are met by these files")
+    return lines

@@ -1,0 +1,236 @@
+"""Pre-flight: before any kernel starts, every input exists, loads and has what the notebook needs.
+
+`preflight(question, parameters)` resolves the inputs (`params.resolve_inputs`: explicit or
+absent, never sample mixed with real), reads every given file through the loaders
+(`inflresearch.data.load.read_table`, with the notebook's own column mapping) and checks the
+question's declared `Need`s against the loaded columns. `check` raises one `PreflightError`
+whose message is one line naming the file and what it lacks, e.g.::
+
+    notebook 01_engagement_vs_followers cannot run: Global YouTube Statistics.csv (parameter
+    'data', influencers) has no an engagement column ...; it has followers, avg_views, ...
+
+Loaded files are cached per process (by path, size, modification time, table and mapping), so
+`analyze` and the pipeline read each file once.
+
+Example:
+    >>> from inflresearch.questions import find
+    >>> preflight(find("engagement"), {"data": "sample"}).ok
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from inflresearch.data.contract import TABLES, column_names
+from inflresearch.errors import DataError
+from inflresearch.params import resolve_data, resolve_inputs
+from inflresearch.questions._base import Need, Question
+
+
+class PreflightError(ValueError):
+    """A run refused before its kernel starts (missing file, unreadable file, missing column)."""
+
+
+@dataclass(frozen=True)
+class LoadedInput:
+    """One input file as the notebook will read it: its table and the columns it has."""
+
+    parameter: str
+    table: str
+    path: Path
+    rows: int
+    columns: tuple[str, ...]
+    summary: str
+
+
+@dataclass
+class Preflight:
+    """The outcome of a pre-flight: resolved inputs, loaded files and every problem found."""
+
+    question: Question
+    inputs: dict[str, Any]
+    loaded: list[LoadedInput] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the notebook can start."""
+        return not self.problems
+
+    def message(self) -> str:
+        """One line: which notebook cannot run and why."""
+        return f"notebook {self.question.stem} cannot run: " + "; ".join(self.problems)
+
+
+def _mapping(question: Question, parameter: str, table: str,
+             parameters: Mapping[str, Any]) -> dict[str, str | None] | None:
+    """The column mapping the notebook applies to `parameter` (per-table blocks accepted)."""
+    name = question.mappings.get(parameter)
+    value = parameters.get(name) if name else None
+    if not isinstance(value, Mapping) or not value:
+        return None
+    if set(value) <= set(TABLES) and all(isinstance(v, Mapping) for v in value.values()):
+        block = value.get(table)
+        return dict(block) if isinstance(block, Mapping) else None
+    if question.inputs and parameter != next(iter(question.inputs)) and name == question.mappings.get(
+            next(iter(question.inputs))):
+        return None  # a flat mapping shared by name belongs to the main input
+    return {str(k): v for k, v in value.items()}
+
+
+@lru_cache(maxsize=256)
+def _load(path: str, table: str, mapping: tuple[tuple[str, str | None], ...],
+          stamp: tuple[int, int]) -> tuple[int, tuple[str, ...], str]:
+    from inflresearch.data.load import read_table
+
+    result = read_table(path, table, columns=dict(mapping) or None)
+    contract = set(column_names(table))  # extra columns never meet a need, whatever their name
+    filled = tuple(c for c in result.data.columns
+                   if c in contract and result.data[c].notna().any())
+    return len(result.data), filled, result.summary()
+
+
+def load_input(path: Path, table: str, mapping: Mapping[str, str | None] | None = None,
+               parameter: str = "data") -> LoadedInput:
+    """Read `path` as `table` (cached); a `DataError` when it cannot be read.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> load_input(sample_file("influencers"), "influencers").rows
+        3000
+    """
+    stat = path.stat()
+    items = tuple(sorted((mapping or {}).items()))
+    rows, filled, summary = _load(str(path), table, items, (stat.st_size, stat.st_mtime_ns))
+    return LoadedInput(parameter, table, path, rows, filled, summary)
+
+
+def _paths(value: Any, parameter: str, table: str) -> list[Path]:
+    items = value if isinstance(value, list | tuple) else [value]
+    try:
+        return [resolve_data(v, table) for v in items]
+    except ValueError as exc:
+        raise PreflightError(str(exc).replace("parameter 'data'", f"parameter {parameter!r}")) from None
+
+
+def _unmet(need: Need, loaded: list[LoadedInput]) -> list[LoadedInput]:
+    """The loaded files of the need's inputs when none of them has any of its columns."""
+    mine = [f for f in loaded if f.parameter in need.inputs]
+    if not mine or any(c in f.columns for f in mine for c in need.columns):
+        return []
+    return mine
+
+
+def _listing(names: tuple[str, ...], limit: int = 8) -> str:
+    """Up to `limit` column names, then how many more."""
+    if not names:
+        return "no usable column"
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def preflight(question: Question, parameters: Mapping[str, Any], *,
+              require_main: bool = True) -> Preflight:
+    """Check the inputs of `question` under `parameters` (the effective values: defaults with
+    the given ones on top) without starting a kernel; never raises for bad input.
+
+    `require_main` False checks the given files only (``validate --for`` on a companion file).
+    """
+    try:
+        inputs = resolve_inputs(list(question.inputs), parameters)
+    except ValueError as exc:
+        return Preflight(question, {}, problems=[str(exc)])
+    out = Preflight(question, inputs)
+    for parameter, table in question.inputs.items():
+        value = inputs[parameter]
+        if value is None:
+            continue
+        try:
+            paths = _paths(value, parameter, table)
+        except PreflightError as exc:
+            out.problems.append(str(exc))
+            continue
+        mapping = _mapping(question, parameter, table, parameters)
+        for path in paths:
+            if path.is_dir():
+                continue  # folders of posts files are read by the aggregation step
+            try:
+                out.loaded.append(load_input(path, table, mapping, parameter))
+            except (DataError, ValueError, OSError) as exc:
+                out.problems.append(f"parameter {parameter!r} ({table}): {exc}")
+    if require_main and all(inputs[name] is None for name in question.main_inputs):
+        out.problems.append(
+            f"no input given: set {' or '.join(repr(n) for n in question.main_inputs)}")
+    for f in out.loaded:
+        least = question.min_rows.get(f.parameter, 0)
+        if f.rows < least:
+            out.problems.append(f"{f.path.name} (parameter {f.parameter!r}, {f.table}) has "
+                                f"{f.rows:,} usable rows, fewer than the {least} it needs "
+                                f"({f.summary})")
+    for need in question.needs:
+        for f in _unmet(need, out.loaded):
+            out.problems.append(
+                f"{f.path.name} (parameter {f.parameter!r}, {f.table}) has no {need.what}: "
+                f"none of {', '.join(need.columns)}; it has {_listing(f.columns)}"
+            )
+    return out
+
+
+def check(question: Question, parameters: Mapping[str, Any]) -> Preflight:
+    """`preflight`, raising `PreflightError` with its one-line message when the run cannot start.
+
+    Example:
+        >>> from inflresearch.questions import find
+        >>> check(find("roi"), {"data": "sample", "influencers": "sample"}).inputs["influencers"]
+        'sample'
+    """
+    result = preflight(question, parameters)
+    if not result.ok:
+        raise PreflightError(result.message())
+    return result
+
+
+def check_notebook(notebook: str | Path, parameters: Mapping[str, Any]) -> Preflight | None:
+    """`check` for the question whose notebook is `notebook`, with its defaults under
+    `parameters`; None for a notebook that is no research question (nothing to check)."""
+    from inflresearch.questions import find
+    from inflresearch.report.parameters import notebook_defaults
+
+    try:
+        question = find(str(notebook))
+    except KeyError:
+        return None
+    return check(question, {**notebook_defaults(notebook), **parameters})
+
+
+def check_file(notebook: str | Path, path: str | Path, table: str,
+               mapping: Mapping[str, str | None] | None = None) -> str:
+    """``validate FILE --for NOTEBOOK``: one line saying the file meets the notebook's needs, or
+    `PreflightError` naming what it lacks.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> print(check_file("notebooks/01_engagement_vs_followers.ipynb",
+        ...                  sample_file("influencers"), "influencers"))
+        influencers.csv meets the needs of notebook 01_engagement_vs_followers as parameter 'data'
+    """
+    from inflresearch.questions import find
+
+    question = find(str(notebook))
+    slots = [p for p, t in question.inputs.items() if t == table]
+    if not slots:
+        takes = ", ".join(f"{p} ({t})" for p, t in question.inputs.items())
+        raise PreflightError(f"notebook {question.stem} reads no {table} table; it takes {takes}")
+    parameter = slots[0]
+    given: dict[str, Any] = {name: None for name in question.inputs} | {parameter: str(path)}
+    if mapping and parameter in question.mappings:
+        given[question.mappings[parameter]] = {table: dict(mapping)}
+    result = preflight(question, given, require_main=False)
+    if not result.ok:
+        raise PreflightError(result.message())
+    return f"{Path(path).name} meets the needs of notebook {question.stem} as parameter {parameter!r}"

@@ -1,0 +1,46 @@
+"""A notebook run by hand ends with one call (`Analysis.save`) that also writes report.html and
+updates the index; a run by the report pipeline leaves both to the pipeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from inflresearch.claims import ENGAGEMENT_RATE_DECLINES, Claim, not_testable
+from inflresearch.params import input_records
+from inflresearch.questions import Analysis
+from inflresearch.report.schema_check import validate_results
+
+
+class _Tiny(Analysis):
+    def tested_claims(self) -> list[Claim]:
+        return [not_testable(ENGAGEMENT_RATE_DECLINES, "no engagement column", n=0, method="-")]
+
+    def estimates(self) -> dict:
+        return {"n": 0}
+
+
+def test_a_hand_run_writes_its_report_and_updates_the_index(tmp_path: Path) -> None:
+    run = tmp_path / "reports" / "20260101T000000000000Z-01-engagement-vs-followers"
+    run.mkdir(parents=True)
+    inputs = input_records({"data": "sample", "posts": None}, {"data": "influencers",
+                                                              "posts": "posts"})
+    shown = _Tiny().save(run, notebook="01_engagement_vs_followers", data=[], inputs=inputs)
+    assert "report.html" in shown.data and "index.html" in shown.data
+    doc = json.loads((run / "results.json").read_text())
+    validate_results(doc)
+    assert doc["run"]["status"] == "succeeded" and doc["run"]["by_hand"] is True
+    assert doc["run"]["inputs"]["data"]["simulated"] is True and doc["run"]["inputs"]["posts"] is None
+    page = (run / "report.html").read_text()
+    assert "run by hand" in page and "SIMULATED data" in page and "no engagement column" in page
+    index = (tmp_path / "reports" / "index.html").read_text()
+    assert run.name in index and "SIMULATED: data" in index
+
+
+def test_a_pipeline_run_leaves_report_and_index_to_the_pipeline(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "notebook.ipynb").write_text("{}")  # what papermill executes into the folder
+    _Tiny().save(run, notebook="01_engagement_vs_followers", data=[])
+    assert (run / "results.json").is_file()
+    assert not (run / "report.html").exists() and not (tmp_path / "index.html").exists()
