@@ -27,8 +27,12 @@ Output, one row per (platform, account_id); columns of the influencers contract 
 - ``captions`` and ``hashtags``: the texts of the latest `max_text_posts` posts, newest first,
   joined by spaces and cut at `max_text_chars` characters (for niche discovery).
 
-Rows without account_id are not an account: they are counted in `rows_without_account`.
-Duplicate post ids are not removed.
+Rows are checked by the loaders' own rules (`inflresearch.data.schema.row_rules`): a post
+without account_id, post_id or likes, with a negative count, followers <= 0 or likes above 50 x
+followers is quarantined with the loaders' reason, and a post_id seen before (among the good
+rows, in the file that comes first by name) is quarantined as ``duplicate post_id (first seen in
+'FILE')``. `AggregateResult.quarantined` holds those rows (``source_file``, the values,
+``reason``); the CLI writes them with the loaders' quarantine writer. Each post counts once.
 
 Example:
     >>> import tempfile, pathlib
@@ -46,18 +50,27 @@ import datetime
 import functools
 import glob
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from inflresearch.atomic import atomic_write
-from inflresearch.errors import DataError
+from inflresearch.data.schema import (
+    KEYS as TABLE_KEYS,
+    duplicate_reason,
+    missing_reason,
+    reason_rank,
+    row_rules,
+)
+from inflresearch.data.load import count_reasons, write_quarantine
+from inflresearch.errors import DataError, quote
 
 ENGINES = ("duckdb", "spark")
 FORMATS = {
@@ -71,7 +84,9 @@ TYPES = {
     "account_id": "string", "post_id": "string", "posted_at": "timestamp",
     "likes": "float64", "comments": "float64", "views": "float64", "followers": "float64",
     "platform": "string", "niche": "string", "caption": "string", "hashtags": "string",
+    "_source_file": "string",
 }
+SOURCE = "_source_file"  # the file each row came from, added by the readers
 TEXT_COLUMNS = {"caption": "captions", "hashtags": "hashtags"}
 OUTPUT_ORDER = (
     "account_id", "platform", "followers", "n_posts", "avg_likes", "median_likes", "avg_comments",
@@ -90,24 +105,32 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class AggregateResult:
-    """The account table and an account of what was read, skipped and ignored."""
+    """The account table and an account of what was read, quarantined, skipped and ignored.
+
+    ``n_rows`` rows were read; ``quarantined`` holds those left out (``source_file``, the values,
+    ``reason``), so ``n_rows == accounts.n_posts.sum() + len(quarantined)``.
+    """
 
     accounts: pd.DataFrame
     engine: str
     files: tuple[str, ...]
     skipped: tuple[SkippedFile, ...] = ()
     ignored: tuple[str, ...] = ()
-    rows_without_account: int = 0
     n_rows: int = 0
+    quarantined: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["reason"]))
 
     def summary(self) -> str:
-        """One paragraph: files, rows, accounts, what was skipped (by name) and why."""
+        """One paragraph: files, rows, accounts, quarantined rows by reason, what was skipped
+        (by name) and why."""
         text = (
-            f"{self.engine}: {len(self.files):,} file(s), {self.n_rows:,} posts -> "
-            f"{len(self.accounts):,} accounts"
+            f"{self.engine}: {len(self.files):,} file(s), {self.n_rows:,} rows -> "
+            f"{self.n_rows - len(self.quarantined):,} posts, {len(self.accounts):,} accounts"
         )
-        if self.rows_without_account:
-            text += f"; {self.rows_without_account:,} posts without account_id left out"
+        if len(self.quarantined):
+            text += (f"; {len(self.quarantined):,} quarantined: "
+                     f"{count_reasons(self.quarantined)}")
+        else:
+            text += "; none quarantined"
         if self.ignored:
             text += f"; ignored {len(self.ignored)} non-data file(s): " + ", ".join(self.ignored)
         if self.skipped:
@@ -152,14 +175,17 @@ def resolve_files(source: str | Path | Iterable[str | Path]) -> tuple[list[str],
                 raise DataError("cannot tell the format from the suffix", path=text)
             files.append(text)
             continue
-        if any(ch in text for ch in "*?["):
-            found = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
-        elif os.path.isdir(text):
+        mode = _mode(text)
+        if mode is not None and stat.S_ISDIR(mode):
             found = sorted(str(p) for p in Path(text).rglob("*") if p.is_file())
-        elif os.path.isfile(text):
+        elif mode is not None and stat.S_ISREG(mode):  # an existing name is never a pattern
             if _format(text) is None:
                 raise DataError("not a Parquet, CSV or JSON-lines file (by its suffix)", path=text)
             found = [text]
+        elif mode is not None:
+            raise DataError("not a regular file (a pipe, device or socket)", path=text)
+        elif any(ch in text for ch in "*?["):
+            found = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
         else:
             raise DataError("no such file or folder", path=text)
         found = [p for p in found if not Path(p).name.startswith((".", "_"))]
@@ -168,6 +194,21 @@ def resolve_files(source: str | Path | Iterable[str | Path]) -> tuple[list[str],
         if not any(_format(p) for p in found):
             raise DataError("no posts files match", path=text)
     return list(dict.fromkeys(files)), ignored
+
+
+def _mode(path: str) -> int | None:
+    """The file mode of `path` (following links), None when nothing is there."""
+    try:
+        return os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:  # e.g. inside a folder without permission
+        raise DataError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def _literal(path: str) -> str:
+    """`path` for DuckDB's readers, which expand ``* ? [`` as a pattern: escaped when local."""
+    return path if _is_remote(path) else glob.escape(path)
 
 
 # --- reading: the only engine-specific part ----------------------------------------------------
@@ -183,7 +224,7 @@ def _duckdb_columns(path: str, fmt: str) -> dict[str, str]:
         "json": "read_json(?, format = 'newline_delimited')",
     }[fmt]
     with duckdb.connect() as con:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {reader}", [path]).fetchall()
+        rows = con.execute(f"DESCRIBE SELECT * FROM {reader}", [_literal(path)]).fetchall()
     return {r[0]: r[1] for r in rows}
 
 
@@ -233,11 +274,12 @@ class _Engine:
         self.con.raw_sql("SET TimeZone = 'UTC'")  # time-zone-aware columns become UTC times
 
     def read(self, fmt: str, files: list[str]) -> Any:
+        names = [_literal(f) for f in files]
         if fmt == "parquet":
-            return self.con.read_parquet(files)
+            return self.con.read_parquet(names, filename=SOURCE)
         if fmt == "csv":
-            return self.con.read_csv(files, all_varchar=True, header=True)
-        return self.con.read_json(files, format="newline_delimited")
+            return self.con.read_csv(names, all_varchar=True, header=True, filename=SOURCE)
+        return self.con.read_json(names, format="newline_delimited", filename=SOURCE)
 
     def frame(self, data: pd.DataFrame) -> Any:
         import ibis
@@ -270,7 +312,9 @@ class _SparkEngine(_Engine):
             df = reader.csv(files, header=True, mode="FAILFAST", multiLine=True, escape='"')
         else:
             df = reader.json(files, mode="FAILFAST")
-        return self._view(df)
+        from pyspark.sql import functions as F
+
+        return self._view(df.withColumn(SOURCE, F.input_file_name()))
 
     def frame(self, data: pd.DataFrame) -> Any:
         import pyarrow as pa
@@ -485,11 +529,77 @@ def account_expr(
     return out.order_by(KEYS)
 
 
-def _finish(raw: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Tidy dtypes and column order; posts_per_week; split off the rows without account_id."""
-    no_account = raw["account_id"].isna()
-    n_orphans = int(raw.loc[no_account, "n_posts"].sum())
-    out = raw.loc[~no_account].reset_index(drop=True)
+_DUPLICATE = "duplicate post_id"  # completed with the first file in `_quarantine_frame`
+_TIES = ("posted_at", "likes", "comments", "views", "followers", "account_id")
+
+
+def _reason_expr(t: Any) -> Any:
+    """Per row: the loaders' quarantine reasons ("; "-joined, in their order), null when good."""
+    import ibis
+
+    checks = [(missing_reason(c), t[c].notnull()) for c in REQUIRED]
+    checks += [
+        (rule.reason, rule.passes(*(t[c] for c in rule.columns)).fill_null(True))
+        for rule in row_rules("posts")
+        if all(c in t.columns for c in rule.columns)
+    ]
+    checks.sort(key=lambda check: (reason_rank(check[0]), check[0]))
+    parts = [ibis.ifelse(ok, ibis.null("string"), ibis.literal(reason)) for reason, ok in checks]
+    return ibis.literal("; ").join(parts).nullif("")
+
+
+def checked_posts(posts: Any) -> tuple[Any, Any]:
+    """(kept, quarantined): the typed posts split by the loaders' row rules and unique post ids.
+
+    A row breaking a rule is quarantined with the rule's reason. Among the good rows each post_id
+    is kept once: its copy in the first file by name (then the earliest, least liked, ...); the
+    others are quarantined as duplicates, with ``_first`` naming that file.
+
+    Example:
+        >>> import ibis, pandas as pd
+        >>> t = _typed(ibis.memtable(pd.DataFrame({"account_id": ["a", "a", "b"],
+        ...     "post_id": ["1", "1", "2"], "likes": [3.0, 3.0, -1.0], SOURCE: ["f", "g", "f"]})))
+        >>> kept, bad = checked_posts(t)
+        >>> con = ibis.duckdb.connect()
+        >>> len(con.to_pandas(kept)), sorted(con.to_pandas(bad)["_reason"])
+        (1, ['duplicate post_id', 'negative count in likes'])
+    """
+    import ibis
+
+    t = posts.mutate(_reason=_reason_expr(posts))
+    good = t.filter(t._reason.isnull())
+    order = [good[c] for c in (SOURCE, *_TIES) if c in good.columns]
+    ranked = good.mutate(
+        _rn=ibis.row_number().over(group_by="post_id", order_by=order),
+        _first=good[SOURCE].min().over(group_by="post_id"),
+    )
+    kept = ranked.filter(ranked._rn == 0).drop("_reason", "_rn", "_first", SOURCE)
+    dupes = ranked.filter(ranked._rn > 0).mutate(_reason=ibis.literal(_DUPLICATE)).drop("_rn")
+    bad = t.filter(t._reason.notnull()).mutate(_first=ibis.null("string"))
+    return kept, bad.union(dupes.select(*bad.columns))
+
+
+def _file_name(path: object) -> str:
+    text = str(path)
+    return text[len("file://"):] if text.startswith("file://") else text
+
+
+def _quarantine_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """The quarantined rows as the loaders write them: source_file, the values, reason."""
+    source = raw[SOURCE].map(_file_name)
+    first = raw["_first"].map(lambda f: duplicate_reason(TABLE_KEYS["posts"][0],
+                                                         Path(_file_name(f)).name),
+                              na_action="ignore")
+    reason = first.where(raw["_reason"] == _DUPLICATE, raw["_reason"])
+    values = raw[[c for c in TYPES if c in raw.columns and c != SOURCE]]
+    out = values.assign(reason=reason.astype("str"))
+    out.insert(0, "source_file", source.astype("str"))
+    return out.sort_values(["source_file"], kind="stable").reset_index(drop=True)
+
+
+def _finish(raw: pd.DataFrame) -> pd.DataFrame:
+    """Tidy dtypes and column order; posts_per_week."""
+    out = raw.reset_index(drop=True)
     if "_n_dated" in out.columns:
         first = pd.to_datetime(out["first_post_at"]).astype("datetime64[us]")
         last = pd.to_datetime(out["last_post_at"]).astype("datetime64[us]")
@@ -509,7 +619,7 @@ def _finish(raw: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         elif not name.endswith("_at"):
             out[name] = out[name].astype("float64")
     order = [c for c in OUTPUT_ORDER if c in out.columns]
-    return out[order], n_orphans
+    return out[order]
 
 
 def _execute(eng: _Engine, expr: Any) -> Any:
@@ -527,10 +637,12 @@ def _quiet_libraries() -> Iterator[None]:
         yield
 
 
-def _run(eng: _Engine, tables: list[Any], **text: int) -> tuple[pd.DataFrame, int]:
-    posts = _align([_typed(t) for t in tables])
-    expr = account_expr(posts, **text, ordered_concat=eng.ordered_concat)
-    return _finish(_execute(eng, expr).to_pandas())
+def _run(eng: _Engine, tables: list[Any], **text: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(accounts, quarantined rows) of the tables' posts."""
+    kept, bad = checked_posts(_align([_typed(t) for t in tables]))
+    expr = account_expr(kept, **text, ordered_concat=eng.ordered_concat)
+    accounts = _finish(_execute(eng, expr).to_pandas())
+    return accounts, _quarantine_frame(_execute(eng, bad).to_pandas())
 
 
 def _check_file(eng: _Engine, fmt: str, path: str) -> str | None:
@@ -594,12 +706,13 @@ def _aggregate(
         if missing:
             raise DataError("missing required column(s) " + ", ".join(missing), path="posts table")
         eng = _engine(engine, spark, spark_master)
-        data = source[[c for c in TYPES if c in source.columns]]
+        data = source[[c for c in TYPES if c in source.columns and c != SOURCE]]
+        data = data.assign(**{SOURCE: "<DataFrame>"})
         try:
-            accounts, orphans = _run(eng, [eng.frame(data)], **text)
+            accounts, bad = _run(eng, [eng.frame(data)], **text)
         except eng.errors() as exc:
             raise DataError(_first_line(exc), path="posts table") from exc
-        return AggregateResult(accounts, engine, ("<DataFrame>",), (), (), orphans, len(source))
+        return AggregateResult(accounts, engine, ("<DataFrame>",), (), (), len(source), bad)
     return _aggregate_files(source, engine, skip_bad_files, text, spark, spark_master)
 
 
@@ -620,7 +733,7 @@ def _aggregate_files(
         raise DataError("no readable posts file among " + ", ".join(files[:3]))
     eng = _engine(engine, spark, spark_master)
     try:
-        accounts, orphans = _run(eng, [eng.read(f, fs) for (f, _), fs in groups.items()], **text)
+        accounts, bad_rows = _run(eng, [eng.read(f, fs) for (f, _), fs in groups.items()], **text)
     except eng.errors() as exc:
         more = [
             SkippedFile(path, reason)
@@ -638,12 +751,12 @@ def _aggregate_files(
         groups = {k: fs for k, fs in groups.items() if fs}
         if not groups:
             raise _bad_files_error(bad) from exc
-        accounts, orphans = _run(
+        accounts, bad_rows = _run(
             eng, [eng.read(fmt, fs) for (fmt, _), fs in groups.items()], **text
         )
     used = tuple(p for fs in groups.values() for p in fs)
-    n_rows = int(accounts["n_posts"].sum()) + orphans
-    return AggregateResult(accounts, engine, used, tuple(bad), tuple(ignored), orphans, n_rows)
+    n_rows = int(accounts["n_posts"].sum()) + len(bad_rows)
+    return AggregateResult(accounts, engine, used, tuple(bad), tuple(ignored), n_rows, bad_rows)
 
 
 def _bad_files_error(bad: list[SkippedFile]) -> DataError:
@@ -656,6 +769,9 @@ def _bad_files_error(bad: list[SkippedFile]) -> DataError:
 
 def write_accounts(accounts: pd.DataFrame, out: str | Path) -> Path:
     """Write the account table atomically to a new .parquet or .csv file; never overwrites.
+
+    The file is created exclusively: of two runs writing the same name at once, one wins and the
+    other gets a `DataError` (the winner's file stays as it is).
 
     Example:
         >>> write_accounts(pd.DataFrame({"account_id": ["a"]}), "x.txt")
@@ -678,7 +794,29 @@ def write_accounts(accounts: pd.DataFrame, out: str | Path) -> Path:
         else:
             accounts.to_parquet(tmp, index=False)
 
-    return atomic_write(out, write)
+    try:
+        return atomic_write(out, write, exclusive=True)
+    except FileExistsError:
+        raise DataError("output exists (created while this run was writing); choose a new name "
+                        "(never overwritten)", path=out) from None
+    except OSError as exc:
+        raise DataError(f"cannot write: {exc.strerror or exc}", path=out) from None
+
+
+def write_posts_quarantine(result: AggregateResult, folder: str | Path) -> Path | None:
+    """Write the quarantined posts of `result` to ``quarantine-posts.csv`` in `folder` (the next
+    free name; see `inflresearch.data.load.write_quarantine`); None when there are none.
+
+    Example:
+        >>> import tempfile
+        >>> res = aggregate_posts(pd.DataFrame({"account_id": ["a", "a"], "post_id": ["1", "1"],
+        ...                                     "likes": [2.0, 2.0]}))
+        >>> write_posts_quarantine(res, tempfile.mkdtemp()).name
+        'quarantine-posts.csv'
+    """
+    if not len(result.quarantined):
+        return None
+    return write_quarantine(result.quarantined, folder, "posts")
 
 
 def load_accounts_from_posts(

@@ -219,12 +219,12 @@ def failing_rows(df: pd.DataFrame, table: str, *, rows: bool = True, keys: bool 
         ~check.isin(["field_uniqueness", "multiple_fields_uniqueness"]), DUPLICATE
     )
     frame = pd.DataFrame({"index": cases["index"].astype(int), "reason": reason})
-    frame["rank"] = frame["reason"].map(_rank)
+    frame["rank"] = frame["reason"].map(reason_rank)
     frame = frame.drop_duplicates().sort_values(["index", "rank", "reason"], kind="stable")
     return frame.groupby("index", sort=True)["reason"].agg("; ".join)
 
 
-def _rank(reason: str) -> int:
+def reason_rank(reason: str) -> int:
     """Order of reasons within a row: missing values, then sign and range problems, then keys."""
     order = ("missing ", FOLLOWERS_POSITIVE, "negative ", RATE_RANGE, TOO_MANY_LIKES,
              UNKNOWN_CHANNEL, DUPLICATE)  # fmt: skip
