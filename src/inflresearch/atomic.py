@@ -84,6 +84,7 @@ def atomic_write_new(
         ['q-1.csv', 'q-2.csv']
     """
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)  # a file in the way raises here, not in the loop
     for name in names:
         if (folder / name).exists():
             continue

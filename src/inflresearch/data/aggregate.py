@@ -385,7 +385,7 @@ def _engine(engine: str, spark: Any = None, master: str | None = None) -> _Engin
                 "(and a Java runtime)"
             ) from exc
         return _SparkEngine(spark, master)
-    raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    raise ValueError(f"unknown engine {quote(engine)}; expected one of {', '.join(ENGINES)}")
 
 
 # --- the one aggregation ------------------------------------------------------------------------
@@ -548,34 +548,52 @@ def _reason_expr(t: Any) -> Any:
     return ibis.literal("; ").join(parts).nullif("")
 
 
-def checked_posts(posts: Any) -> tuple[Any, Any]:
-    """(kept, quarantined): the typed posts split by the loaders' row rules and unique post ids.
+def _attention(t: Any) -> Any:
+    """The post ids that need a look: those of a bad row, and those of several good rows.
 
-    A row breaking a rule is quarantined with the rule's reason. Among the good rows each post_id
-    is kept once: its copy in the first file by name (then the earliest, least liked, ...); the
-    others are quarantined as duplicates, with ``_first`` naming that file.
+    One hash aggregation over the ids; clean data gives an empty result, and then nothing more
+    than the aggregation itself is run.
+    """
+    bad = t._reason.notnull()
+    counts = t.group_by("post_id").aggregate(
+        _n_good=t.count(where=~bad), _n_bad=t.count(where=bad)
+    )
+    return counts.filter((counts._n_good > 1) | (counts._n_bad > 0))
+
+
+def checked_posts(t: Any, duplicated: Any | None) -> tuple[Any, Any]:
+    """(kept, quarantined) of the posts `t` (with ``_reason``, see `_reason_expr`).
+
+    A row with a reason is quarantined with it. Among the good rows each post_id in the table
+    `duplicated` (one ``post_id`` column) is kept once: its copy in the first file by name (then
+    the earliest, least liked, ...); the other copies are quarantined as duplicates, with
+    ``_first`` naming that file.
 
     Example:
         >>> import ibis, pandas as pd
         >>> t = _typed(ibis.memtable(pd.DataFrame({"account_id": ["a", "a", "b"],
         ...     "post_id": ["1", "1", "2"], "likes": [3.0, 3.0, -1.0], SOURCE: ["f", "g", "f"]})))
-        >>> kept, bad = checked_posts(t)
+        >>> t = t.mutate(_reason=_reason_expr(t))
+        >>> kept, bad = checked_posts(t, ibis.memtable(pd.DataFrame({"post_id": ["1"]})))
         >>> con = ibis.duckdb.connect()
         >>> len(con.to_pandas(kept)), sorted(con.to_pandas(bad)["_reason"])
         (1, ['duplicate post_id', 'negative count in likes'])
     """
     import ibis
 
-    t = posts.mutate(_reason=_reason_expr(posts))
     good = t.filter(t._reason.isnull())
-    order = [good[c] for c in (SOURCE, *_TIES) if c in good.columns]
-    ranked = good.mutate(
-        _rn=ibis.row_number().over(group_by="post_id", order_by=order),
-        _first=good[SOURCE].min().over(group_by="post_id"),
-    )
-    kept = ranked.filter(ranked._rn == 0).drop("_reason", "_rn", "_first", SOURCE)
-    dupes = ranked.filter(ranked._rn > 0).mutate(_reason=ibis.literal(_DUPLICATE)).drop("_rn")
     bad = t.filter(t._reason.notnull()).mutate(_first=ibis.null("string"))
+    if duplicated is None:
+        return good.drop("_reason", SOURCE), bad
+    copies = good.semi_join(duplicated, "post_id")
+    order = [copies[c] for c in (SOURCE, *_TIES) if c in copies.columns]
+    ranked = copies.mutate(
+        _rn=ibis.row_number().over(group_by="post_id", order_by=order),
+        _first=copies[SOURCE].min().over(group_by="post_id"),
+    )
+    first = ranked.filter(ranked._rn == 0).select(*good.columns)
+    kept = good.anti_join(duplicated, "post_id").union(first).drop("_reason", SOURCE)
+    dupes = ranked.filter(ranked._rn > 0).mutate(_reason=ibis.literal(_DUPLICATE))
     return kept, bad.union(dupes.select(*bad.columns))
 
 
@@ -584,8 +602,10 @@ def _file_name(path: object) -> str:
     return text[len("file://"):] if text.startswith("file://") else text
 
 
-def _quarantine_frame(raw: pd.DataFrame) -> pd.DataFrame:
+def _quarantine_frame(raw: pd.DataFrame | None) -> pd.DataFrame:
     """The quarantined rows as the loaders write them: source_file, the values, reason."""
+    if raw is None:
+        return pd.DataFrame(columns=["source_file", "reason"])
     source = raw[SOURCE].map(_file_name)
     first = raw["_first"].map(lambda f: duplicate_reason(TABLE_KEYS["posts"][0],
                                                          Path(_file_name(f)).name),
@@ -594,7 +614,7 @@ def _quarantine_frame(raw: pd.DataFrame) -> pd.DataFrame:
     values = raw[[c for c in TYPES if c in raw.columns and c != SOURCE]]
     out = values.assign(reason=reason.astype("str"))
     out.insert(0, "source_file", source.astype("str"))
-    return out.sort_values(["source_file"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["source_file", "post_id"], kind="stable").reset_index(drop=True)
 
 
 def _finish(raw: pd.DataFrame) -> pd.DataFrame:
@@ -639,7 +659,14 @@ def _quiet_libraries() -> Iterator[None]:
 
 def _run(eng: _Engine, tables: list[Any], **text: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(accounts, quarantined rows) of the tables' posts."""
-    kept, bad = checked_posts(_align([_typed(t) for t in tables]))
+    posts = _align([_typed(t) for t in tables])
+    t = posts.mutate(_reason=_reason_expr(posts))
+    attention = _execute(eng, _attention(t)).to_pandas()
+    if attention.empty:  # clean: no rule broken, every post_id once
+        expr = account_expr(posts.drop(SOURCE), **text, ordered_concat=eng.ordered_concat)
+        return _finish(_execute(eng, expr).to_pandas()), _quarantine_frame(None)
+    ids = attention.loc[attention["_n_good"] > 1, ["post_id"]].reset_index(drop=True)
+    kept, bad = checked_posts(t, eng.frame(ids) if len(ids) else None)
     expr = account_expr(kept, **text, ordered_concat=eng.ordered_concat)
     accounts = _finish(_execute(eng, expr).to_pandas())
     return accounts, _quarantine_frame(_execute(eng, bad).to_pandas())
@@ -696,10 +723,10 @@ def _aggregate(
     spark_master: str | None,
 ) -> AggregateResult:
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+        raise ValueError(f"unknown engine {quote(engine)}; expected one of {', '.join(ENGINES)}")
     for name, value in (("max_text_posts", max_text_posts), ("max_text_chars", max_text_chars)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+            raise ValueError(f"{name} must be a whole number >= 0, got {quote(value)}")
     text = {"max_text_posts": max_text_posts, "max_text_chars": max_text_chars}
     if isinstance(source, pd.DataFrame):
         missing = [c for c in REQUIRED if c not in source.columns]
@@ -796,7 +823,9 @@ def write_accounts(accounts: pd.DataFrame, out: str | Path) -> Path:
 
     try:
         return atomic_write(out, write, exclusive=True)
-    except FileExistsError:
+    except FileExistsError as exc:
+        if not out.exists():  # a file where a folder of the path should be
+            raise DataError(f"cannot write: {exc.filename} is not a folder", path=out) from None
         raise DataError("output exists (created while this run was writing); choose a new name "
                         "(never overwritten)", path=out) from None
     except OSError as exc:

@@ -679,13 +679,19 @@ def _drop_implied(reasons: pd.Series, table: str) -> pd.Series:
     return text.astype(object)
 
 
+def _listing(headers: list[str], limit: int = 30) -> str:
+    """The headers quoted (each shortened by `quote`), at most `limit` of them."""
+    shown = ", ".join(quote(h.strip()) for h in headers[:limit])
+    return shown + (f", ... ({len(headers) - limit:,} more)" if len(headers) > limit else "")
+
+
 def _required_present(frame: pd.DataFrame, table: str, label: str, raw: list[str]) -> None:
     missing = [
         c.name for c in columns(table)
         if c.required and c.name not in frame and (table, c.name) not in _FILLED
     ]
     if missing:
-        have = ", ".join(quote(h.strip()) for h in raw) or "none"
+        have = _listing(raw) or "none"
         what = ", ".join(missing)
         raise DataError(
             f"no usable {what} column{'s' if len(missing) > 1 else ''} (required by the {table} "
@@ -793,7 +799,7 @@ def _read_part(
         raise DataError("empty: no data rows", path=label)
     mapping = resolve_columns(raw.headers, table, columns)
     if mapping.unknown:
-        have = ", ".join(quote(h.strip()) for h in raw.headers)
+        have = _listing(raw.headers)
         raise DataError(
             f"columns= names a column the file does not have; the file has {have}",
             path=label,
