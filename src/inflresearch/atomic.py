@@ -45,7 +45,7 @@ def _publish_new(tmp: str, path: Path) -> None:
 
 
 def atomic_write(
-    path: str | Path, write: Callable[[Path], None], *, exclusive: bool = False
+    path: str | Path, write: Callable[[Path], object], *, exclusive: bool = False
 ) -> Path:
     """Call `write(tmp_path)` and atomically move the result to `path`.
 
@@ -72,7 +72,7 @@ def atomic_write(
 
 
 def atomic_write_new(
-    folder: str | Path, names: Iterator[str], write: Callable[[Path], None]
+    folder: str | Path, names: Iterator[str], write: Callable[[Path], object]
 ) -> Path:
     """Write atomically to the first of `names` that does not exist in `folder`; never replaces.
 

@@ -49,6 +49,7 @@ from __future__ import annotations
 import datetime
 import functools
 import glob
+import operator
 import os
 import stat
 import sys
@@ -62,14 +63,8 @@ from typing import Any
 import pandas as pd
 
 from inflresearch.atomic import atomic_write
-from inflresearch.data.schema import (
-    KEYS as TABLE_KEYS,
-    duplicate_reason,
-    missing_reason,
-    reason_rank,
-    row_rules,
-)
 from inflresearch.data.load import count_reasons, write_quarantine
+from inflresearch.data.schema import duplicate_reason, missing_reason, reason_rank, row_rules
 from inflresearch.errors import DataError, quote
 
 ENGINES = ("duckdb", "spark")
@@ -533,18 +528,28 @@ _DUPLICATE = "duplicate post_id"  # completed with the first file in `_quarantin
 _TIES = ("posted_at", "likes", "comments", "views", "followers", "account_id")
 
 
-def _reason_expr(t: Any) -> Any:
-    """Per row: the loaders' quarantine reasons ("; "-joined, in their order), null when good."""
-    import ibis
-
+def _checks(t: Any) -> list[tuple[str, Any]]:
+    """(reason, passes) of every loader rule that applies to the columns of `t`, in the
+    loaders' order of reasons."""
     checks = [(missing_reason(c), t[c].notnull()) for c in REQUIRED]
     checks += [
         (rule.reason, rule.passes(*(t[c] for c in rule.columns)).fill_null(True))
         for rule in row_rules("posts")
         if all(c in t.columns for c in rule.columns)
     ]
-    checks.sort(key=lambda check: (reason_rank(check[0]), check[0]))
-    parts = [ibis.ifelse(ok, ibis.null("string"), ibis.literal(reason)) for reason, ok in checks]
+    return sorted(checks, key=lambda check: (reason_rank(check[0]), check[0]))
+
+
+def _bad_expr(t: Any) -> Any:
+    """Per row: True when it breaks one of the loaders' rules (no text built: cheap)."""
+    return ~functools.reduce(operator.and_, [ok for _, ok in _checks(t)])
+
+
+def _reason_expr(t: Any) -> Any:
+    """Per row: the loaders' quarantine reasons ("; "-joined, in their order), null when good."""
+    import ibis
+
+    parts = [ibis.ifelse(ok, ibis.null("string"), ibis.literal(r)) for r, ok in _checks(t)]
     return ibis.literal("; ").join(parts).nullif("")
 
 
@@ -554,7 +559,7 @@ def _attention(t: Any) -> Any:
     One hash aggregation over the ids; clean data gives an empty result, and then nothing more
     than the aggregation itself is run.
     """
-    bad = t._reason.notnull()
+    bad = t._bad
     counts = t.group_by("post_id").aggregate(
         _n_good=t.count(where=~bad), _n_bad=t.count(where=bad)
     )
@@ -562,7 +567,7 @@ def _attention(t: Any) -> Any:
 
 
 def checked_posts(t: Any, duplicated: Any | None) -> tuple[Any, Any]:
-    """(kept, quarantined) of the posts `t` (with ``_reason``, see `_reason_expr`).
+    """(kept, quarantined) of the posts `t` (with ``_bad``, see `_bad_expr`).
 
     A row with a reason is quarantined with it. Among the good rows each post_id in the table
     `duplicated` (one ``post_id`` column) is kept once: its copy in the first file by name (then
@@ -573,7 +578,7 @@ def checked_posts(t: Any, duplicated: Any | None) -> tuple[Any, Any]:
         >>> import ibis, pandas as pd
         >>> t = _typed(ibis.memtable(pd.DataFrame({"account_id": ["a", "a", "b"],
         ...     "post_id": ["1", "1", "2"], "likes": [3.0, 3.0, -1.0], SOURCE: ["f", "g", "f"]})))
-        >>> t = t.mutate(_reason=_reason_expr(t))
+        >>> t = t.mutate(_bad=_bad_expr(t))
         >>> kept, bad = checked_posts(t, ibis.memtable(pd.DataFrame({"post_id": ["1"]})))
         >>> con = ibis.duckdb.connect()
         >>> len(con.to_pandas(kept)), sorted(con.to_pandas(bad)["_reason"])
@@ -581,10 +586,11 @@ def checked_posts(t: Any, duplicated: Any | None) -> tuple[Any, Any]:
     """
     import ibis
 
-    good = t.filter(t._reason.isnull())
-    bad = t.filter(t._reason.notnull()).mutate(_first=ibis.null("string"))
+    good = t.filter(~t._bad)
+    bad = t.filter(t._bad)
+    bad = bad.mutate(_reason=_reason_expr(bad), _first=ibis.null("string")).drop("_bad")
     if duplicated is None:
-        return good.drop("_reason", SOURCE), bad
+        return good.drop("_bad", SOURCE), bad
     copies = good.semi_join(duplicated, "post_id")
     order = [copies[c] for c in (SOURCE, *_TIES) if c in copies.columns]
     ranked = copies.mutate(
@@ -592,7 +598,7 @@ def checked_posts(t: Any, duplicated: Any | None) -> tuple[Any, Any]:
         _first=copies[SOURCE].min().over(group_by="post_id"),
     )
     first = ranked.filter(ranked._rn == 0).select(*good.columns)
-    kept = good.anti_join(duplicated, "post_id").union(first).drop("_reason", SOURCE)
+    kept = good.anti_join(duplicated, "post_id").union(first).drop("_bad", SOURCE)
     dupes = ranked.filter(ranked._rn > 0).mutate(_reason=ibis.literal(_DUPLICATE))
     return kept, bad.union(dupes.select(*bad.columns))
 
@@ -607,9 +613,9 @@ def _quarantine_frame(raw: pd.DataFrame | None) -> pd.DataFrame:
     if raw is None:
         return pd.DataFrame(columns=["source_file", "reason"])
     source = raw[SOURCE].map(_file_name)
-    first = raw["_first"].map(lambda f: duplicate_reason(TABLE_KEYS["posts"][0],
-                                                         Path(_file_name(f)).name),
-                              na_action="ignore")
+    first = raw["_first"].map(
+        lambda f: duplicate_reason("post_id", Path(_file_name(f)).name), na_action="ignore"
+    )
     reason = first.where(raw["_reason"] == _DUPLICATE, raw["_reason"])
     values = raw[[c for c in TYPES if c in raw.columns and c != SOURCE]]
     out = values.assign(reason=reason.astype("str"))
@@ -660,7 +666,7 @@ def _quiet_libraries() -> Iterator[None]:
 def _run(eng: _Engine, tables: list[Any], **text: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(accounts, quarantined rows) of the tables' posts."""
     posts = _align([_typed(t) for t in tables])
-    t = posts.mutate(_reason=_reason_expr(posts))
+    t = posts.mutate(_bad=_bad_expr(posts))
     attention = _execute(eng, _attention(t)).to_pandas()
     if attention.empty:  # clean: no rule broken, every post_id once
         expr = account_expr(posts.drop(SOURCE), **text, ordered_concat=eng.ordered_concat)

@@ -842,7 +842,7 @@ def _combine(parts: list[_Part], table: str, label: str) -> LoadResult:
     if dupe.any():
         first = key[~dupe].assign(_file=files[~dupe], _row=rows[~dupe])
         seen = key[dupe].merge(first, on=keys, how="left")
-        reasons = [duplicate_reason(keys[0], f, r) for f, r in zip(seen["_file"], seen["_row"])]
+        reasons = [duplicate_reason(keys[0], f, r) for f, r in zip(seen["_file"], seen["_row"], strict=True)]
         raw = pd.concat([p.raw for p in parts], ignore_index=True) if many else parts[0].raw
         dupes = raw.reset_index(drop=True)[dupe]
         dupes.insert(0, "source_row", rows[dupe])
@@ -876,8 +876,8 @@ def _reasons(
     for mask, reason in problems:
         reasons = _add(reasons, mask.to_numpy(dtype=bool) & ~empty, reason)
     row_reasons = failing_rows(frame[~empty], table, rows=True, keys=False)
-    for reason, idx in row_reasons.groupby(row_reasons, sort=False).groups.items():
-        reasons = _add(reasons, frame.index.isin(idx), reason)
+    for text, idx in row_reasons.groupby(row_reasons, sort=False).groups.items():
+        reasons = _add(reasons, frame.index.isin(idx), str(text))
     return _drop_implied(reasons, table)
 
 

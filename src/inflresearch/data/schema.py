@@ -136,9 +136,18 @@ def _wide(name: str, fn: Callable[[pd.DataFrame], pd.Series], needs: tuple[str, 
     return pa.Check(check, name=name)
 
 
+def _on_frame(rule: RowRule) -> Callable[[pd.DataFrame], pd.Series]:
+    """`rule` as a function of the whole frame (for a check over several columns)."""
+
+    def passes(df: pd.DataFrame) -> pd.Series:
+        return rule.passes(*(df[c] for c in rule.columns))
+
+    return passes
+
+
 def _table_checks(table: str) -> list[pa.Check]:
     checks = [
-        _wide(rule.reason, lambda df, r=rule: r.passes(*(df[c] for c in r.columns)), rule.columns)
+        _wide(rule.reason, _on_frame(rule), rule.columns)
         for rule in row_rules(table)
         if len(rule.columns) > 1
     ]
