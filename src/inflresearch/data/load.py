@@ -19,7 +19,9 @@ What happens to a file (see data/README.md for the full rules):
    dropped silently: ``empty row``, ``unparsable number in <col>``, ``unparsable date in <col>``,
    ``unparsable value in <col>``, ``missing <required col>``, ``followers <= 0``,
    ``negative count in <col>``, ``rate outside [0, 1]``, ``likes > 50x followers``,
-   ``unknown channel``, ``duplicate key`` (the first occurrence among good rows is kept);
+   ``unknown channel``, ``malformed line (line N: ...)`` (more fields than the header, a JSON
+   line that is not an object), ``duplicate <key> (first seen in 'FILE', row N)`` (the first
+   occurrence among good rows is kept, across all the files of one call: a folder or a list);
 4. influencers: ``engagements`` = ``avg_likes + avg_comments`` where both exist, else
    ``engagement_rate x followers``; ``engagement_rate`` = ``engagements / followers`` where the
    source gives none (a derived rate may exceed 1: TikTok likes are not bounded by followers; a
@@ -27,7 +29,8 @@ What happens to a file (see data/README.md for the full rules):
    where absent.
 
 Fatal problems raise one `DataError` naming the file, the column and up to 3 offending values:
-missing, unreadable or empty file, a required column not found, every row quarantined.
+missing, unreadable or empty file, not a regular file (a pipe or device), a required column not
+found, every row quarantined.
 Input files are only read, never written.
 
 Example:
