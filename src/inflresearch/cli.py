@@ -10,13 +10,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from inflresearch.errors import DataError
+from inflresearch.errors import DataError, quote
 from inflresearch.report.commands import add_report_commands
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from inflresearch.data.synth import simulate_world, write_world
 
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise DataError("is a file; --out names a folder", path=args.out)
     world = simulate_world(seed=args.seed, n_influencers=args.n_influencers)
     out = write_world(world, args.out)
     print(
@@ -30,7 +34,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from inflresearch.data.aggregate import aggregate_posts, write_accounts
+    from inflresearch.data.aggregate import aggregate_posts, write_accounts, write_posts_quarantine
 
     out = Path(args.out)
     if out.exists():
@@ -49,6 +53,9 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
     )
     write_accounts(result.accounts, out)
     print(f"{result.summary()} -> {out} ({time.perf_counter() - start:.1f} s)")
+    written = write_posts_quarantine(result, args.quarantine_dir or out.parent)
+    if written is not None:
+        print(f"quarantined posts with reasons -> {written}")
     for skipped in result.skipped:
         print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
     return 0
@@ -63,7 +70,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for item in args.column:
         source, sep, target = item.rpartition("=")
         if not sep or not source:
-            raise ValueError(f"--column expects SOURCE=CONTRACT_NAME, got {item!r}")
+            raise ValueError(f"--column expects SOURCE=CONTRACT_NAME, got {quote(item)}")
         mapping[source] = target or None
     table = args.table or (spec.table if spec else None) or _detected_table(args.file)
     if spec is not None and spec.table not in (None, table):
@@ -129,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave out unreadable files (listed) instead of stopping")
     p.add_argument("--max-text-posts", type=int, default=50,
                    help="captions/hashtags of the latest N posts per account (0: no text columns)")
+    p.add_argument("--quarantine-dir", default=None,
+                   help="write quarantine-posts.csv (rows left out, with reasons) into this folder "
+                        "(default: the folder of --out; never overwrites)")
     p.add_argument("--spark-master", default=None,
                    help="Spark master, e.g. spark://host:7077, yarn, local[4] (default: Spark's)")
     p.add_argument("--mapping", default=None, metavar="FILE.yml",
@@ -136,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_aggregate)
 
     p = sub.add_parser("validate", help="check one export against a table contract")
-    p.add_argument("file", help="CSV/TSV/TXT, Parquet, JSON(-lines) or Excel file")
+    p.add_argument("file", help="CSV/TSV/TXT, Parquet, JSON(-lines) or Excel file, or a folder "
+                                "of them (duplicate keys across files quarantined)")
     p.add_argument("--table", choices=["influencers", "posts", "campaigns"],
                    help="the contract (default: the mapping file's table, else the detected preset's)")
     p.add_argument("--mapping", default=None, metavar="FILE.yml",
@@ -148,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--for", dest="for_notebook", metavar="NOTEBOOK", default=None,
                    help="also check the columns this notebook needs (e.g. notebooks/01_...)")
     p.add_argument("--quarantine-dir", default=None,
-                   help="write quarantine-<table>.csv (rows with reasons) into this folder")
+                   help="write quarantine-<table>.csv (rows with reasons) into this folder "
+                        "(the next free quarantine-<table>-N.csv if taken; never overwrites)")
     p.set_defaults(func=_cmd_validate)
 
     add_report_commands(sub)
@@ -162,6 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (DataError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder that cannot be created or written, a path under a file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

@@ -48,7 +48,7 @@ class DataError(ValueError):
         if self.path:
             parts.append(self.path)
         if column:
-            parts.append(f"column {column!r}")
+            parts.append(f"column {quote(column)}")
         parts.append(message)
         text = ": ".join(parts)
         if self.values:

@@ -148,8 +148,8 @@ def test_each_format_matches_pandas_reference(tmp_path, posts, reference, fmt):
     split_write(posts, tmp_path, fmt)
     res = aggregate_posts(tmp_path / "posts_*")
     assert_same_accounts(res.accounts, reference)
-    # nothing lost: every post is in an account or counted as without account_id
-    assert res.rows_without_account == 1
+    # nothing lost: every post is in an account or quarantined (here: one without account_id)
+    assert res.quarantined["reason"].tolist() == ["missing account_id"]
     assert res.n_rows == len(posts) == int(res.accounts["n_posts"].sum()) + 1
     assert len(res.files) == 3 and not res.skipped
 
@@ -225,22 +225,26 @@ def test_known_truth_of_the_simulated_world():
 def test_engagement_rate_is_a_ratio_of_sums_and_frequency_counts_gaps():
     posts = pd.DataFrame(
         {
-            "account_id": ["a", "a", "a", "b"],
-            "post_id": ["1", "2", "3", "4"],
-            "posted_at": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-01"]),
-            "likes": [90.0, 10.0, 20.0, 5.0],
-            "comments": [10.0, 0.0, np.nan, 1.0],
-            "followers": [1000.0, 100.0, 100.0, 0.0],
+            "account_id": ["a", "a", "a", "b", "c"],
+            "post_id": ["1", "2", "3", "4", "5"],
+            "posted_at": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-01",
+                                         "2024-01-01"]),
+            "likes": [90.0, 10.0, 20.0, 5.0, 5.0],
+            "comments": [10.0, 0.0, np.nan, 1.0, 1.0],
+            "followers": [1000.0, 100.0, 100.0, 0.0, np.nan],
         }
     )
-    acc = aggregate_posts(posts).accounts.set_index("account_id")
+    res = aggregate_posts(posts)
+    acc = res.accounts.set_index("account_id")
     # a: posts 1 and 2 have all three: (100 + 10) / (1000 + 100); the mean of ratios would be 0.1
     assert acc.loc["a", "engagement_rate"] == pytest.approx(110 / 1100)
     assert acc.loc["a", "engagements"] == pytest.approx(55.0)
     assert acc.loc["a", "followers"] == 100.0  # at the latest post
     assert acc.loc["a", "posts_per_week"] == pytest.approx(1.0)  # 3 posts, 2 weeks: 2 gaps
-    assert np.isnan(acc.loc["b", "engagement_rate"])  # followers 0: no rate, not infinity
-    assert np.isnan(acc.loc["b", "posts_per_week"])  # one post: undefined
+    assert "b" not in acc.index  # followers 0: quarantined, as the loaders do
+    assert res.quarantined["reason"].tolist() == ["followers <= 0"]
+    assert np.isnan(acc.loc["c", "engagement_rate"])  # followers unknown: no rate
+    assert np.isnan(acc.loc["c", "posts_per_week"])  # one post: undefined
 
 
 def test_minimal_columns_and_nan_in_parquet_are_missing(tmp_path):
@@ -255,7 +259,9 @@ def test_minimal_columns_and_nan_in_parquet_are_missing(tmp_path):
     pq.write_table(table, tmp_path / "p.parquet")
     acc = aggregate_posts(tmp_path / "p.parquet").accounts
     assert list(acc.columns) == ["account_id", "platform", "n_posts", "avg_likes", "median_likes"]
-    assert acc["avg_likes"].tolist() == [1.0, 3.0] and acc["n_posts"].tolist() == [2, 1]
+    assert acc["avg_likes"].tolist() == [1.0, 3.0] and acc["n_posts"].tolist() == [1, 1]
+    res = aggregate_posts(tmp_path / "p.parquet")  # NaN likes: missing, so quarantined
+    assert res.quarantined[["post_id", "reason"]].values.tolist() == [["2", "missing likes"]]
     assert (acc["platform"] == "unknown").all()
 
 
@@ -337,7 +343,9 @@ def test_cli_writes_once_and_reports_skipped(tmp_path, posts, capsys):
     assert_same_accounts(pd.read_parquet(out), reference_accounts(posts))
     assert main(["aggregate", str(folder / "*"), "--out", str(out), "--skip-bad-files"]) == 2
     assert "output exists" in capsys.readouterr().err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.parquet", "in"]  # no temp
+    # no temp file; the post without account_id is in the quarantine next to the output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.parquet", "in",
+                                                          "quarantine-posts.csv"]
 
 
 def test_write_accounts_csv_and_suffix(tmp_path, posts):

@@ -28,7 +28,7 @@ def test_usable_file_prints_summary_and_exits_0(export: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert code == 0
     assert out.splitlines() == [
-        f"{export} (influencers): kept 1 of 4 rows; 3 quarantined: 1 duplicate key, "
+        f"{export} (influencers): kept 1 of 4 rows; 3 quarantined: 1 duplicate account_id, "
         "1 likes > 50x followers, 1 missing followers",
         "mapping: --column",
         "columns (source header -> contract column: first values):",

@@ -222,7 +222,8 @@ QUARANTINE_CASES = [
     ("influencers", "account_id,followers\n,10\n", "missing account_id"),
     ("influencers", "account_id,followers\n,\n", "empty row"),
     ("influencers", "account_id,followers\n=====\n", "empty row"),
-    ("posts", "account_id,post_id,likes\na,p1,5\na,p1,6\n", "duplicate key"),
+    ("posts", "account_id,post_id,likes\na,p1,5\na,p1,6\n",
+     "duplicate post_id (first seen in 'x.csv', row 2)"),
     ("posts", "account_id,post_id,likes,posted_at\na,p1,5,yesterday\n", "unparsable date in posted_at"),
     ("posts", "account_id,post_id,likes,sponsored\na,p1,5,maybe\n", "unparsable value in sponsored"),
     ("posts", "account_id,post_id,likes\na,p1,\n", "missing likes"),
@@ -240,7 +241,7 @@ def test_each_quarantine_reason(tmp_path: Path, table: str, text: str, reason: s
     assert q["reason"].str.split("; ").str[0].tolist()[-1] == reason
     assert q["source_row"].tolist()[-1] == len(rows) + 1
     assert len(res.data) + len(q) == res.n_read == len(rows) + 1
-    assert f"quarantined: 1 {reason}" in res.summary()
+    assert f"quarantined: 1 {reason.split(' (')[0]}" in res.summary()
 
 
 def _good_row(table: str, header: str) -> str:
@@ -255,7 +256,7 @@ def test_summary_counts_first_reasons_and_nothing_is_lost(tmp_path: Path) -> Non
     rows = ["a1,10", "a2,", "a3,", "a1,11", "a4,0", "a5,12", "a6,abc", "a7,13", "a8,14", "a9,15"]
     res = load_text(tmp_path, "account_id,followers\n" + "\n".join(rows) + "\n")
     assert res.summary() == (
-        "kept 5 of 10 rows; 5 quarantined: 2 missing followers, 1 duplicate key, "
+        "kept 5 of 10 rows; 5 quarantined: 2 missing followers, 1 duplicate account_id, "
         "1 followers <= 0, 1 unparsable number in followers"
     )
     assert res.quarantined["source_row"].tolist() == [2, 3, 4, 5, 7]
@@ -266,16 +267,17 @@ def test_summary_counts_first_reasons_and_nothing_is_lost(tmp_path: Path) -> Non
 def test_source_columns_named_like_quarantine_columns(tmp_path: Path) -> None:
     res = load_text(tmp_path, "account_id,followers,reason,source_row\na,10,x,y\nb,0,z,w\n")
     q = res.quarantined
-    assert list(q.columns) == ["source_row", "account_id", "followers", "reason_src",
-                               "source_row_src", "reason"]  # fmt: skip
-    assert q.iloc[0].tolist() == [2, "b", "0", "z", "w", "followers <= 0"]
+    assert list(q.columns) == ["source_file", "source_row", "account_id", "followers",
+                               "reason_src", "source_row_src", "reason"]  # fmt: skip
+    assert q.iloc[0].tolist() == ["x.csv", 2, "b", "0", "z", "w", "followers <= 0"]
     assert res.data["reason"].tolist() == ["x"]
 
 
 def test_duplicate_keeps_the_first_good_copy(tmp_path: Path) -> None:
     res = load_text(tmp_path, "account_id,followers\na,-1\na,10\na,20\n")
     assert res.data["followers"].tolist() == [10.0]
-    assert res.quarantined["reason"].tolist() == ["followers <= 0", "duplicate key"]
+    assert res.quarantined["reason"].tolist() == [
+        "followers <= 0", "duplicate account_id (first seen in 'x.csv', row 2)"]
 
 
 def test_write_quarantine_is_atomic_and_named(tmp_path: Path) -> None:

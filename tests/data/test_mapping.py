@@ -176,7 +176,7 @@ def test_validate_names_the_mislabelled_column_of_the_real_export(real_data: Pat
     code = main(["validate", str(path), "--table", "influencers", "--column", "instagram name=account_id"])
     out = capsys.readouterr().out.splitlines()
     assert code == 0
-    assert out[0].startswith(f"{path} (influencers): kept 979 of 1,022 rows; 43 quarantined: 43 duplicate key")
+    assert out[0].startswith(f"{path} (influencers): kept 979 of 1,022 rows; 43 quarantined: 43 duplicate account_id")
     warning = next(line for line in out if line.startswith("warning: "))
     assert "1,006 of 1,022 values in 'Views avg.' (-> avg_views) are not numbers" in warning
     assert "(e.g. 'Spain', 'Indonesia', 'Russia')" in warning and "left out" in warning

@@ -29,8 +29,12 @@ Output, one row per (platform, account_id); columns of the influencers contract 
 - ``captions`` and ``hashtags``: the texts of the latest `max_text_posts` posts, newest first,
   joined by spaces and cut at `max_text_chars` characters (for niche discovery).
 
-Rows without account_id are not an account: they are counted in `rows_without_account`.
-Duplicate post ids are not removed.
+Rows are checked by the loaders' own rules (`inflresearch.data.schema.row_rules`): a post
+without account_id, post_id or likes, with a negative count, followers <= 0 or likes above 50 x
+followers is quarantined with the loaders' reason, and a post_id seen before (among the good
+rows, in the file that comes first by name) is quarantined as ``duplicate post_id (first seen in
+'FILE')``. `AggregateResult.quarantined` holds those rows (``source_file``, the values,
+``reason``); the CLI writes them with the loaders' quarantine writer. Each post counts once.
 
 Example:
     >>> import tempfile, pathlib
@@ -47,12 +51,14 @@ from __future__ import annotations
 import datetime
 import functools
 import glob
+import operator
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +66,9 @@ import pandas as pd
 
 from inflresearch.atomic import atomic_write
 from inflresearch.data.headers import resolve_columns
-from inflresearch.errors import DataError
+from inflresearch.data.load import count_reasons, write_quarantine
+from inflresearch.data.schema import duplicate_reason, missing_reason, reason_rank, row_rules
+from inflresearch.errors import DataError, quote
 
 ENGINES = ("duckdb", "spark")
 FORMATS = {
@@ -74,7 +82,9 @@ TYPES = {
     "account_id": "string", "post_id": "string", "posted_at": "timestamp",
     "likes": "float64", "comments": "float64", "views": "float64", "followers": "float64",
     "platform": "string", "niche": "string", "caption": "string", "hashtags": "string",
+    "_source_file": "string",
 }
+SOURCE = "_source_file"  # the file each row came from, added by the readers
 TEXT_COLUMNS = {"caption": "captions", "hashtags": "hashtags"}
 OUTPUT_ORDER = (
     "account_id", "platform", "followers", "n_posts", "avg_likes", "median_likes", "avg_comments",
@@ -93,24 +103,32 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class AggregateResult:
-    """The account table and an account of what was read, skipped and ignored."""
+    """The account table and an account of what was read, quarantined, skipped and ignored.
+
+    ``n_rows`` rows were read; ``quarantined`` holds those left out (``source_file``, the values,
+    ``reason``), so ``n_rows == accounts.n_posts.sum() + len(quarantined)``.
+    """
 
     accounts: pd.DataFrame
     engine: str
     files: tuple[str, ...]
     skipped: tuple[SkippedFile, ...] = ()
     ignored: tuple[str, ...] = ()
-    rows_without_account: int = 0
     n_rows: int = 0
+    quarantined: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["reason"]))
 
     def summary(self) -> str:
-        """One paragraph: files, rows, accounts, what was skipped (by name) and why."""
+        """One paragraph: files, rows, accounts, quarantined rows by reason, what was skipped
+        (by name) and why."""
         text = (
-            f"{self.engine}: {len(self.files):,} file(s), {self.n_rows:,} posts -> "
-            f"{len(self.accounts):,} accounts"
+            f"{self.engine}: {len(self.files):,} file(s), {self.n_rows:,} rows -> "
+            f"{self.n_rows - len(self.quarantined):,} posts, {len(self.accounts):,} accounts"
         )
-        if self.rows_without_account:
-            text += f"; {self.rows_without_account:,} posts without account_id left out"
+        if len(self.quarantined):
+            text += (f"; {len(self.quarantined):,} quarantined: "
+                     f"{count_reasons(self.quarantined)}")
+        else:
+            text += "; none quarantined"
         if self.ignored:
             text += f"; ignored {len(self.ignored)} non-data file(s): " + ", ".join(self.ignored)
         if self.skipped:
@@ -155,14 +173,17 @@ def resolve_files(source: str | Path | Iterable[str | Path]) -> tuple[list[str],
                 raise DataError("cannot tell the format from the suffix", path=text)
             files.append(text)
             continue
-        if any(ch in text for ch in "*?["):
-            found = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
-        elif os.path.isdir(text):
+        mode = _mode(text)
+        if mode is not None and stat.S_ISDIR(mode):
             found = sorted(str(p) for p in Path(text).rglob("*") if p.is_file())
-        elif os.path.isfile(text):
+        elif mode is not None and stat.S_ISREG(mode):  # an existing name is never a pattern
             if _format(text) is None:
                 raise DataError("not a Parquet, CSV or JSON-lines file (by its suffix)", path=text)
             found = [text]
+        elif mode is not None:
+            raise DataError("not a regular file (a pipe, device or socket)", path=text)
+        elif any(ch in text for ch in "*?["):
+            found = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
         else:
             raise DataError("no such file or folder", path=text)
         found = [p for p in found if not Path(p).name.startswith((".", "_"))]
@@ -171,6 +192,21 @@ def resolve_files(source: str | Path | Iterable[str | Path]) -> tuple[list[str],
         if not any(_format(p) for p in found):
             raise DataError("no posts files match", path=text)
     return list(dict.fromkeys(files)), ignored
+
+
+def _mode(path: str) -> int | None:
+    """The file mode of `path` (following links), None when nothing is there."""
+    try:
+        return os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:  # e.g. inside a folder without permission
+        raise DataError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def _literal(path: str) -> str:
+    """`path` for DuckDB's readers, which expand ``* ? [`` as a pattern: escaped when local."""
+    return path if _is_remote(path) else glob.escape(path)
 
 
 # --- reading: the only engine-specific part ----------------------------------------------------
@@ -186,15 +222,18 @@ def _duckdb_columns(path: str, fmt: str) -> dict[str, str]:
         "json": "read_json(?, format = 'newline_delimited')",
     }[fmt]
     with duckdb.connect() as con:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {reader}", [path]).fetchall()
+        rows = con.execute(f"DESCRIBE SELECT * FROM {reader}", [_literal(path)]).fetchall()
     return {r[0]: r[1] for r in rows}
 
 
 def _contract_names(names: Sequence[str], columns: Mapping[str, str | None] | None) -> dict[str, str]:
     """{contract or extra name: source name} of a file's columns under ``columns=`` (no renaming
     without a mapping)."""
-    if columns is None:
-        return {n: n for n in names}
+    if columns is None or SOURCE in names:
+        own = {n: n for n in names if n == SOURCE}  # the readers' own column is never renamed
+        if columns is None:
+            return {n: n for n in names}
+        return {**_contract_names([n for n in names if n != SOURCE], columns), **own}
     resolved = resolve_columns(list(names), "posts", columns)
     if resolved.unknown:
         raise DataError(f"the mapping names a column the files do not have: {resolved.unknown[0]!r}; "
@@ -257,11 +296,12 @@ class _Engine:
         self.con.raw_sql("SET TimeZone = 'UTC'")  # time-zone-aware columns become UTC times
 
     def read(self, fmt: str, files: list[str]) -> Any:
+        names = [_literal(f) for f in files]
         if fmt == "parquet":
-            return self.mapped(self.con.read_parquet(files))
+            return self.mapped(self.con.read_parquet(names, filename=SOURCE))
         if fmt == "csv":
-            return self.mapped(self.con.read_csv(files, all_varchar=True, header=True))
-        return self.mapped(self.con.read_json(files, format="newline_delimited"))
+            return self.mapped(self.con.read_csv(names, all_varchar=True, header=True, filename=SOURCE))
+        return self.mapped(self.con.read_json(names, format="newline_delimited", filename=SOURCE))
 
     def frame(self, data: pd.DataFrame) -> Any:
         import ibis
@@ -294,7 +334,9 @@ class _SparkEngine(_Engine):
             df = reader.csv(files, header=True, mode="FAILFAST", multiLine=True, escape='"')
         else:
             df = reader.json(files, mode="FAILFAST")
-        return self.mapped(self._view(df))
+        from pyspark.sql import functions as F
+
+        return self.mapped(self._view(df.withColumn(SOURCE, F.input_file_name())))
 
     def frame(self, data: pd.DataFrame) -> Any:
         import pyarrow as pa
@@ -365,7 +407,7 @@ def _engine(engine: str, spark: Any = None, master: str | None = None) -> _Engin
                 "(and a Java runtime)"
             ) from exc
         return _SparkEngine(spark, master)
-    raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    raise ValueError(f"unknown engine {quote(engine)}; expected one of {', '.join(ENGINES)}")
 
 
 # --- the one aggregation ------------------------------------------------------------------------
@@ -509,11 +551,108 @@ def account_expr(
     return out.order_by(KEYS)
 
 
-def _finish(raw: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Tidy dtypes and column order; posts_per_week; split off the rows without account_id."""
-    no_account = raw["account_id"].isna()
-    n_orphans = int(raw.loc[no_account, "n_posts"].sum())
-    out = raw.loc[~no_account].reset_index(drop=True)
+_DUPLICATE = "duplicate post_id"  # completed with the first file in `_quarantine_frame`
+_TIES = ("posted_at", "likes", "comments", "views", "followers", "account_id")
+
+
+def _checks(t: Any) -> list[tuple[str, Any]]:
+    """(reason, passes) of every loader rule that applies to the columns of `t`, in the
+    loaders' order of reasons."""
+    checks = [(missing_reason(c), t[c].notnull()) for c in REQUIRED]
+    checks += [
+        (rule.reason, rule.passes(*(t[c] for c in rule.columns)).fill_null(True))
+        for rule in row_rules("posts")
+        if all(c in t.columns for c in rule.columns)
+    ]
+    return sorted(checks, key=lambda check: (reason_rank(check[0]), check[0]))
+
+
+def _bad_expr(t: Any) -> Any:
+    """Per row: True when it breaks one of the loaders' rules (no text built: cheap)."""
+    return ~functools.reduce(operator.and_, [ok for _, ok in _checks(t)])
+
+
+def _reason_expr(t: Any) -> Any:
+    """Per row: the loaders' quarantine reasons ("; "-joined, in their order), null when good."""
+    import ibis
+
+    parts = [ibis.ifelse(ok, ibis.null("string"), ibis.literal(r)) for r, ok in _checks(t)]
+    return ibis.literal("; ").join(parts).nullif("")
+
+
+def _attention(t: Any) -> Any:
+    """The post ids that need a look: those of a bad row, and those of several good rows.
+
+    One hash aggregation over the ids; clean data gives an empty result, and then nothing more
+    than the aggregation itself is run.
+    """
+    bad = t._bad
+    counts = t.group_by("post_id").aggregate(
+        _n_good=t.count(where=~bad), _n_bad=t.count(where=bad)
+    )
+    return counts.filter((counts._n_good > 1) | (counts._n_bad > 0))
+
+
+def checked_posts(t: Any, duplicated: Any | None) -> tuple[Any, Any]:
+    """(kept, quarantined) of the posts `t` (with ``_bad``, see `_bad_expr`).
+
+    A row with a reason is quarantined with it. Among the good rows each post_id in the table
+    `duplicated` (one ``post_id`` column) is kept once: its copy in the first file by name (then
+    the earliest, least liked, ...); the other copies are quarantined as duplicates, with
+    ``_first`` naming that file.
+
+    Example:
+        >>> import ibis, pandas as pd
+        >>> t = _typed(ibis.memtable(pd.DataFrame({"account_id": ["a", "a", "b"],
+        ...     "post_id": ["1", "1", "2"], "likes": [3.0, 3.0, -1.0], SOURCE: ["f", "g", "f"]})))
+        >>> t = t.mutate(_bad=_bad_expr(t))
+        >>> kept, bad = checked_posts(t, ibis.memtable(pd.DataFrame({"post_id": ["1"]})))
+        >>> con = ibis.duckdb.connect()
+        >>> len(con.to_pandas(kept)), sorted(con.to_pandas(bad)["_reason"])
+        (1, ['duplicate post_id', 'negative count in likes'])
+    """
+    import ibis
+
+    good = t.filter(~t._bad)
+    bad = t.filter(t._bad)
+    bad = bad.mutate(_reason=_reason_expr(bad), _first=ibis.null("string")).drop("_bad")
+    if duplicated is None:
+        return good.drop("_bad", SOURCE), bad
+    copies = good.semi_join(duplicated, "post_id")
+    order = [copies[c] for c in (SOURCE, *_TIES) if c in copies.columns]
+    ranked = copies.mutate(
+        _rn=ibis.row_number().over(group_by="post_id", order_by=order),
+        _first=copies[SOURCE].min().over(group_by="post_id"),
+    )
+    first = ranked.filter(ranked._rn == 0).select(*good.columns)
+    kept = good.anti_join(duplicated, "post_id").union(first).drop("_bad", SOURCE)
+    dupes = ranked.filter(ranked._rn > 0).mutate(_reason=ibis.literal(_DUPLICATE))
+    return kept, bad.union(dupes.select(*bad.columns))
+
+
+def _file_name(path: object) -> str:
+    text = str(path)
+    return text[len("file://"):] if text.startswith("file://") else text
+
+
+def _quarantine_frame(raw: pd.DataFrame | None) -> pd.DataFrame:
+    """The quarantined rows as the loaders write them: source_file, the values, reason."""
+    if raw is None:
+        return pd.DataFrame(columns=["source_file", "reason"])
+    source = raw[SOURCE].map(_file_name)
+    first = raw["_first"].map(
+        lambda f: duplicate_reason("post_id", Path(_file_name(f)).name), na_action="ignore"
+    )
+    reason = first.where(raw["_reason"] == _DUPLICATE, raw["_reason"])
+    values = raw[[c for c in TYPES if c in raw.columns and c != SOURCE]]
+    out = values.assign(reason=reason.astype("str"))
+    out.insert(0, "source_file", source.astype("str"))
+    return out.sort_values(["source_file", "post_id"], kind="stable").reset_index(drop=True)
+
+
+def _finish(raw: pd.DataFrame) -> pd.DataFrame:
+    """Tidy dtypes and column order; posts_per_week."""
+    out = raw.reset_index(drop=True)
     if "_n_dated" in out.columns:
         first = pd.to_datetime(out["first_post_at"]).astype("datetime64[us]")
         last = pd.to_datetime(out["last_post_at"]).astype("datetime64[us]")
@@ -533,7 +672,7 @@ def _finish(raw: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         elif not name.endswith("_at"):
             out[name] = out[name].astype("float64")
     order = [c for c in OUTPUT_ORDER if c in out.columns]
-    return out[order], n_orphans
+    return out[order]
 
 
 def _execute(eng: _Engine, expr: Any) -> Any:
@@ -551,10 +690,19 @@ def _quiet_libraries() -> Iterator[None]:
         yield
 
 
-def _run(eng: _Engine, tables: list[Any], **text: int) -> tuple[pd.DataFrame, int]:
+def _run(eng: _Engine, tables: list[Any], **text: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(accounts, quarantined rows) of the tables' posts."""
     posts = _align([_typed(t) for t in tables])
-    expr = account_expr(posts, **text, ordered_concat=eng.ordered_concat)
-    return _finish(_execute(eng, expr).to_pandas())
+    t = posts.mutate(_bad=_bad_expr(posts))
+    attention = _execute(eng, _attention(t)).to_pandas()
+    if attention.empty:  # clean: no rule broken, every post_id once
+        expr = account_expr(posts.drop(SOURCE), **text, ordered_concat=eng.ordered_concat)
+        return _finish(_execute(eng, expr).to_pandas()), _quarantine_frame(None)
+    ids = attention.loc[attention["_n_good"] > 1, ["post_id"]].reset_index(drop=True)
+    kept, bad = checked_posts(t, eng.frame(ids) if len(ids) else None)
+    expr = account_expr(kept, **text, ordered_concat=eng.ordered_concat)
+    accounts = _finish(_execute(eng, expr).to_pandas())
+    return accounts, _quarantine_frame(_execute(eng, bad).to_pandas())
 
 
 def _check_file(eng: _Engine, fmt: str, path: str) -> str | None:
@@ -611,22 +759,23 @@ def _aggregate(
     columns: Mapping[str, str | None] | None = None,
 ) -> AggregateResult:
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+        raise ValueError(f"unknown engine {quote(engine)}; expected one of {', '.join(ENGINES)}")
     for name, value in (("max_text_posts", max_text_posts), ("max_text_chars", max_text_chars)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+            raise ValueError(f"{name} must be a whole number >= 0, got {quote(value)}")
     text = {"max_text_posts": max_text_posts, "max_text_chars": max_text_chars}
     if isinstance(source, pd.DataFrame):
         missing = [c for c in REQUIRED if c not in source.columns]
         if missing:
             raise DataError("missing required column(s) " + ", ".join(missing), path="posts table")
         eng = _engine(engine, spark, spark_master)
-        data = source[[c for c in TYPES if c in source.columns]]
+        data = source[[c for c in TYPES if c in source.columns and c != SOURCE]]
+        data = data.assign(**{SOURCE: "<DataFrame>"})
         try:
-            accounts, orphans = _run(eng, [eng.frame(data)], **text)
+            accounts, bad = _run(eng, [eng.frame(data)], **text)
         except eng.errors() as exc:
             raise DataError(_first_line(exc), path="posts table") from exc
-        return AggregateResult(accounts, engine, ("<DataFrame>",), (), (), orphans, len(source))
+        return AggregateResult(accounts, engine, ("<DataFrame>",), (), (), len(source), bad)
     return _aggregate_files(source, engine, skip_bad_files, text, spark, spark_master, columns)
 
 
@@ -649,7 +798,7 @@ def _aggregate_files(
     eng = _engine(engine, spark, spark_master)
     eng.columns = columns
     try:
-        accounts, orphans = _run(eng, [eng.read(f, fs) for (f, _), fs in groups.items()], **text)
+        accounts, bad_rows = _run(eng, [eng.read(f, fs) for (f, _), fs in groups.items()], **text)
     except eng.errors() as exc:
         more = [
             SkippedFile(path, reason)
@@ -667,12 +816,12 @@ def _aggregate_files(
         groups = {k: fs for k, fs in groups.items() if fs}
         if not groups:
             raise _bad_files_error(bad) from exc
-        accounts, orphans = _run(
+        accounts, bad_rows = _run(
             eng, [eng.read(fmt, fs) for (fmt, _), fs in groups.items()], **text
         )
     used = tuple(p for fs in groups.values() for p in fs)
-    n_rows = int(accounts["n_posts"].sum()) + orphans
-    return AggregateResult(accounts, engine, used, tuple(bad), tuple(ignored), orphans, n_rows)
+    n_rows = int(accounts["n_posts"].sum()) + len(bad_rows)
+    return AggregateResult(accounts, engine, used, tuple(bad), tuple(ignored), n_rows, bad_rows)
 
 
 def _bad_files_error(bad: list[SkippedFile]) -> DataError:
@@ -685,6 +834,9 @@ def _bad_files_error(bad: list[SkippedFile]) -> DataError:
 
 def write_accounts(accounts: pd.DataFrame, out: str | Path) -> Path:
     """Write the account table atomically to a new .parquet or .csv file; never overwrites.
+
+    The file is created exclusively: of two runs writing the same name at once, one wins and the
+    other gets a `DataError` (the winner's file stays as it is).
 
     Example:
         >>> write_accounts(pd.DataFrame({"account_id": ["a"]}), "x.txt")
@@ -707,7 +859,31 @@ def write_accounts(accounts: pd.DataFrame, out: str | Path) -> Path:
         else:
             accounts.to_parquet(tmp, index=False)
 
-    return atomic_write(out, write)
+    try:
+        return atomic_write(out, write, exclusive=True)
+    except FileExistsError as exc:
+        if not out.exists():  # a file where a folder of the path should be
+            raise DataError(f"cannot write: {exc.filename} is not a folder", path=out) from None
+        raise DataError("output exists (created while this run was writing); choose a new name "
+                        "(never overwritten)", path=out) from None
+    except OSError as exc:
+        raise DataError(f"cannot write: {exc.strerror or exc}", path=out) from None
+
+
+def write_posts_quarantine(result: AggregateResult, folder: str | Path) -> Path | None:
+    """Write the quarantined posts of `result` to ``quarantine-posts.csv`` in `folder` (the next
+    free name; see `inflresearch.data.load.write_quarantine`); None when there are none.
+
+    Example:
+        >>> import tempfile
+        >>> res = aggregate_posts(pd.DataFrame({"account_id": ["a", "a"], "post_id": ["1", "1"],
+        ...                                     "likes": [2.0, 2.0]}))
+        >>> write_posts_quarantine(res, tempfile.mkdtemp()).name
+        'quarantine-posts.csv'
+    """
+    if not len(result.quarantined):
+        return None
+    return write_quarantine(result.quarantined, folder, "posts")
 
 
 def load_accounts_from_posts(

@@ -41,6 +41,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from inflresearch.errors import quote
+
 NumberKind = Literal["count", "rate"]
 
 _SPACES = "\u00a0\u2007\u202f\u2009"  # no-break, figure, narrow no-break and thin spaces
@@ -128,7 +130,7 @@ def parse_numbers(values: pd.Series, kind: NumberKind = "count") -> Parsed:
         ([1200000.0, 3400.0, nan, nan], [False, False, False, True])
     """
     if kind not in ("count", "rate"):
-        raise ValueError(f"kind must be 'count' or 'rate', got {kind!r}")
+        raise ValueError(f"kind must be 'count' or 'rate', got {quote(kind)}")
     series = pd.Series(values)
     index = series.index
     if pd.api.types.is_bool_dtype(series.dtype):
@@ -138,6 +140,10 @@ def parse_numbers(values: pd.Series, kind: NumberKind = "count") -> Parsed:
         bad = np.isinf(out)
         out = np.where(bad, np.nan, out)
         return Parsed(pd.Series(out, index=index), pd.Series(bad, index=index))
+    if series.dtype == object:
+        nested = series.map(lambda v: isinstance(v, list | dict | set), na_action="ignore")
+        if nested.fillna(False).astype(bool).any():
+            series = series.where(~nested.fillna(False).astype(bool), _UNHASHABLE)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     uniq = pd.Series(uniques, dtype="object")
     vals = np.full(len(uniq), np.nan)
@@ -188,11 +194,24 @@ def parse_rate(value: object) -> float | pd.Series:
     return _parse_one(value, "rate")
 
 
+_INT_LIMIT = 2**64  # no count or amount of money is this large: a whole number beyond is a mistake
+
+
 def _as_float(value: object) -> float:
-    """A non-string cell of an object column as float; bools, dates and others give inf (bad)."""
+    """A non-string cell of an object column as float; bools, dates, lists, mappings and whole
+    numbers of 2**64 or more give inf (unparsable)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
         return float("inf")  # flagged unparsable by the caller
+    if isinstance(value, int) and abs(value) >= _INT_LIMIT:
+        return float("inf")
     return float(value)
+
+
+class _Unhashable:
+    """Stands for a list or mapping cell (JSON), which cannot be factorised: unparsable."""
+
+
+_UNHASHABLE = _Unhashable()
 
 
 def _parse_one(value: object, kind: NumberKind) -> float | pd.Series:
@@ -200,5 +219,5 @@ def _parse_one(value: object, kind: NumberKind) -> float | pd.Series:
         return parse_numbers(value, kind).values
     parsed = parse_numbers(pd.Series([value], dtype="object"), kind)
     if bool(parsed.unparsable.iloc[0]):
-        raise ValueError(f"unparsable {kind}: {value!r}")
+        raise ValueError(f"unparsable {kind}: {quote(value)}")
     return float(parsed.values.iloc[0])

@@ -20,7 +20,9 @@ What happens to a file (see data/README.md for the full rules):
    dropped silently: ``empty row``, ``unparsable number in <col>``, ``unparsable date in <col>``,
    ``unparsable value in <col>``, ``missing <required col>``, ``followers <= 0``,
    ``negative count in <col>``, ``rate outside [0, 1]``, ``likes > 50x followers``,
-   ``unknown channel``, ``duplicate key`` (the first occurrence among good rows is kept);
+   ``unknown channel``, ``malformed line (line N: ...)`` (more fields than the header, a JSON
+   line that is not an object), ``duplicate <key> (first seen in 'FILE', row N)`` (the first
+   occurrence among good rows is kept, across all the files of one call: a folder or a list);
 4. influencers: ``engagements`` = ``avg_likes + avg_comments`` where both exist, else
    ``engagement_rate x followers``; ``engagement_rate`` = ``engagements / followers`` where the
    source gives none (a derived rate may exceed 1: TikTok likes are not bounded by followers; a
@@ -30,8 +32,8 @@ What happens to a file (see data/README.md for the full rules):
 A column whose values are mostly unparsable is a column problem, not a row problem: an optional
 one is left out with a warning (`LoadResult.warnings`, also in the summary), a required one is
 fatal. Fatal problems raise one `DataError` naming the file, the column and up to 3 offending
-values: missing, unreadable or empty file, a required column not found or mostly unparsable,
-every row quarantined.
+values: missing, unreadable or empty file, not a regular file (a pipe or device), a required
+column not found or mostly unparsable, every row quarantined.
 Input files are only read, never written.
 
 Example:
@@ -46,8 +48,11 @@ from __future__ import annotations
 import csv
 import gzip
 import io as _io
+import itertools
+import json
 import logging
-from collections.abc import Mapping
+import stat
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,12 +63,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from inflresearch.atomic import atomic_write
+from inflresearch.atomic import atomic_write_new
 from inflresearch.data.contract import column_names, columns
 from inflresearch.data.headers import resolve_columns
 from inflresearch.data.human_numbers import MISSING_MARKERS, parse_numbers
 from inflresearch.data.presets import Preset, detect_preset
-from inflresearch.data.schema import DUPLICATE, check_structure, failing_rows
+from inflresearch.data.schema import KEYS, check_structure, duplicate_reason, failing_rows
 from inflresearch.errors import DataError, quote
 
 log = logging.getLogger(__name__)
@@ -75,11 +80,13 @@ FORMATS = {
     ".xlsx": "excel", ".xlsm": "excel",
 }  # fmt: skip
 EMPTY_ROW = "empty row"
+MALFORMED = "malformed line"
 _TRUE = ("true", "t", "yes", "y", "1", "1.0")
 _FALSE = ("false", "f", "no", "n", "0", "0.0")
 _DECORATION = r"[\s=\-_*~.]*"
 _FILLED = {("influencers", "platform"), ("campaigns", "activation_id")}  # the loader supplies them
 Source = str | Path | pd.DataFrame
+Sources = Source | Sequence[str | Path]
 _STR = pd.StringDtype(na_value=np.nan)  # pandas' default text dtype (pyarrow storage)
 
 
@@ -87,13 +94,15 @@ _STR = pd.StringDtype(na_value=np.nan)  # pandas' default text dtype (pyarrow st
 class LoadResult:
     """What `read_table` returns: the contract table, the quarantined rows and a summary.
 
-    ``quarantined`` holds ``source_row`` (1-based number of the data record; the header is not
-    counted), the raw values under normalised column names, and ``reason`` ("; "-joined when a
-    row has several; the summary counts the first). ``columns`` maps each contract column to the
-    source header it came from; ``source_rows[i]`` is the source row of ``data.iloc[i]``.
-    ``preset`` is the known-export preset that mapped the columns (None: the alias map or the
-    caller's ``columns=``); ``left_out`` the source headers kept out of the contract (mapped to
-    None, or a column-level problem); ``warnings`` the column-level problems, one line each.
+    ``quarantined`` holds ``source_file`` (the file's name), ``source_row`` (1-based number of the
+    data record in that file; the header is not counted), the raw values under normalised column
+    names (``raw_line`` for a malformed line) and ``reason`` ("; "-joined when a row has several;
+    the summary counts the first, without its parenthesised detail). ``columns`` maps each contract
+    column to the source header it came from; ``source_rows[i]`` is the source row of
+    ``data.iloc[i]`` in file ``row_files[i]``. ``preset`` is the known-export preset that mapped
+    the columns (None: the alias map or the caller's ``columns=``); ``left_out`` the source headers
+    kept out of the contract (mapped to None, or a column-level problem); ``warnings`` the
+    column-level problems, one line each.
     """
 
     table: str
@@ -104,6 +113,7 @@ class LoadResult:
     columns: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     source_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    row_files: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     preset: Preset | None = None
     left_out: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -115,19 +125,15 @@ class LoadResult:
         head = f"kept {len(self.data):,} of {self.n_read:,} rows"
         if not len(self.quarantined):
             return f"{head}; none quarantined{self._extras()}"
-        first = self.quarantined["reason"].str.split("; ").str[0]
-        counts = first.value_counts(sort=False).sort_index()
-        counts = counts.sort_values(ascending=False, kind="stable")
-        parts = ", ".join(f"{n:,} {reason}" for reason, n in counts.items())
-        return f"{head}; {len(self.quarantined):,} quarantined: {parts}{self._extras()}"
+        return f"{head}; {len(self.quarantined):,} quarantined: {count_reasons(self.quarantined)}{self._extras()}"
 
     def _extras(self) -> str:
         preset = f"; preset {self.preset.name}" if self.preset is not None else ""
         return preset + "".join(f"; warning: {w}" for w in self.warnings)
 
     def write_quarantine(self, folder: str | Path) -> Path | None:
-        """Write ``quarantine-<table>.csv`` into `folder` (atomically); None when nothing was
-        quarantined.
+        """Write ``quarantine-<table>.csv`` into `folder` (see `write_quarantine`); None when
+        nothing was quarantined.
 
         Example:
             >>> import tempfile
@@ -136,10 +142,53 @@ class LoadResult:
         """
         if not len(self.quarantined):
             return None
-        target = Path(folder) / f"quarantine-{self.table}.csv"
-        frame = self.quarantined.copy()
-        frame.insert(0, "source_file", Path(self.path).name)
-        return atomic_write(target, lambda tmp: frame.to_csv(tmp, index=False))
+        return write_quarantine(self.quarantined, folder, self.table)
+
+
+def count_reasons(quarantined: pd.DataFrame) -> str:
+    """``"121 missing followers, 3 duplicate post_id"``: rows by first reason, detail left out.
+
+    Example:
+        >>> count_reasons(pd.DataFrame({"reason": ["malformed line (line 6: 4 fields, expected 3)",
+        ...                                        "missing likes; negative count in views"]}))
+        '1 malformed line, 1 missing likes'
+    """
+    first = quarantined["reason"].astype("str").str.split("; ").str[0].str.split(" (", regex=False).str[0]
+    counts = first.value_counts(sort=False).sort_index()
+    counts = counts.sort_values(ascending=False, kind="stable")
+    return ", ".join(f"{n:,} {reason}" for reason, n in counts.items())
+
+
+def _quarantine_names(table: str) -> Iterable[str]:
+    yield f"quarantine-{table}.csv"
+    for n in itertools.count(2):
+        yield f"quarantine-{table}-{n}.csv"
+
+
+def write_quarantine(quarantined: pd.DataFrame, folder: str | Path, table: str) -> Path:
+    """The one quarantine writer: ``quarantine-<table>.csv`` in `folder`, ``source_file`` first.
+
+    Written atomically and never over an existing file: when the name is taken (an earlier
+    check, or an input of that name) the next free ``quarantine-<table>-2.csv``, ``-3``, ... is
+    used. Returns the path written. A folder that cannot be created or written raises
+    `DataError`.
+
+    Example:
+        >>> import tempfile
+        >>> d, q = tempfile.mkdtemp(), pd.DataFrame({"source_file": ["a.csv"], "reason": ["x"]})
+        >>> [write_quarantine(q, d, "posts").name for _ in range(2)]
+        ['quarantine-posts.csv', 'quarantine-posts-2.csv']
+    """
+    frame = quarantined
+    if "source_file" in frame.columns and frame.columns[0] != "source_file":
+        frame = frame[["source_file", *(c for c in frame.columns if c != "source_file")]]
+    try:
+        return atomic_write_new(
+            folder, iter(_quarantine_names(table)), lambda tmp: frame.to_csv(tmp, index=False)
+        )
+    except OSError as exc:
+        raise DataError(f"cannot write the quarantine file: {exc.strerror or exc}",
+                        path=folder) from None
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -178,7 +227,30 @@ def _sniff_separator(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_text(path: Path, fmt: str, compressed: bool) -> tuple[list[str], pd.DataFrame, str]:
+@dataclass(frozen=True)
+class _Raw:
+    """A file as read: raw headers, a body with positional columns (index = record number - 1),
+    the records that could not be read as rows, and the encoding."""
+
+    label: str
+    headers: list[str]
+    body: pd.DataFrame
+    malformed: pd.DataFrame
+    encoding: str | None = None
+
+
+def _malformed(records: list[tuple[int, str, str]]) -> pd.DataFrame:
+    """Quarantine rows for unreadable records: (record number, what is wrong, the raw text)."""
+    return pd.DataFrame(
+        {"source_row": [r[0] for r in records], "raw_line": [r[2] for r in records],
+         "reason": [f"{MALFORMED} ({r[1]})" for r in records]}  # fmt: skip
+    )
+
+
+_NO_MALFORMED = _malformed([])
+
+
+def _read_text(path: Path, fmt: str, compressed: bool) -> _Raw:
     data = path.read_bytes()
     if compressed:
         try:
@@ -189,64 +261,158 @@ def _read_text(path: Path, fmt: str, compressed: bool) -> tuple[list[str], pd.Da
     if not text or text.isspace():
         raise DataError("empty file", path=path)
     if fmt in ("json", "jsonl"):
-        return (*_read_json(path, text, lines=fmt == "jsonl"), encoding)
+        headers, body, malformed = _read_json(path, text, lines=fmt == "jsonl")
+        return _Raw(str(path), headers, body, malformed, encoding)
     sep = "\t" if fmt == "tsv" else _sniff_separator(text)
     utf8 = data[3:] if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else data
     if encoding == "cp1252":
         utf8 = text.encode("utf-8")
     try:
         headers, body = _read_delimited_arrow(text, utf8, sep)
-    except (pa.ArrowInvalid, csv.Error, StopIteration):
-        headers, body = _read_delimited_pandas(path, text, sep)
-    return headers, body, encoding
+    except (pa.ArrowInvalid, csv.Error, StopIteration, _Ragged):
+        headers, body, malformed = _read_delimited_lines(path, text, sep)
+        return _Raw(str(path), headers, body, malformed, encoding)
+    return _Raw(str(path), headers, body, _NO_MALFORMED, encoding)
+
+
+class _Ragged(Exception):
+    """A record with another number of fields than the header: read the file line by line."""
 
 
 def _read_delimited_arrow(text: str, utf8: bytes, sep: str) -> tuple[list[str], pd.DataFrame]:
     """Fast path: pyarrow's multi-threaded CSV reader, every cell as text ("" when empty)."""
     width = len(next(csv.reader(_io.StringIO(text), delimiter=sep)))
     names = [f"c{i}" for i in range(width)]
+
+    ragged: list[object] = []
+
+    def skip(row: object) -> str:
+        ragged.append(row)
+        return "skip"
+
     table = pacsv.read_csv(
         _io.BytesIO(utf8),
         read_options=pacsv.ReadOptions(column_names=names),
         # quoted line breaks need the serial parser; without any quote the parallel one is exact
-        parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values='"' in text),
+        parse_options=pacsv.ParseOptions(
+            delimiter=sep, newlines_in_values='"' in text, invalid_row_handler=skip
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
+    if ragged:
+        raise _Ragged
     headers = [table.column(i)[0].as_py() if table.num_rows else "" for i in range(width)]
     body = table.slice(1)
     frame = pd.DataFrame({i: pd.array(body.column(i), dtype=_STR) for i in range(width)})
     return headers, frame
 
 
-def _read_delimited_pandas(path: Path, text: str, sep: str) -> tuple[list[str], pd.DataFrame]:
-    """Slow path for ragged files (rows shorter than the header are padded with "")."""
+def _read_delimited_lines(
+    path: Path, text: str, sep: str
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """Slow path for ragged files, record by record (Python's csv module).
+
+    A record shorter than the header is padded with ""; one with more fields than the header
+    (beyond empty trailing ones) is malformed: it is quarantined with its line number and the
+    rest of the file loads.
+    """
+    lines = _io.StringIO(text, newline="")
+    reader = csv.reader(lines, delimiter=sep)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # a long caption is a field, not an error
+    records: list[list[str]] = []
+    numbers: list[int] = []
+    bad: list[tuple[int, str, str]] = []
+    headers: list[str] | None = None
+    end = 0
     try:
-        frame = pd.read_csv(
-            _io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-            na_filter=False, skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL,
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise DataError(f"unreadable as delimited text: {exc}", path=path) from None
-    headers = [str(h) for h in frame.iloc[0].fillna("")]
-    body = frame.iloc[1:].fillna("").reset_index(drop=True)
-    return headers, body
+        for fields in reader:
+            start, end = end + 1, reader.line_num
+            if not fields:
+                continue
+            if headers is None:
+                headers = fields
+                continue
+            width = len(headers)
+            if len(fields) > width and any(f.strip() for f in fields[width:]):
+                where = f"line {start}" if start == end else f"lines {start}-{end}"
+                raw = sep.join(fields)
+                bad.append((len(records) + len(bad) + 1,
+                            f"{where}: {len(fields)} fields, expected {width}", raw))
+                continue
+            records.append((fields + [""] * width)[:width])
+            numbers.append(len(records) + len(bad))
+    except csv.Error as exc:
+        raise DataError(f"unreadable as delimited text at line {end + 1}: {exc}",
+                        path=path) from None
+    finally:
+        csv.field_size_limit(limit)
+    width = len(headers or [])
+    cells = np.array(records, dtype=object).reshape(len(records), width)
+    body = pd.DataFrame(
+        {i: pd.array(cells[:, i], dtype=_STR) for i in range(width)},
+        index=pd.Index(np.asarray(numbers, dtype=np.int64) - 1),
+    )
+    return list(headers or []), body, _malformed(bad)
 
 
-def _read_json(path: Path, text: str, *, lines: bool) -> tuple[list[str], pd.DataFrame]:
+def _read_json(
+    path: Path, text: str, *, lines: bool
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """JSON records or JSON lines: pandas' fast reader, else the standard library's (integers of
+    any size, which the number parser then flags), record by record for JSON lines, where a line
+    that is not a JSON object is quarantined with its line number."""
     attempts = [lines] if lines else [False, True]
     for as_lines in attempts:
         try:
             frame = pd.read_json(_io.StringIO(text), lines=as_lines, dtype=False)
-            break
-        except ValueError as exc:
-            error = exc
-    else:
-        raise DataError(f"unreadable as JSON: {error}", path=path) from None
-    return [str(c) for c in frame.columns], frame
+        except ValueError:
+            continue
+        return [str(c) for c in frame.columns], frame, _NO_MALFORMED
+    records: object = None
+    bad: list[tuple[int, str, str]] = []
+    error = "no JSON object"
+    if not lines:
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            error = str(exc)
+    if records is None:
+        records, bad = _json_lines(text)
+        if not records:
+            raise DataError(f"unreadable as JSON: {error}", path=path)
+    if isinstance(records, dict):
+        records = [records]
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataError("JSON must be an array of objects or one object per line", path=path)
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    taken = {b[0] for b in bad}
+    numbers = [n for n in range(1, len(records) + len(bad) + 1) if n not in taken]
+    frame.index = pd.Index(np.asarray(numbers, dtype=np.int64) - 1)
+    return [str(c) for c in frame.columns], frame, _malformed(bad)
+
+
+def _json_lines(text: str) -> tuple[list[dict[str, object]], list[tuple[int, str, str]]]:
+    """Objects of the JSON lines of `text`; the lines that are not a JSON object, with reasons."""
+    records: list[dict[str, object]] = []
+    bad: list[tuple[int, str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append((len(records) + len(bad) + 1, f"line {number}: not JSON: {exc.msg}", line))
+            continue
+        if isinstance(value, dict):
+            records.append(value)
+        else:
+            bad.append((len(records) + len(bad) + 1, f"line {number}: not a JSON object", line))
+    return records, bad
 
 
 def _read_binary(path: Path, fmt: str) -> tuple[list[str], pd.DataFrame]:
@@ -265,27 +431,36 @@ def _read_binary(path: Path, fmt: str) -> tuple[list[str], pd.DataFrame]:
     return headers, frame.iloc[1:].reset_index(drop=True)
 
 
-def _read_raw(source: Source) -> tuple[str, list[str], pd.DataFrame, str | None]:
-    """(label, raw headers, body with positional columns, encoding)."""
+def _stat(path: Path) -> int:
+    """The file mode of `path`; `DataError` when it is missing or cannot be looked at."""
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        raise DataError("no such file", path=path) from None
+    except OSError as exc:  # e.g. inside a folder without read/execute permission
+        raise DataError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def _read_raw(source: Source) -> _Raw:
+    """The raw headers and body of one file (or DataFrame)."""
     if isinstance(source, pd.DataFrame):
         body = source.copy()
         headers = [str(c) for c in body.columns]
-        return "<DataFrame>", headers, body.reset_index(drop=True), None
+        return _Raw("<DataFrame>", headers, body.reset_index(drop=True), _NO_MALFORMED)
     path = Path(source).expanduser()
-    if not path.exists():
-        raise DataError("no such file", path=path)
-    if path.is_dir():
+    mode = _stat(path)
+    if stat.S_ISDIR(mode):
         raise DataError("is a folder; pass one file", path=path)
+    if not stat.S_ISREG(mode):
+        raise DataError("not a regular file (a pipe, device or socket); pass a file", path=path)
     fmt, compressed = _format(path)
-    encoding = None
     try:
         if fmt in ("parquet", "excel"):
             headers, body = _read_binary(path, fmt)
-        else:
-            headers, body, encoding = _read_text(path, fmt, compressed)
+            return _Raw(str(path), headers, body, _NO_MALFORMED)
+        return _read_text(path, fmt, compressed)
     except PermissionError as exc:
         raise DataError(f"cannot read: {exc.strerror}", path=path) from None
-    return str(path), headers, body, encoding
 
 
 def read_headers(source: Source) -> list[str]:
@@ -296,7 +471,35 @@ def read_headers(source: Source) -> list[str]:
         >>> read_headers(sample_file("posts"))[:2]
         ['account_id', 'post_id']
     """
-    return _read_raw(source)[1]
+    return _read_raw(source).headers
+
+
+def data_files(folder: str | Path) -> list[Path]:
+    """The data files of `folder` (by suffix, see `FORMATS`; hidden files left out), sorted.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> [p.name for p in data_files(sample_file("posts").parent)]
+        ['campaigns.csv', 'influencers.csv', 'posts.csv', 'truth.json']
+    """
+    folder = Path(folder)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise DataError(f"cannot list the folder: {exc.strerror or exc}", path=folder) from None
+    files = []
+    for entry in entries:
+        suffixes = [s.lower() for s in entry.suffixes]
+        if suffixes and suffixes[-1] == ".gz":
+            suffixes = suffixes[:-1]
+        if entry.name.startswith((".", "_")) or not suffixes or suffixes[-1] not in FORMATS:
+            continue
+        if stat.S_ISREG(_stat(entry)):
+            files.append(entry)
+    if not files:
+        known = ", ".join(sorted(FORMATS))
+        raise DataError(f"is a folder without data files ({known})", path=folder)
+    return files
 
 
 # --- coercion ----------------------------------------------------------------------------------
@@ -434,7 +637,7 @@ def _normalise(frame: pd.DataFrame, table: str, platform: str | None) -> pd.Data
     if "channel" in frame:
         frame["channel"] = _series(pc.utf8_lower(_arrow(frame["channel"])), frame.index)
     if table == "campaigns":
-        rows = ("row-" + pd.Series(np.arange(1, len(frame) + 1), index=frame.index).astype("str"))
+        rows = "row-" + pd.Series(frame.index + 1, index=frame.index).astype("str")
         if "activation_id" in frame:
             frame["activation_id"] = frame["activation_id"].fillna(rows)
         else:
@@ -506,13 +709,19 @@ def _drop_implied(reasons: pd.Series, table: str) -> pd.Series:
     return text.astype(object)
 
 
+def _listing(headers: list[str], limit: int = 30) -> str:
+    """The headers quoted (each shortened by `quote`), at most `limit` of them."""
+    shown = ", ".join(quote(h.strip()) for h in headers[:limit])
+    return shown + (f", ... ({len(headers) - limit:,} more)" if len(headers) > limit else "")
+
+
 def _required_present(frame: pd.DataFrame, table: str, label: str, raw: list[str]) -> None:
     missing = [
         c.name for c in columns(table)
         if c.required and c.name not in frame and (table, c.name) not in _FILLED
     ]
     if missing:
-        have = ", ".join(repr(h.strip()) for h in raw) or "none"
+        have = _listing(raw) or "none"
         what = ", ".join(missing)
         raise DataError(
             f"no usable {what} column{'s' if len(missing) > 1 else ''} (required by the {table} "
@@ -545,66 +754,161 @@ def _all_bad(label: str, table: str, quarantined: pd.DataFrame) -> DataError:
 
 
 def read_table(
-    path: Source,
+    path: Sources,
     table: str,
     *,
     columns: Mapping[str, str | None] | None = None,
     platform: str | None = None,
 ) -> LoadResult:
-    """Read one export as the contract table `table` ('influencers', 'posts' or 'campaigns').
+    """Read one export, a folder of exports or a list of them as the contract table `table`
+    ('influencers', 'posts' or 'campaigns').
 
     ``columns={"source header": "contract_name"}`` overrides the alias map (``None`` keeps a
     column out of the contract); without it, a known export's preset (`inflresearch.data.presets`)
     maps the columns when the headers match one. ``platform`` fills the platform when the file
-    lacks it (else the preset's platform).
+    lacks it (else the preset's platform). A folder
+    means its data files (`data_files`). Files are read in order, and a key seen before, in the
+    same or an earlier file, is quarantined as ``duplicate post_id (first seen in 'a.csv', row
+    12)``: each post (account, activation) is counted once.
 
     Example:
         >>> from inflresearch.paths import sample_file
         >>> res = read_table(sample_file("posts"), "posts", platform="instagram")
         >>> res.data["likes"].dtype, res.data["posted_at"].dtype
         (dtype('float64'), dtype('<M8[us]'))
+        >>> read_table([sample_file("posts")] * 2, "posts").summary()
+        'kept 36,213 of 72,426 rows; 36,213 quarantined: 36,213 duplicate post_id'
     """
     column_names(table)  # validates the table name
-    label, raw_headers, body, encoding = _read_raw(path)
-    if not len(body.columns) or not len(body):
+    sources = _sources(path)
+    parts = [_read_part(source, table, columns, platform) for source in sources]
+    if len(parts) == 1:
+        label = parts[0].label
+    elif isinstance(path, str | Path):
+        label = str(path)
+    else:
+        label = ", ".join(part.label for part in parts)
+    return _combine(parts, table, label)
+
+
+def _sources(path: Sources) -> list[Source]:
+    if isinstance(path, pd.DataFrame):
+        return [path]
+    if isinstance(path, str | Path):
+        folder = Path(path).expanduser()
+        return list(data_files(folder)) if stat.S_ISDIR(_stat(folder)) else [folder]
+    items: list[Source] = []
+    for item in path:
+        items += _sources(item)
+    if not items:
+        raise DataError("no input files given")
+    return items
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One file after the row checks: its good rows (coerced, and raw) and its quarantine."""
+
+    label: str
+    frame: pd.DataFrame
+    raw: pd.DataFrame
+    quarantined: pd.DataFrame
+    n_read: int
+    columns: dict[str, str]
+    encoding: str | None
+    preset: Preset | None = None
+    left_out: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return Path(self.label).name
+
+
+def _read_part(
+    source: Source, table: str, columns: Mapping[str, str | None] | None, platform: str | None
+) -> _Part:
+    raw = _read_raw(source)
+    label, body = raw.label, raw.body
+    if not len(body.columns) or not (len(body) or len(raw.malformed)):
         raise DataError("empty: no data rows", path=label)
-    preset, columns, platform, warnings = _preset_for(raw_headers, table, columns, platform)
-    mapping = resolve_columns(raw_headers, table, columns)
+    preset, columns, platform, warnings = _preset_for(raw.headers, table, columns, platform)
+    mapping = resolve_columns(raw.headers, table, columns)
     if mapping.unknown:
-        have = ", ".join(repr(h.strip()) for h in raw_headers)
+        have = _listing(raw.headers)
         raise DataError(
             f"columns= names a column the file does not have; the file has {have}",
             path=label,
             column=mapping.unknown[0],
         )
     body.columns = mapping.names
-    _required_present(body, table, label, raw_headers)
+    _required_present(body, table, label, raw.headers)
     frame, problems = _coerce(body, table)
     frame, problems, left_out, column_warnings = _column_problems(
         body, frame, problems, table, label, mapping.source_of()
     )
-    warnings += column_warnings
     frame = _normalise(frame, table, platform)
     reasons = _reasons(body, frame, problems, table)
     good = (reasons == "").to_numpy()
-    quarantined = body[~good].rename(columns={"source_row": "source_row_src",
-                                              "reason": "reason_src"})
+    source_body = body.rename(columns={"source_row": "source_row_src", "reason": "reason_src",
+                                       "source_file": "source_file_src"})
+    quarantined = source_body[~good]
     quarantined.insert(0, "source_row", quarantined.index + 1)
     quarantined["reason"] = reasons[~good].astype("str")
+    quarantined = pd.concat(
+        [quarantined, raw.malformed] if len(raw.malformed) else [quarantined], ignore_index=True
+    ).sort_values("source_row", kind="stable")
+    quarantined.insert(0, "source_file", Path(label).name)
     quarantined = quarantined.reset_index(drop=True)
     if not good.any():
         raise _all_bad(label, table, quarantined)
-    data = frame[good].reset_index(drop=True)
+    used = {n: r for n, r in mapping.source_of().items() if n in frame.columns and n in column_names(table)}
+    excluded = [*mapping.excluded, *(mapping.source_of()[n] for n in left_out)]
+    return _Part(label, frame[good], source_body[good], quarantined, len(body) + len(raw.malformed),
+                 used, raw.encoding, preset, tuple(excluded), tuple(warnings + column_warnings))
+
+
+def _combine(parts: list[_Part], table: str, label: str) -> LoadResult:
+    """The good rows of all parts with every key kept once (its first occurrence), the rest and
+    every part's quarantine in one quarantine table."""
+    many = len(parts) > 1
+    frame = pd.concat([p.frame for p in parts], ignore_index=True) if many else parts[0].frame
+    rows = np.concatenate([p.frame.index.to_numpy() + 1 for p in parts])
+    files = np.concatenate([np.full(len(p.frame), p.name, dtype=object) for p in parts])
+    keys = KEYS[table]
+    key = frame[keys].reset_index(drop=True)
+    dupe = key.duplicated(keep="first").to_numpy()
+    quarantined = [p.quarantined for p in parts]
+    if dupe.any():
+        first = key[~dupe].assign(_file=files[~dupe], _row=rows[~dupe])
+        seen = key[dupe].merge(first, on=keys, how="left")
+        reasons = [duplicate_reason(keys[0], f, r) for f, r in zip(seen["_file"], seen["_row"], strict=True)]
+        raw = pd.concat([p.raw for p in parts], ignore_index=True) if many else parts[0].raw
+        dupes = raw.reset_index(drop=True)[dupe]
+        dupes.insert(0, "source_row", rows[dupe])
+        dupes.insert(0, "source_file", files[dupe])
+        quarantined.append(dupes.assign(reason=reasons))
+    data = frame.reset_index(drop=True)[~dupe].reset_index(drop=True)
     if table == "influencers":
         data = _derive_engagement(data)
     data = check_structure(_ordered(data, table), table)
-    used = {n: r for n, r in mapping.source_of().items() if n in data.columns and n in column_names(table)}
-    left_out = mapping.excluded + [mapping.source_of()[n] for n in left_out]
-    rows = np.flatnonzero(good) + 1
+    q = pd.concat(quarantined, ignore_index=True) if len(quarantined) > 1 else quarantined[0]
+    order = {p.name: i for i, p in reversed(list(enumerate(parts)))}
+    q = q.sort_values(["source_file", "source_row"], key=lambda c: c.map(order)
+                      if c.name == "source_file" else c, kind="stable")
+    mapping: dict[str, str] = {}
+    for part in parts:
+        mapping = {**part.columns, **mapping}
+    presets = {p.preset.name if p.preset else None for p in parts}
+    preset = parts[0].preset if len(presets) == 1 else None
     if preset is not None:
         data.attrs["preset"] = preset.name
-    return LoadResult(table, label, data, quarantined, len(body), used, encoding, rows, preset, left_out,
-                      warnings)
+    warnings = [w if not many else f"{p.name}: {w}" for p in parts for w in p.warnings]
+    left_out = list(dict.fromkeys(h for p in parts for h in p.left_out))
+    return LoadResult(
+        table, label, data, q.reset_index(drop=True), sum(p.n_read for p in parts), mapping,
+        parts[0].encoding, rows[~dupe], files[~dupe], preset, left_out, warnings,
+    )
 
 
 def _preset_for(
@@ -679,20 +983,17 @@ def _column_problems(
 def _reasons(
     body: pd.DataFrame, frame: pd.DataFrame, problems: list[tuple[pd.Series, str]], table: str
 ) -> pd.Series:
-    """Quarantine reasons per row ("" for a good row): empty rows, parse failures, the row
-    checks of the schema, then duplicate keys among the rows still good."""
+    """Quarantine reasons per row ("" for a good row): empty rows, parse failures and the row
+    checks of the schema (duplicate keys are found across files, in `_combine`)."""
     reasons = pd.Series("", index=frame.index, dtype=object)
     empty = _empty_rows(body)
     reasons = _add(reasons, empty, EMPTY_ROW)
     for mask, reason in problems:
         reasons = _add(reasons, mask.to_numpy(dtype=bool) & ~empty, reason)
     row_reasons = failing_rows(frame[~empty], table, rows=True, keys=False)
-    for reason, idx in row_reasons.groupby(row_reasons, sort=False).groups.items():
-        reasons = _add(reasons, frame.index.isin(idx), reason)
-    reasons = _drop_implied(reasons, table)
-    good = (reasons == "").to_numpy()
-    dupes = failing_rows(frame[good], table, rows=False, keys=True)
-    return _add(reasons, frame.index.isin(dupes.index), DUPLICATE)
+    for text, idx in row_reasons.groupby(row_reasons, sort=False).groups.items():
+        reasons = _add(reasons, frame.index.isin(idx), str(text))
+    return _drop_implied(reasons, table)
 
 
 def _load(

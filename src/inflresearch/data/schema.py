@@ -10,8 +10,12 @@ it, so `io` can turn pandera's failure cases into per-row reasons without a seco
   (``followers <= 0``), rates lie in [0, 1] (``rate outside [0, 1]``), ``channel`` is
   ``influencer`` or ``traditional`` (``unknown channel``), likes are at most 50 x followers
   (``likes > 50x followers``);
-- keys are unique (``duplicate key``): account_id + platform (influencers), post_id (posts),
-  activation_id (campaigns).
+- keys are unique: account_id + platform (influencers), post_id (posts), activation_id
+  (campaigns); the loaders and `aggregate` quarantine a repeat as ``duplicate post_id (first
+  seen in 'FILE', row N)`` (`duplicate_reason`), `validate` reports ``duplicate key``.
+
+The value rules are `RowRule`s (`row_rules`), written so that one definition runs on pandas (here,
+through pandera) and on Ibis columns (`inflresearch.data.aggregate`, on DuckDB or Spark).
 
 Example:
     >>> import pandas as pd
@@ -23,12 +27,14 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from inflresearch.data.contract import Column, columns
-from inflresearch.errors import DataError
+from inflresearch.errors import DataError, quote
 
 KEYS: dict[str, list[str]] = {
     "influencers": ["account_id", "platform"],
@@ -47,25 +53,78 @@ _DTYPES = {"text": "str", "number": "float64", "rate": "float64", "datetime": "d
            "bool": "bool"}  # fmt: skip
 
 
-def _missing(column: str) -> str:
-    return f"missing {column}"
-
-
 def _negative(column: str) -> str:
     return f"negative count in {column}"
 
 
-def _column_checks(col: Column) -> list[pa.Check]:
-    checks: list[pa.Check] = []
-    if col.name == "followers":
-        checks.append(pa.Check(lambda s: s > 0, name=FOLLOWERS_POSITIVE))
-    elif col.kind == "number":
-        checks.append(pa.Check(lambda s: s >= 0, name=_negative(col.name)))
-    if col.kind == "rate":
-        checks.append(pa.Check(lambda s: (s >= 0) & (s <= 1), name=RATE_RANGE))
-    if col.name == "channel":
-        checks.append(pa.Check(lambda s: s.isin(CHANNELS), name=UNKNOWN_CHANNEL))
-    return checks
+def missing_reason(column: str) -> str:
+    """The quarantine reason of a row whose required `column` is empty.
+
+    Example:
+        >>> missing_reason("likes")
+        'missing likes'
+    """
+    return f"missing {column}"
+
+
+def duplicate_reason(key: str, first_file: str, first_row: int | None = None) -> str:
+    """The quarantine reason of a row whose key was seen before (the first copy is kept).
+
+    Example:
+        >>> duplicate_reason("post_id", "a.csv", 12)
+        "duplicate post_id (first seen in 'a.csv', row 12)"
+    """
+    where = quote(first_file) + ("" if first_row is None else f", row {int(first_row)}")
+    return f"duplicate {key} (first seen in {where})"
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """One contract rule for a row: `passes(*columns)` is true where the row is fine.
+
+    `passes` uses only comparison and boolean operators (and ``isin``), so the same rule runs
+    on pandas Series (the loaders, through pandera) and on Ibis columns (the aggregation step on
+    DuckDB or Spark). A missing value passes: "missing <column>" is its own rule.
+    """
+
+    reason: str
+    columns: tuple[str, ...]
+    passes: Callable[..., Any]
+
+
+def _likes_bounded(likes: Any, followers: Any) -> Any:
+    return ~((likes > LIKES_PER_FOLLOWER_MAX * followers) & (followers > 0))
+
+
+def row_rules(table: str) -> list[RowRule]:
+    """The value rules of `table` that the loaders and `aggregate` apply to every row.
+
+    Example:
+        >>> [r.reason for r in row_rules("posts")][:3]
+        ['negative count in likes', 'negative count in comments', 'negative count in views']
+    """
+    rules: list[RowRule] = []
+    for col in columns(table):
+        if col.name == "followers":
+            rules.append(RowRule(FOLLOWERS_POSITIVE, ("followers",), lambda s: s > 0))
+        elif col.kind == "number":
+            rules.append(RowRule(_negative(col.name), (col.name,), lambda s: s >= 0))
+        if col.kind == "rate":
+            rules.append(RowRule(RATE_RANGE, (col.name,), lambda s: (s >= 0) & (s <= 1)))
+        if col.name == "channel":
+            rules.append(RowRule(UNKNOWN_CHANNEL, ("channel",), lambda s: s.isin(CHANNELS)))
+    likes = {"influencers": "avg_likes", "posts": "likes"}.get(table)
+    if likes:
+        rules.append(RowRule(TOO_MANY_LIKES, (likes, "followers"), _likes_bounded))
+    return rules
+
+
+def _column_checks(col: Column, table: str) -> list[pa.Check]:
+    return [
+        pa.Check(rule.passes, name=rule.reason)
+        for rule in row_rules(table)
+        if rule.columns == (col.name,)
+    ]
 
 
 def _wide(name: str, fn: Callable[[pd.DataFrame], pd.Series], needs: tuple[str, ...]) -> pa.Check:
@@ -77,22 +136,25 @@ def _wide(name: str, fn: Callable[[pd.DataFrame], pd.Series], needs: tuple[str, 
     return pa.Check(check, name=name)
 
 
+def _on_frame(rule: RowRule) -> Callable[[pd.DataFrame], pd.Series]:
+    """`rule` as a function of the whole frame (for a check over several columns)."""
+
+    def passes(df: pd.DataFrame) -> pd.Series:
+        return rule.passes(*(df[c] for c in rule.columns))
+
+    return passes
+
+
 def _table_checks(table: str) -> list[pa.Check]:
-    likes = {"influencers": "avg_likes", "posts": "likes"}.get(table)
-    checks = []
-    if likes:
-        checks.append(
-            _wide(
-                TOO_MANY_LIKES,
-                lambda df: ~((df[likes] > LIKES_PER_FOLLOWER_MAX * df["followers"])
-                             & (df["followers"] > 0)),
-                (likes, "followers"),
-            )
-        )
+    checks = [
+        _wide(rule.reason, _on_frame(rule), rule.columns)
+        for rule in row_rules(table)
+        if len(rule.columns) > 1
+    ]
     if table == "campaigns":
         checks.append(
             _wide(
-                _missing("account_id"),
+                missing_reason("account_id"),
                 lambda df: ~((df["channel"] == "influencer") & df["account_id"].isna()),
                 ("channel", "account_id"),
             )
@@ -113,7 +175,7 @@ def schema_for(table: str, *, rows: bool = True, keys: bool = True) -> pa.DataFr
     cols = {
         c.name: pa.Column(
             _DTYPES[c.kind],
-            checks=_column_checks(c) if rows else [],
+            checks=_column_checks(c, table) if rows else [],
             nullable=not (rows and c.required),
             required=c.required or (table == "campaigns" and c.name == "activation_id"),
             name=c.name,
@@ -161,17 +223,17 @@ def failing_rows(df: pd.DataFrame, table: str, *, rows: bool = True, keys: bool 
             column=str(first["column"]),
         )
     check = cases["check"].astype(str)
-    reason = check.where(check != "not_nullable", cases["column"].astype(str).map(_missing))
+    reason = check.where(check != "not_nullable", cases["column"].astype(str).map(missing_reason))
     reason = reason.where(
         ~check.isin(["field_uniqueness", "multiple_fields_uniqueness"]), DUPLICATE
     )
     frame = pd.DataFrame({"index": cases["index"].astype(int), "reason": reason})
-    frame["rank"] = frame["reason"].map(_rank)
+    frame["rank"] = frame["reason"].map(reason_rank)
     frame = frame.drop_duplicates().sort_values(["index", "rank", "reason"], kind="stable")
     return frame.groupby("index", sort=True)["reason"].agg("; ".join)
 
 
-def _rank(reason: str) -> int:
+def reason_rank(reason: str) -> int:
     """Order of reasons within a row: missing values, then sign and range problems, then keys."""
     order = ("missing ", FOLLOWERS_POSITIVE, "negative ", RATE_RANGE, TOO_MANY_LIKES,
              UNKNOWN_CHANNEL, DUPLICATE)  # fmt: skip
