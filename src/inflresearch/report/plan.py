@@ -38,6 +38,7 @@ import yaml
 from inflresearch.atomic import atomic_write_text
 from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
+from inflresearch.report import quiet
 from inflresearch.report.execute import RunResult, execute_run, relative_notebook
 from inflresearch.report.index import PLAN_FILE, build_index, read_results, write_findings
 from inflresearch.report.provenance import cache_key
@@ -199,6 +200,7 @@ def run_plan(
             for i, future in futures:
                 run_id, status, error = future.result()
                 records[i].update(run_id=run_id, status=status, error=error)
+                quiet.report_progress(records[i]["notebook"], status)
     folder = new_run_dir(f"plan-{plan.name}", root=root)
     document = {
         "name": plan.name,
