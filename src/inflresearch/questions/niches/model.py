@@ -154,8 +154,9 @@ class NicheModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     A scikit-learn estimator: parameters are stored unchanged by ``__init__`` and validated by
     `fit` (a ValueError quoting the bad value), so `get_params`, `set_params`, `clone` and the
-    repr work as for any estimator, and `fit_predict` returns ``labels_``. `fit` learns ``k_``, ``labels_`` (-1 for accounts without usable
-    text), ``usable_`` (mask), ``assignments_`` (``account_id``, ``niche_discovered``,
+    repr work as for any estimator, and `fit_predict` returns ``labels_``. `fit` learns ``k_``,
+    ``labels_`` (-1 for accounts without usable text), ``usable_`` (mask),
+    ``assignments_`` (``account_id``, ``niche_discovered``,
     ``niche_terms``, ``niche_label``, ``has_text``: the hand-back to the engagement models),
     ``selection_`` (one row per k), ``stability_`` (one row per niche), ``terms_`` (top terms per
     niche), ``topics_`` and ``topic_mix_`` (NMF, clustered accounts), ``n_no_text_`` and

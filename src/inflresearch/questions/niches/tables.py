@@ -27,6 +27,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from scipy import stats
+
 from inflresearch.errors import DataError
 from inflresearch.methods.partitions import ari as _ari
 from inflresearch.methods.partitions import codes
