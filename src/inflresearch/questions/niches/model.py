@@ -92,7 +92,7 @@ class HashtagNgrams:
         self._cache: dict[str, list[str]] = {}
 
     def __call__(self, document: str) -> list[str]:
-        cache, out = self._cache, []
+        cache, out = self._cache, list[str]()
         for tag in _hashtags_only(document).split():
             grams = cache.get(tag)
             if grams is None:
@@ -222,7 +222,7 @@ class NicheModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     # --- fitting ---------------------------------------------------------------------------
     def _check_params(self) -> None:
         """Validate every parameter (at fit time, as scikit-learn estimators do)."""
-        if not (self.n_niches == "auto" or _is_int(self.n_niches) and self.n_niches >= 2):
+        if not (self.n_niches == "auto" or _is_int(self.n_niches) and int(self.n_niches) >= 2):
             raise _bad("n_niches", self.n_niches, "'auto' or an integer >= 2")
         _check_pair("k_range", self.k_range, 2)
         _check_pair("char_ngrams", self.char_ngrams, 1)
@@ -324,7 +324,7 @@ class NicheModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         table = pd.DataFrame(rows)
         table["stable"] = table["stability"] >= self.stability_threshold
         pool = table[table["stable"]] if table["stable"].any() else table
-        k = int(pool.loc[pool["silhouette"].fillna(-1.0).idxmax(), "k"])
+        k = int(pool["k"].to_numpy()[np.argmax(pool["silhouette"].fillna(-1.0).to_numpy())])
         table["chosen"] = table["k"] == k
         table["separated"] = table["silhouette"] >= self.min_silhouette
         self.selection_ = table

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,11 @@ def _subsample_ci(fn: Callable[[np.ndarray], float], n: int, est: float,
     scale = np.sqrt(m / n)
     return (float(est - np.quantile(dev, 1 - alpha / 2) * scale),
             float(est - np.quantile(dev, alpha / 2) * scale))
+
+
+def _on_subsample(fn: Callable[[np.ndarray, np.ndarray], float], a: np.ndarray, b: np.ndarray,
+                  index: np.ndarray) -> float:
+    return fn(a[index], b[index])
 
 
 def _rates(accounts: pd.DataFrame, followers: str, engagements: str) -> pd.Series:
@@ -123,8 +129,8 @@ def _paired(assignments: pd.DataFrame, other: pd.Series) -> tuple[np.ndarray, np
     if len(other) != len(assignments):
         raise ValueError("the category must have one value per row of assignments")
     other = other.reset_index(drop=True).astype("string")
-    keep = (assignments["niche_discovered"].reset_index(drop=True) != NO_TEXT) & other.notna()
-    keep = keep.to_numpy(dtype=bool)
+    keep = ((assignments["niche_discovered"].reset_index(drop=True) != NO_TEXT) & other.notna()
+            ).to_numpy(dtype=bool)
     return (assignments["niche_discovered"].to_numpy()[keep].astype(str),
             other.to_numpy()[keep].astype(str))
 
@@ -158,8 +164,8 @@ def agreement(
     rows = []
     for name, fn in {"ari": _ari, "nmi": _nmi}.items():
         est = fn(cat_codes, lab_codes)
-        lo, hi = _subsample_ci(lambda i, f=fn: f(cat_codes[i], lab_codes[i]), len(lab), est, rng,
-                               n_boot, alpha)
+        lo, hi = _subsample_ci(partial(_on_subsample, fn, cat_codes, lab_codes), len(lab), est,
+                               rng, n_boot, alpha)
         null = np.array([fn(cat_codes[rng.permutation(len(lab))], lab_codes)
                          for _ in range(n_boot)])
         rows.append({
