@@ -10,6 +10,7 @@ Runs go to a temporary reports folder (never into the project's reports/), with 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -39,10 +40,17 @@ def empty_notebook(folder: Path) -> Path:
     return path
 
 
-def timed(plan: Plan, root: Path) -> tuple[float, int]:
-    t0 = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (workers and their kernels)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(plan: Plan, root: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (less sensitive to other load on a shared machine), failures."""
+    t0, c0 = time.perf_counter(), _cpu()
     result = run_plan(plan, root=root, force=True)
-    return time.perf_counter() - t0, result.failed
+    return time.perf_counter() - t0, _cpu() - c0, result.failed
 
 
 def main() -> None:
@@ -52,8 +60,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="inflresearch-bench-"))
     try:
         floor_plan = Plan(name="floor", runs=[PlannedRun(empty_notebook(tmp), {})] * len(demo.runs))
-        floor, _ = timed(floor_plan, tmp / "floor")
-        full, failed = timed(demo, tmp / "demo")
+        floor, floor_cpu, _ = timed(floor_plan, tmp / "floor")
+        full, full_cpu, failed = timed(demo, tmp / "demo")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"machine: {os.cpu_count()} cores; workers: {workers}; notebooks in the demo plan: {len(demo.runs)}")
@@ -61,6 +69,8 @@ def main() -> None:
           f"{'  (' + str(failed) + ' FAILED)' if failed else ''}")
     print(f"floor ({len(demo.runs)} empty notebooks, same pipeline):            {floor:6.1f} s")
     print(f"ratio demo / floor: {full / floor:.2f}x   goal: demo under 90 s")
+    print(f"CPU seconds (all processes): demo {full_cpu:.1f}, floor {floor_cpu:.1f}, "
+          f"ratio {full_cpu / floor_cpu:.2f}x")
 
 
 if __name__ == "__main__":

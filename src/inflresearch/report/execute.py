@@ -31,6 +31,7 @@ import papermill
 from inflresearch.atomic import atomic_write_text
 from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
+from inflresearch.report import quiet
 from inflresearch.report.html import write_html
 from inflresearch.report.provenance import cache_key, git_commit, package_version
 from inflresearch.report.schema_check import validate_results
@@ -121,6 +122,7 @@ def execute_run(
             progress_bar=on_tty,
             log_output=not on_tty,
             request_save_on_cell_execute=True,
+            **quiet.kernel_options(),
         )
     except papermill.PapermillExecutionError as exc:
         status, error = "failed", f"{exc.ename}: {exc.evalue}"

@@ -43,6 +43,7 @@ from inflresearch.atomic import atomic_write_text
 from inflresearch.errors import quote
 from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
+from inflresearch.report import quiet
 from inflresearch.report.execute import execute_run, record_failure, relative_notebook
 from inflresearch.report.index import PLAN_FILE, build_index, read_results, run_status, write_findings
 from inflresearch.report.provenance import cache_key
@@ -294,6 +295,7 @@ def _run_all(
                 r.process.join()
                 status, error = _outcome(r, interrupted=False)
                 records[i].update(run_id=r.folder.name, status=status, error=error)
+                quiet.report_progress(records[i]["notebook"], status)
                 del running[i]
     except KeyboardInterrupt:
         # a terminal's Ctrl-C reaches the workers too: give them time to record their runs, then

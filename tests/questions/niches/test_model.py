@@ -152,3 +152,104 @@ def test_profiles_report_size_followers_and_engagement(clean):
     assert (prof["rate_median"] <= prof["rate_ci_high"]).all()
     # the simulated niche effects make the pooled rates differ between niches
     assert prof["rate_pooled"].max() / prof["rate_pooled"].min() > 1.2
+
+
+# --- scikit-learn estimator conventions (NicheModel is a BaseEstimator) ------------------------
+
+
+def test_niche_model_passes_sklearns_parameter_checks():
+    from sklearn.utils import estimator_checks as checks
+
+    checks.check_parameters_default_constructible("NicheModel", NicheModel())
+    for check in (checks.check_no_attributes_set_in_init, checks.check_get_params_invariance,
+                  checks.check_set_params, checks.check_estimator_repr,
+                  checks.check_estimator_cloneable,
+                  checks.check_do_not_raise_errors_in_init_or_set_params):
+        check("NicheModel", NicheModel(n_niches=5, k_range=(3, 9), seed=2))
+
+
+def test_params_round_trip_clone_and_repr():
+    from sklearn.base import clone
+
+    m = NicheModel(5, k_range=(3, 9), char_ngrams=(2, 4), n_threads=None, seed=2)
+    assert " ".join(repr(m).split()) == ("NicheModel(char_ngrams=(2, 4), k_range=(3, 9), "
+                                         "n_niches=5, n_threads=None, seed=2)")
+    params = m.get_params()
+    assert params["k_range"] is m.k_range and params["n_niches"] == 5
+    again = NicheModel().set_params(**params)
+    assert again.get_params() == params and repr(again) == repr(m)
+    c = clone(m)
+    assert c is not m and c.get_params() == params
+
+
+def test_fit_keeps_params_and_clone_is_unfitted():
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    w = simulate_world(seed=8, n_influencers=400, n_campaigns=0)
+    m = NicheModel(n_resamples=1, k_range=(4, 6), seed=3)
+    before = m.get_params()
+    with pytest.raises(NotFittedError):
+        check_is_fitted(m)
+    labels = m.fit_predict(_docs(w))
+    check_is_fitted(m)
+    assert m.get_params() == before  # fit never rewrites a parameter
+    np.testing.assert_array_equal(labels, m.labels_)
+    assert not any(k.endswith("_") for k in vars(clone(m)))
+
+
+@pytest.mark.parametrize(("params", "quoted"), [
+    ({"n_niches": 1}, "got 1"), ({"n_niches": "six"}, "got 'six'"),
+    ({"k_range": (5, 3)}, r"got \(5, 3\)"), ({"n_init": 0}, "got 0"),
+    ({"resample_fraction": 1.5}, "got 1.5"), ({"min_df": -1}, "got -1"),
+    ({"max_df": "half"}, "got 'half'"), ({"n_threads": 0}, "got 0"),
+    ({"char_ngrams": (3,)}, r"got \(3,\)"), ({"seed": 1.5}, "got 1.5"),
+])
+def test_bad_parameters_are_refused_at_fit_quoting_the_value(params, quoted):
+    docs = pd.DataFrame({"account_id": ["a"], "document": ["gym"]})
+    m = NicheModel(**params)  # stored unchanged, as scikit-learn requires
+    name = next(iter(params))
+    with pytest.raises(ValueError, match=rf"parameter '{name}' must be .*; {quoted}$"):
+        m.fit(docs)
+
+
+def test_y_is_refused_so_numeric_features_are_never_silently_dropped():
+    docs = pd.DataFrame({"account_id": ["a"], "document": ["gym"]})
+    with pytest.raises(ValueError, match="unsupervised"):
+        NicheModel().fit(docs, pd.DataFrame({"rate": [0.1]}))
+
+
+def test_cached_hashtag_ngrams_equal_sklearns_char_wb_analyzer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from inflresearch.questions.niches.model import HashtagNgrams, _hashtags_only
+
+    docs = _docs(simulate_world(seed=5, n_influencers=300, n_campaigns=0))["document"]
+    common = {"sublinear_tf": True, "min_df": 2, "max_df": 0.5, "lowercase": False}
+    ref = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=_hashtags_only,
+                          **common)
+    ours = TfidfVectorizer(analyzer=HashtagNgrams((3, 5)), **common)
+    a, b = ref.fit_transform(docs), ours.fit_transform(docs)
+    assert list(ref.get_feature_names_out()) == list(ours.get_feature_names_out())
+    assert (a != b).nnz == 0
+
+
+def test_sample_analysis_keeps_its_k_selection_and_agreement(tmp_path):
+    """The speed-ups (shared silhouette distances, contingency-table ARI/NMI, cached hashtag
+    n-grams) change no statistic: notebook 02 on the SIMULATED sample gives the numbers of the
+    reference implementation (sklearn's metrics per call, char_wb per document)."""
+    from inflresearch.questions.niches.notebook import load_inputs, notebook_params, run_analysis
+
+    p = notebook_params(data="sample", posts="sample", run_dir=str(tmp_path))
+    a = run_analysis(load_inputs(p), p)
+    sel = a.model.selection_.set_index("k")
+    assert a.model.k_ == 6 and sel["chosen"].idxmax() == 6
+    assert sel.loc[6, "stability"] == pytest.approx(1.0)
+    assert sel["silhouette"].round(6).tolist() == [0.197503, 0.243563, 0.289181, 0.246231,
+                                                   0.209984, 0.163717, 0.124111, 0.126242,
+                                                   0.040159]
+    est = a.estimates()
+    assert est["ari"] == pytest.approx(0.9991623149024071, abs=1e-12)
+    assert est["ari_ci"] == pytest.approx([0.9985699820894003, 0.9997980833643998], abs=1e-12)
+    assert est["nmi"] == pytest.approx(0.9986478436244938, abs=1e-12)

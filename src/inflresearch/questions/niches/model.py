@@ -53,14 +53,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from inflresearch.errors import DataError
+from inflresearch.methods.partitions import ari
 
 NO_TEXT = "(no text)"
 WEAK_JACCARD = 0.75
@@ -69,6 +71,34 @@ WEAK_JACCARD = 0.75
 def _hashtags_only(document: str) -> str:
     """The hashtags of a token document, without '#', for character n-grams."""
     return " ".join(t[1:] for t in document.split() if t[0] == "#")
+
+
+class HashtagNgrams:
+    """Analyzer: the ``char_wb`` n-grams of a document's hashtags, each hashtag's computed once.
+
+    scikit-learn's ``char_wb`` analyzer pads and slices every word on its own, so a document's
+    n-grams are those of its hashtags in turn; an account repeats its hashtags over many posts,
+    and caching per hashtag gives the same n-grams (and TF-IDF) at a fraction of the cost.
+
+    Example:
+        >>> HashtagNgrams((3, 3))("#gym word #gym")
+        [' gy', 'gym', 'ym ', ' gy', 'gym', 'ym ']
+    """
+
+    def __init__(self, ngram_range: tuple[int, int]) -> None:
+        self.ngram_range = ngram_range
+        self._ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range,
+                                       lowercase=False).build_analyzer()
+        self._cache: dict[str, list[str]] = {}
+
+    def __call__(self, document: str) -> list[str]:
+        cache, out = self._cache, list[str]()
+        for tag in _hashtags_only(document).split():
+            grams = cache.get(tag)
+            if grams is None:
+                grams = cache[tag] = self._ngrams(tag)
+            out += grams
+        return out
 
 
 def _labels_by_size(labels: np.ndarray, k: int) -> np.ndarray:
@@ -88,11 +118,45 @@ def _jaccard_best(reference: np.ndarray, other: np.ndarray, k: int) -> np.ndarra
     return (table / np.maximum(union, 1.0)).max(axis=1)
 
 
-class NicheModel:
+def _bad(name: str, value: object, rule: str) -> ValueError:
+    return ValueError(f"NicheModel parameter {name!r} must be {rule}; got {value!r}")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+
+
+def _check_int(name: str, value: object, minimum: int, *, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if not _is_int(value) or int(value) < minimum:  # type: ignore[call-overload]
+        raise _bad(name, value, f"an integer >= {minimum}" + (" or None" if optional else ""))
+
+
+def _check_range(name: str, value: object, lo: float, hi: float) -> None:
+    if not _is_number(value) or not lo <= float(value) <= hi:  # type: ignore[arg-type]
+        raise _bad(name, value, f"a number from {lo:g} to {hi:g}")
+
+
+def _check_pair(name: str, value: object, minimum: int) -> None:
+    ok = (isinstance(value, tuple | list) and len(value) == 2 and all(map(_is_int, value))
+          and minimum <= value[0] <= value[1])
+    if not ok:
+        raise _bad(name, value, f"a pair of integers ({minimum} <= low <= high)")
+
+
+class NicheModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     """Content niches from account documents (see the module docstring).
 
-    Parameters are kept as given; `fit` learns ``k_``, ``labels_`` (-1 for accounts without usable
-    text), ``usable_`` (mask), ``assignments_`` (``account_id``, ``niche_discovered``,
+    A scikit-learn estimator: parameters are stored unchanged by ``__init__`` and validated by
+    `fit` (a ValueError quoting the bad value), so `get_params`, `set_params`, `clone` and the
+    repr work as for any estimator, and `fit_predict` returns ``labels_``. `fit` learns ``k_``,
+    ``labels_`` (-1 for accounts without usable text), ``usable_`` (mask),
+    ``assignments_`` (``account_id``, ``niche_discovered``,
     ``niche_terms``, ``niche_label``, ``has_text``: the hand-back to the engagement models),
     ``selection_`` (one row per k), ``stability_`` (one row per niche), ``terms_`` (top terms per
     niche), ``topics_`` and ``topic_mix_`` (NMF, clustered accounts), ``n_no_text_`` and
@@ -102,8 +166,10 @@ class NicheModel:
 
     Example:
         >>> m = NicheModel(n_niches=3, n_resamples=2)
-        >>> m.n_niches, m.seed
-        (3, 7)
+        >>> m
+        NicheModel(n_niches=3, n_resamples=2)
+        >>> m.set_params(seed=1).get_params()["seed"]
+        1
     """
 
     def __init__(
@@ -154,16 +220,34 @@ class NicheModel:
         self.seed = seed
 
     # --- fitting ---------------------------------------------------------------------------
+    def _check_params(self) -> None:
+        """Validate every parameter (at fit time, as scikit-learn estimators do)."""
+        if not (self.n_niches == "auto" or _is_int(self.n_niches) and int(self.n_niches) >= 2):
+            raise _bad("n_niches", self.n_niches, "'auto' or an integer >= 2")
+        _check_pair("k_range", self.k_range, 2)
+        _check_pair("char_ngrams", self.char_ngrams, 1)
+        for name, minimum in (("n_components", 2), ("selection_size", 2), ("n_init", 1),
+                              ("silhouette_sample", 2), ("n_terms", 1), ("n_resamples", 0),
+                              ("seed", 0)):
+            _check_int(name, getattr(self, name), minimum)
+        _check_int("max_features", self.max_features, 1, optional=True)
+        _check_int("n_threads", self.n_threads, 1, optional=True)
+        for name, lo, hi in (("max_df", 0.0, 1.0), ("stability_threshold", 0.0, 1.0),
+                             ("strong_stability", 0.0, 1.0), ("min_silhouette", -1.0, 1.0),
+                             ("hashtag_weight", 0.0, np.inf), ("word_weight", 0.0, np.inf),
+                             ("numeric_weight", 0.0, np.inf)):
+            _check_range(name, getattr(self, name), lo, hi)
+        if not _is_number(self.resample_fraction) or not 0 < self.resample_fraction < 1:
+            raise _bad("resample_fraction", self.resample_fraction, "a number between 0 and 1")
+        if not (_is_int(self.min_df) and self.min_df >= 1
+                or _is_number(self.min_df) and 0 < self.min_df <= 1):
+            raise _bad("min_df", self.min_df, "an integer >= 1 (accounts) or a share in (0, 1]")
+
     def _candidate_ks(self, n: int) -> list[int]:
         if self.n_niches != "auto":
-            k = int(self.n_niches)
-            if k < 2:
-                raise ValueError(f"n_niches must be at least 2 or 'auto', got {self.n_niches!r}")
-            ks = [k]
+            ks = [int(self.n_niches)]
         else:
             lo, hi = (int(v) for v in self.k_range)
-            if not 2 <= lo <= hi:
-                raise ValueError(f"k_range must satisfy 2 <= k_min <= k_max, got {self.k_range!r}")
             ks = list(range(lo, hi + 1))
         if n < 2 * max(ks):
             raise DataError(
@@ -190,8 +274,7 @@ class NicheModel:
         blocks = [self.word_weight * normalize(self.tfidf_[:, ~is_tag])] if (~is_tag).any() else []
         if is_tag.any() and self.hashtag_weight > 0:
             self.tag_vectorizer_ = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=self.char_ngrams, preprocessor=_hashtags_only,
-                **common,
+                analyzer=HashtagNgrams(self.char_ngrams), **common,
             )
             try:
                 tags = self.tag_vectorizer_.fit_transform(docs)
@@ -221,15 +304,16 @@ class NicheModel:
         subsets = [sel[rng.choice(len(sel), size=m, replace=False)]
                    for _ in range(self.n_resamples)]
         rows, self._fits, self._resampled = [], {}, {}
+        distances = pairwise_distances(space[sel][sil])  # the same accounts for every k
         for k in ks:
             km = self._kmeans(k, self.seed).fit(space[sel])
             labels = km.predict(space)
             picked = labels[sel][sil]
-            score = (silhouette_score(space[sel][sil], picked)
+            score = (silhouette_score(distances, picked, metric="precomputed")
                      if len(np.unique(picked)) > 1 else np.nan)
             others = [self._kmeans(k, self.seed + 1 + b).fit(space[idx]).predict(space)
                       for b, idx in enumerate(subsets)]
-            aris = [adjusted_rand_score(labels, o) for o in others]
+            aris = [ari(labels, o) for o in others]
             self._fits[k], self._resampled[k] = km, others
             rows.append({
                 "k": k, "silhouette": float(score),
@@ -240,7 +324,7 @@ class NicheModel:
         table = pd.DataFrame(rows)
         table["stable"] = table["stability"] >= self.stability_threshold
         pool = table[table["stable"]] if table["stable"].any() else table
-        k = int(pool.loc[pool["silhouette"].fillna(-1.0).idxmax(), "k"])
+        k = int(pool["k"].to_numpy()[np.argmax(pool["silhouette"].fillna(-1.0).to_numpy())])
         table["chosen"] = table["k"] == k
         table["separated"] = table["silhouette"] >= self.min_silhouette
         self.selection_ = table
@@ -249,12 +333,14 @@ class NicheModel:
         self.weak_ = bool(not chosen["separated"] or unstable)
         return k
 
-    def fit(self, documents: pd.DataFrame, numeric: pd.DataFrame | None = None) -> NicheModel:
+    def fit(self, documents: pd.DataFrame, y: None = None, *,
+            numeric: pd.DataFrame | None = None) -> NicheModel:
         """Learn the niches from `documents` (``account_id``, ``document``; see
         `niches_text.account_documents`) and optional `numeric` features (same row order).
 
-        Raises DataError when no account has any text, or when too few have it for ``k_range``.
-        BLAS and OpenMP threads are limited to ``n_threads`` while fitting.
+        Unsupervised: `y` must be None (it exists for scikit-learn's API). Raises ValueError
+        for a bad parameter, DataError when no account has any text, or when too few have it
+        for ``k_range``. BLAS and OpenMP threads are limited to ``n_threads`` while fitting.
 
         Example:
             >>> docs = pd.DataFrame({"account_id": ["a", "b"], "document": ["", None]})
@@ -263,6 +349,10 @@ class NicheModel:
             ...
             inflresearch.errors.DataError: column 'document': no account has any text ...
         """
+        self._check_params()
+        if y is not None:
+            raise ValueError("NicheModel is unsupervised: y must be None "
+                             "(pass numeric features as numeric=)")
         with threadpool_limits(limits=self.n_threads):
             return self._fit(documents, numeric)
 

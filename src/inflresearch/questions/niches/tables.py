@@ -23,13 +23,16 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from inflresearch.errors import DataError
+from inflresearch.methods.partitions import ari as _ari
+from inflresearch.methods.partitions import codes
+from inflresearch.methods.partitions import nmi as _nmi
 from inflresearch.questions.niches.model import NO_TEXT
 
 
@@ -53,6 +56,11 @@ def _subsample_ci(fn: Callable[[np.ndarray], float], n: int, est: float,
     scale = np.sqrt(m / n)
     return (float(est - np.quantile(dev, 1 - alpha / 2) * scale),
             float(est - np.quantile(dev, alpha / 2) * scale))
+
+
+def _on_subsample(fn: Callable[[np.ndarray, np.ndarray], float], a: np.ndarray, b: np.ndarray,
+                  index: np.ndarray) -> float:
+    return fn(a[index], b[index])
 
 
 def _rates(accounts: pd.DataFrame, followers: str, engagements: str) -> pd.Series:
@@ -121,8 +129,8 @@ def _paired(assignments: pd.DataFrame, other: pd.Series) -> tuple[np.ndarray, np
     if len(other) != len(assignments):
         raise ValueError("the category must have one value per row of assignments")
     other = other.reset_index(drop=True).astype("string")
-    keep = (assignments["niche_discovered"].reset_index(drop=True) != NO_TEXT) & other.notna()
-    keep = keep.to_numpy(dtype=bool)
+    keep = ((assignments["niche_discovered"].reset_index(drop=True) != NO_TEXT) & other.notna()
+            ).to_numpy(dtype=bool)
     return (assignments["niche_discovered"].to_numpy()[keep].astype(str),
             other.to_numpy()[keep].astype(str))
 
@@ -152,12 +160,14 @@ def agreement(
         raise DataError("need at least two accounts with text and two distinct categories",
                         column=str(category.name))
     rng = np.random.default_rng(seed)
-    metrics = {"ari": adjusted_rand_score, "nmi": normalized_mutual_info_score}
+    lab_codes, cat_codes = codes(lab), codes(cat)
     rows = []
-    for name, fn in metrics.items():
-        est = float(fn(cat, lab))
-        lo, hi = _subsample_ci(lambda i, f=fn: f(cat[i], lab[i]), len(lab), est, rng, n_boot, alpha)
-        null = np.array([fn(cat[rng.permutation(len(lab))], lab) for _ in range(n_boot)])
+    for name, fn in {"ari": _ari, "nmi": _nmi}.items():
+        est = fn(cat_codes, lab_codes)
+        lo, hi = _subsample_ci(partial(_on_subsample, fn, cat_codes, lab_codes), len(lab), est,
+                               rng, n_boot, alpha)
+        null = np.array([fn(cat_codes[rng.permutation(len(lab))], lab_codes)
+                         for _ in range(n_boot)])
         rows.append({
             "metric": name, "estimate": est, "ci_low": lo, "ci_high": hi,
             "p_value": float((1 + (null >= est).sum()) / (1 + n_boot)),
@@ -201,7 +211,7 @@ def size_split(
     k = len(np.unique(lab))
     if k < 2 or len(x) < 2 * k:
         raise DataError("need at least two niches with follower counts", column="followers")
-    bands = pd.qcut(pd.Series(x).rank(method="first"), k, labels=False).to_numpy()
+    bands = pd.qcut(pd.Series(x).rank(method="first"), k, labels=False).to_numpy(np.int64)
 
     def eta2(lab_: np.ndarray, x_: np.ndarray) -> float:
         codes, inv = np.unique(lab_, return_inverse=True)
@@ -212,14 +222,14 @@ def size_split(
     rng = np.random.default_rng(seed)
     groups = [x[lab == g] for g in np.unique(lab)]
     kw_p = float(stats.kruskal(*groups).pvalue) if np.ptp(x) > 0 else 1.0
-    ari = float(adjusted_rand_score(bands, lab))
-    null = np.array([adjusted_rand_score(bands, lab[rng.permutation(len(lab))])
-                     for _ in range(n_boot)])
+    lab_codes = codes(lab)
+    ari = _ari(bands, lab_codes)
+    null = np.array([_ari(bands, lab_codes[rng.permutation(len(lab))]) for _ in range(n_boot)])
     rows = []
     for name, est, fn, p, method in (
         ("eta_squared", eta2(lab, x), lambda i: eta2(lab[i], x[i]), kw_p,
          "one-way ANOVA R2 of log10 followers on niche; Kruskal-Wallis p"),
-        ("ari_follower_quantiles", ari, lambda i: adjusted_rand_score(bands[i], lab[i]),
+        ("ari_follower_quantiles", ari, lambda i: _ari(bands[i], lab_codes[i]),
          float((1 + (null >= ari).sum()) / (1 + n_boot)),
          f"ARI with {k} follower quantile bands; permutation p"),
     ):
