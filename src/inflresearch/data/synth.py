@@ -426,14 +426,14 @@ def write_world(world: World, out: str | Path) -> Path:
 CAMPAIGN_WORLDS: dict[str, dict[str, Any]] = {
     # Pareto-like followers with an open-ended large tier; cost ~ followers^0.8; few creators
     # carry most of the large group's cost.
-    "heavy_tail": {"followers": "pareto", "followers_tail": 1.0, "micro": (5e3, 1e4),
+    "heavy_tail": {"followers": "pareto", "followers_tail": 0.9, "micro": (5e3, 1e4),
                    "macro": (1e4, None), "campaigns_per_creator": 3.0},
     # the claim's own blog tiers (micro 5k-10k, macro 10k-100k); creators recur in ~12 campaigns
     "blog_tiers": {"followers": "tiers", "micro": (5e3, 1e4), "macro": (1e4, 1e5),
                    "campaigns_per_creator": 12.0},
     # almost every creator appears in one campaign only
     "no_recurrence": {"followers": "pareto", "followers_tail": 1.2, "micro": (5e3, 1e4),
-                      "macro": (1e4, None), "campaigns_per_creator": 0.05},
+                      "macro": (1e4, None), "campaigns_per_creator": 0.2},
 }
 
 
