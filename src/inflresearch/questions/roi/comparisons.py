@@ -58,7 +58,8 @@ def missing_ids(d: pd.DataFrame) -> pd.Series:
     """
     if ACCOUNT not in d.columns:
         return pd.Series(True, index=d.index)
-    return d[ACCOUNT].astype("string").str.strip().replace("", pd.NA).isna()
+    ids = d[ACCOUNT].astype("string").str.strip()
+    return ids.isna() | (ids == "").fillna(True)
 
 
 def withheld_reasons(kish: dict[str, float], n_missing_account: int) -> list[str]:
@@ -451,9 +452,9 @@ def _two_group_claim(
     d = d[d["_group"].isin([a, b]) & d["cost"].notna() & d["revenue"].notna()]
     if b == "traditional" and (d["_group"] == b).sum() == 0:
         return untestable("no traditional-channel rows with cost and revenue")
-    reason = _too_small(d, a, b, labels)
-    if reason:
-        return untestable(reason, n=len(d))
+    small = _too_small(d, a, b, labels)
+    if small:
+        return untestable(small, n=len(d))
     comp = compare_pooled(d, group="_group", a=a, b=b, metrics=metrics, n_boot=n_boot,
                           alpha=alpha, seed=seed, cluster2=ACCOUNT)
     perm = permutation_test(d, group="_group", a=a, b=b, metric="roi", n_perm=n_perm, seed=seed)

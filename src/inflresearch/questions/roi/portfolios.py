@@ -43,10 +43,10 @@ from inflresearch.methods.resampling import bootstrap_p, multiplicities, percent
 from inflresearch.questions.roi.comparisons import (
     ACCOUNT,
     MIN_EFFECTIVE_ACCOUNTS,
-    missing_ids,
     account_codes,
     apply_verdict_cap,
     concentration,
+    missing_ids,
     withheld_reasons,
 )
 from inflresearch.questions.roi.metrics import check_campaigns

@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -159,7 +161,7 @@ def adjusted_ratio(
         dummies = pd.get_dummies(d[niche].astype(str), drop_first=True, dtype=float).to_numpy()
         x = np.column_stack([x, dummies])
         effects.append("niche")
-    row = {"metric": "roas", "statistic": "adjusted ratio", "null": 1.0, "direction": "greater",
+    row: dict[str, Any] = {"metric": "roas", "statistic": "adjusted ratio", "null": 1.0, "direction": "greater",
            "n": int(len(d)), "n_a": int(is_a.sum()), "n_b": int(len(d) - is_a.sum()),
            "n_clusters": int(d[cluster].nunique()), "note": "",
            "method": "Poisson PML of revenue with log(cost) offset; fixed effects: "
