@@ -23,7 +23,7 @@ from inflresearch.questions.roi.comparisons import (
     missing_ids,
     withheld_reasons,
 )
-from inflresearch.questions.roi.metrics import label_groups
+from inflresearch.questions.roi.metrics import label_groups, pooled_metrics
 from inflresearch.questions.roi.regression import power_mde
 
 N_WORLDS = 150
@@ -94,3 +94,13 @@ def test_few_effective_accounts_withhold_the_verdict():
     assert min(kish.values()) < 30 and "effective accounts" in r.claim.note
     assert r.claim.verdict != "supported" and r.claim.details["verdict_cap"] == "inconclusive"
     assert 0 < r.claim.details["top5_cost_share"]["macro 10k+"] < 1
+
+
+def test_pooled_metrics_carry_concentration_and_use_the_crossed_bootstrap():
+    w = simulate_campaign_world(seed=2, kind="heavy_tail")
+    c = w.campaigns.assign(tier=np.where(w.campaigns["followers"] < 1e4, "micro", "large"))
+    t = pooled_metrics(c, by="tier", metrics=["roi"], n_boot=200).set_index("tier")
+    assert "pigeonhole" in t.loc["micro", "method"]
+    assert t.loc["large", "kish_accounts"] < t.loc["micro", "kish_accounts"]
+    assert 0 < t.loc["large", "top5_cost_share"] < 1
+    assert t.loc["large", "ci_low"] < w.truth["true_pooled_roi"]["macro"] < t.loc["large", "ci_high"]
