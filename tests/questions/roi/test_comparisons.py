@@ -97,8 +97,8 @@ def test_lift_detection_rate_and_coverage_over_seeds():
     for seed in range(40):
         r = micro_vs_macro(tier_world(seed=seed, lift=1.3), micro=MICRO, macro=MACRO,
                            n_boot=1000, n_perm=200, seed=seed).claim
-        hits.append(r["verdict"] == "supported")
-        cover.append(r["ci_low"] < true_difference(1.3) < r["ci_high"])
+        hits.append(r.verdict == "supported")
+        cover.append(r.ci_low < true_difference(1.3) < r.ci_high)
     assert np.mean(hits) >= 0.9
     assert np.mean(cover) >= 0.85
 
