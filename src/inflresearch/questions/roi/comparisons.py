@@ -1,16 +1,25 @@
 """Group comparisons of pooled cost efficiency: micro versus macro, influencer versus traditional.
 
 The primary test compares pooled ROI (a ratio of sums, so the difference in ROI equals the
-difference in ROAS) between two groups of activations with a bootstrap that resamples whole
-campaigns: activations of one campaign share its brand, product and season, so they are not
-independent. The one-sided p-value for the claimed direction is the percentile-bootstrap p-value
-(it inverts the percentile interval). Two checks sit beside it:
+difference in ROAS) between two groups of activations. Activations of one campaign share its
+brand, product and season, and a creator who appears in several campaigns carries her own luck
+into each: the design is crossed, campaigns x creators. The interval is the pigeonhole bootstrap's
+(campaigns and creators resampled independently, each activation weighted by the product of its
+two Poisson(1) multiplicities; Owen 2007, Owen and Eckles 2012, Davezies, D'Haultfoeuille and
+Guyonvarch 2021) percentile interval, and the one-sided p-value is the share of replicates on the
+null's side, so interval and p agree. It is conservative when creators rarely recur.
 
-- a permutation test that shuffles the group labels within campaigns (exact for the sharp null
-  that labels do not matter; it also asks costs to be exchangeable, so it is a secondary check);
-- a Poisson pseudo-maximum-likelihood regression of revenue with a log(cost) offset, i.e. a model
-  of log expected ROAS, with campaign and niche fixed effects and campaign-clustered errors.
-  It handles activations with zero revenue, which an OLS of log(ROAS) would have to drop.
+A pooled ROI is a cost-weighted mean of the creators' ROIs: when a few large creators carry most
+of a group's cost it rests on few accounts and its sampling distribution is skewed. Every
+comparison reports each group's Kish effective number of accounts and the top-5 cost share; below
+`MIN_EFFECTIVE_ACCOUNTS` (30) effective accounts in a group, or when activations have no creator
+id (recurrence cannot be checked), the verdict is withheld: at most ``inconclusive``, with the
+reason in the note (``details["verdict_cap"]``; `apply_verdict_cap` re-applies it after Holm).
+
+Beside it: a Poisson pseudo-maximum-likelihood regression of revenue with a log(cost) offset
+(log expected ROAS) with campaign and niche fixed effects and a pigeonhole score bootstrap; and a
+permutation of creator labels, reported as a sharp-null check only (labels belong to creators
+whose costs differ tenfold between groups, so it does not test the claim's null of equal ROI).
 
 Example:
     >>> from inflresearch.data.synth import simulate_world
