@@ -93,14 +93,19 @@ def test_no_difference_supported_in_at_most_about_5_percent_of_200_seeds():
 
 @pytest.mark.slow
 def test_lift_detection_rate_and_coverage_over_seeds():
-    hits, cover = [], []
+    """A 30% lift at ~2,000 activations: the truth is covered and the share of worlds
+    `supported` matches the power the claim reports (at the two-sided first-Holm-step level of
+    the report's 3 claims; the conservative pigeonhole interval makes it modest, ~0.3-0.4)."""
+    hits, cover, power = [], [], []
     for seed in range(40):
         r = micro_vs_macro(tier_world(seed=seed, lift=1.3), micro=MICRO, macro=MACRO,
                            n_boot=1000, n_perm=200, seed=seed).claim
-        hits.append(r.verdict == "supported")
+        hits.append(adjust_holm([r])[0].verdict == "supported")
         cover.append(r.ci_low < true_difference(1.3) < r.ci_high)
-    assert np.mean(hits) >= 0.9
-    assert np.mean(cover) >= 0.85
+        power.append(r.details["power"])
+    assert np.mean(cover) >= 0.9
+    # one claim alone is tested at alpha, the reported power at alpha / 3: hits >= power - noise
+    assert np.mean(hits) >= np.mean(power) - 0.15 and np.mean(hits) >= 0.25
 
 
 def test_cluster_bootstrap_wider_than_naive_under_campaign_shocks():
