@@ -57,7 +57,7 @@ def ppml_fit(
         >>> g = np.repeat(np.arange(50), 8); x = rng.normal(size=(400, 1))
         >>> y = rng.poisson(np.exp(0.5 * x[:, 0] + rng.normal(size=50)[g])).astype(float)
         >>> beta, bread, scores, keep = ppml_fit(y, x, np.zeros(400), g)
-        >>> bool(abs(beta[0] - 0.5) < 0.1), scores.shape[0] == keep.sum()
+        >>> bool(abs(beta[0] - 0.5) < 0.1), bool(scores.shape[0] == keep.sum())
         (True, True)
     """
     if np.any(y < 0) or not np.all(np.isfinite(y)):
