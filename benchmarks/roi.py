@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,15 +26,16 @@ from inflresearch.questions.roi.comparisons import micro_vs_macro
 from inflresearch.questions.roi.portfolios import draw_portfolios, equal_budget_portfolios
 
 N_BOOT, N_PORTFOLIOS, K = 2000, 10_000, 10
+T = TypeVar("T")
 
 
-def timed(fn: Callable[[], object], repeat: int = 3) -> tuple[float, object]:
-    best, out = float("inf"), None
+def timed(fn: Callable[[], T], repeat: int = 3) -> tuple[float, T]:
+    times, outs = [], []
     for _ in range(repeat):
         start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
+        outs.append(fn())
+        times.append(time.perf_counter() - start)
+    return min(times), outs[-1]
 
 
 def main() -> None:

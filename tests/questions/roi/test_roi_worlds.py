@@ -11,6 +11,8 @@ after Holm, and the verdict withheld below 30 effective accounts or without crea
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -30,7 +32,7 @@ N_WORLDS = 150
 N_BOOT = 399
 
 
-def verdict_in_world(seed: int, kind: str, **knobs: float) -> dict[str, float | str | bool]:
+def verdict_in_world(seed: int, kind: str, **knobs: Any) -> dict[str, float | str | bool]:
     """The claim's verdict, interval coverage of the truth and predicted power in one world."""
     w = simulate_campaign_world(seed=seed, kind=kind, **knobs)
     t = w.truth

@@ -192,7 +192,7 @@ def equal_budget_portfolios(
         budget = float(k * micro_rows["cost"].median())
     lo, hi = budget * (1 - tolerance), budget * (1 + tolerance)
     eligible = large_rows[(large_rows["cost"] >= lo) & (large_rows["cost"] <= hi)]
-    pools = {"budget": budget, "tolerance": tolerance, "k": k, "n_micro": len(micro_rows),
+    pools: dict[str, Any] = {"budget": budget, "tolerance": tolerance, "k": k, "n_micro": len(micro_rows),
              "n_large": len(large_rows), "n_large_at_budget": len(eligible)}
     if len(eligible) < MIN_LARGE:
         costs = large_rows["cost"]
@@ -259,7 +259,7 @@ def equal_budget_portfolios(
     # The claim rests on the expected revenue difference at equal budget: P(ten micro win) is
     # reported too, but it exceeds 0.5 from diversification alone (one large post's revenue is
     # right-skewed), so it cannot carry a claim about returns.
-    main = table.set_index("quantity").loc["mean_difference"]
+    main: dict[Any, Any] = table.set_index("quantity").loc["mean_difference"].to_dict()
     wins = table.set_index("quantity").loc["p_micro_wins"]
     undefined = int(np.isnan(reps[:, 1]).sum())
     q = np.quantile(frame["difference"], [0.05, 0.25, 0.5, 0.75, 0.95])
