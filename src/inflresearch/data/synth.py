@@ -419,3 +419,152 @@ def write_world(world: World, out: str | Path) -> Path:
         "holds the parameters that generated them.\n",
     )
     return out
+
+
+# --- campaign worlds for the ROI tests (crossed campaign x creator designs) ----------------------
+
+CAMPAIGN_WORLDS: dict[str, dict[str, Any]] = {
+    # Pareto-like followers with an open-ended large tier; cost ~ followers^0.8; few creators
+    # carry most of the large group's cost.
+    "heavy_tail": {"followers": "pareto", "followers_tail": 0.9, "micro": (5e3, 1e4),
+                   "macro": (1e4, None), "campaigns_per_creator": 3.0},
+    # the claim's own blog tiers (micro 5k-10k, macro 10k-100k); creators recur in ~12 campaigns
+    "blog_tiers": {"followers": "tiers", "micro": (5e3, 1e4), "macro": (1e4, 1e5),
+                   "campaigns_per_creator": 12.0},
+    # almost every creator appears in one campaign only
+    "no_recurrence": {"followers": "pareto", "followers_tail": 1.2, "micro": (5e3, 1e4),
+                      "macro": (1e4, None), "campaigns_per_creator": 0.2},
+}
+
+
+def simulate_campaign_world(
+    seed: int = 0,
+    *,
+    kind: str | None = None,
+    n_campaigns: int = 60,
+    activations_per_campaign: tuple[int, int] = (10, 40),
+    followers: str = "pareto",
+    followers_min: float = 5e3,
+    followers_max: float | None = None,
+    followers_tail: float = 1.0,
+    micro: tuple[float, float | None] = (5e3, 1e4),
+    macro: tuple[float, float | None] = (1e4, None),
+    micro_share: float = 0.5,
+    campaigns_per_creator: float = 3.0,
+    assignment_strength: float = 0.0,
+    cost_exponent: float = 0.8,
+    price_at_reference: float = 1500.0,
+    reference_followers: float = 1e5,
+    price_sd: float = 0.3,
+    quality_sd: float = 0.4,
+    price_quality: float = 0.0,
+    roas: float = 1.5,
+    micro_roas_lift: float = 1.0,
+    creator_sd: float = 0.5,
+    campaign_sd: float = 0.4,
+    revenue_shape: float = 2.0,
+    missing_account_share: float = 0.0,
+) -> World:
+    """A SIMULATED campaigns table for the ROI tests: crossed campaigns x recurring creators.
+
+    `kind` picks a preset of `CAMPAIGN_WORLDS` ("heavy_tail", "blog_tiers", "no_recurrence");
+    explicit keyword arguments are overridden by it only where the preset names them. Per creator:
+    followers F (``"pareto"`` from `followers_min`, open-ended when `followers_max` is None, or
+    ``"tiers"``: log-uniform within the `micro` or `macro` range, `micro_share` of them micro),
+    quality q ~ LogNormal (mean 1, `quality_sd`; it raises engagements and, with `price_quality`,
+    the price), a creator luck u ~ LogNormal (mean 1, `creator_sd`) that recurs in every campaign
+    she is in. Price = price_ref * (F / F_ref) ** cost_exponent * q ** price_quality * noise.
+    Campaign c draws k creators from a pool of ``n_activations / campaigns_per_creator``
+    creators; `assignment_strength` > 0 makes big-budget campaigns prefer large creators
+    (non-random assignment, independent of the campaign's luck). Revenue = cost * roas *
+    lift * q * u * campaign shock * Gamma noise (mean 1), lift = `micro_roas_lift` for creators
+    in `micro`. `missing_account_share` of rows lose their creator id.
+
+    The truth records every knob and the estimand: the cost-weighted (pooled) ROI of each group
+    over the creator population, ``roas * lift * exp(price_quality * quality_sd**2) - 1``.
+
+    Example:
+        >>> w = simulate_campaign_world(seed=1, kind="blog_tiers")
+        >>> w.truth["kind"], round(w.truth["true_roi_difference"], 6)
+        ('blog_tiers', 0.0)
+    """
+    knobs: dict[str, Any] = {k: v for k, v in locals().items() if k not in ("seed", "kind")}
+    if kind is not None:
+        if kind not in CAMPAIGN_WORLDS:
+            raise ValueError(f"unknown campaign world {kind!r}; known: {', '.join(CAMPAIGN_WORLDS)}")
+        knobs.update(CAMPAIGN_WORLDS[kind])
+    if knobs["followers"] not in ("pareto", "tiers"):
+        raise ValueError("followers must be 'pareto' or 'tiers'")
+    if knobs["campaigns_per_creator"] <= 0:
+        raise ValueError("campaigns_per_creator must be positive")
+    rng = np.random.default_rng(seed)
+    lo_k, hi_k = knobs["activations_per_campaign"]
+    sizes = rng.integers(lo_k, hi_k + 1, knobs["n_campaigns"])
+    n_pool = max(int(hi_k), int(np.ceil(sizes.sum() / knobs["campaigns_per_creator"])))
+
+    f_min, f_max = knobs["followers_min"], knobs["followers_max"]
+    if knobs["followers"] == "pareto":
+        u = rng.random(n_pool)
+        tail = 1.0 if f_max is None else 1.0 - (f_min / f_max) ** knobs["followers_tail"]
+        fol = f_min * (1.0 - u * tail) ** (-1.0 / knobs["followers_tail"])
+    else:
+        is_micro = rng.random(n_pool) < knobs["micro_share"]
+        (a_lo, a_hi), (b_lo, b_hi) = knobs["micro"], knobs["macro"]
+        lo_f = np.where(is_micro, a_lo, b_lo)
+        hi_f = np.where(is_micro, a_hi, b_hi if b_hi is not None else 10 * b_lo)
+        fol = np.exp(rng.uniform(np.log(lo_f), np.log(hi_f)))
+    fol = np.round(fol)
+    s_q, s_u = knobs["quality_sd"], knobs["creator_sd"]
+    quality = np.exp(rng.normal(-s_q**2 / 2, s_q, n_pool))
+    luck = np.exp(rng.normal(-s_u**2 / 2, s_u, n_pool))
+    p_sd = knobs["price_sd"]
+    price = (knobs["price_at_reference"] * (fol / knobs["reference_followers"])
+             ** knobs["cost_exponent"] * quality ** knobs["price_quality"]
+             * np.exp(rng.normal(-p_sd**2 / 2, p_sd, n_pool)))
+    m_lo, m_hi = knobs["micro"]
+    in_micro = (fol >= m_lo) & ((fol < m_hi) if m_hi is not None else True)
+    lift = np.where(in_micro, knobs["micro_roas_lift"], 1.0)
+    niches = np.array(["beauty", "fitness", "food", "tech"])[rng.integers(0, 4, n_pool)]
+
+    # campaigns: Gumbel-top-k draws without replacement; big-budget campaigns prefer big creators
+    size_score = (np.log(fol) - np.log(fol).mean()) / max(float(np.log(fol).std()), 1e-9)
+    budget = rng.normal(0.0, 1.0, knobs["n_campaigns"])
+    s_c = knobs["campaign_sd"]
+    shock = np.exp(rng.normal(-s_c**2 / 2, s_c, knobs["n_campaigns"]))
+    who_parts, camp_parts = [], []
+    for c, k in enumerate(sizes):
+        keys = knobs["assignment_strength"] * budget[c] * size_score + rng.gumbel(size=n_pool)
+        who_parts.append(np.argpartition(-keys, k - 1)[:k])
+        camp_parts.append(np.full(k, c))
+    who, camp = np.concatenate(who_parts), np.concatenate(camp_parts)
+    n = len(who)
+    cost = np.round(price[who] * np.exp(rng.normal(-0.005, 0.1, n)), 2)
+    shape = knobs["revenue_shape"]
+    mean_rev = cost * knobs["roas"] * lift[who] * quality[who] * luck[who] * shock[camp]
+    revenue = np.round(rng.gamma(shape, mean_rev / shape), 2)
+    engagements = rng.poisson(fol[who] * 0.03 * quality[who]).astype(float)
+    ids = np.array([f"cr{i:05d}" for i in range(n_pool)], dtype=object)
+    account = ids[who].copy()
+    account[rng.random(n) < knobs["missing_account_share"]] = None
+    campaigns = pd.DataFrame({
+        "campaign_id": [f"c{c:04d}" for c in camp],
+        "activation_id": [f"a{j:06d}" for j in range(n)],
+        "account_id": account, "channel": "influencer", "followers": fol[who],
+        "niche": niches[who], "cost": cost, "revenue": revenue, "engagements": engagements,
+    })
+    used, counts = np.unique(who, return_counts=True)
+    factor = float(np.exp(knobs["price_quality"] * s_q**2))
+    true_roi = {"micro": knobs["roas"] * knobs["micro_roas_lift"] * factor - 1.0,
+                "macro": knobs["roas"] * factor - 1.0}
+    influencers = pd.DataFrame({"account_id": ids, "followers": fol, "niche": niches,
+                                "price_per_post": np.round(price, 2)})
+    truth: dict[str, Any] = {
+        "simulated": True, "seed": seed, "kind": kind,
+        **{k: list(v) if isinstance(v, tuple) else v for k, v in knobs.items()},
+        "n_creators_pool": n_pool, "n_creators_used": int(len(used)),
+        "mean_campaigns_per_used_creator": float(counts.mean()),
+        "n_activations": n, "n_missing_account": int(pd.isna(account).sum()),
+        "true_pooled_roi": true_roi,
+        "true_roi_difference": true_roi["micro"] - true_roi["macro"],
+    }
+    return World(influencers=influencers, posts=pd.DataFrame(), campaigns=campaigns, truth=truth)

@@ -56,7 +56,11 @@ def test_thirty_percent_lift_detected_at_2000_activations_with_ci_covering_truth
     alo, ahi = claim.details["adjusted_roas_ratio_ci"]
     assert alo < 1.3 < ahi and claim.details["adjusted_p"] < 0.05
     assert claim.details["permutation_p"] < 0.05
-    assert claim.details["power"] > 0.8 and claim.details["mde"] < true_difference(1.3)
+    # power at the verdict's level: two-sided, first Holm step of the report's 3 claims; the
+    # pigeonhole interval is conservative, so a 30% lift is found with modest power only
+    assert claim.details["power_level"] == pytest.approx(0.05 / 3)
+    assert 0.2 < claim.details["power"] < 0.8 and claim.details["mde"] > true_difference(1.3) / 2
+    assert claim.details["kish_effective_accounts"]["micro 5k-10k"] > 30
     # the CPE rows: price and engagements both scale as followers^0.8, so CPE ratio ~ 1
     cpe = r.table.query("metric == 'cpe' and statistic == 'ratio'").iloc[0]
     assert cpe["ci_low"] < 1.0 < cpe["ci_high"]
@@ -89,14 +93,19 @@ def test_no_difference_supported_in_at_most_about_5_percent_of_200_seeds():
 
 @pytest.mark.slow
 def test_lift_detection_rate_and_coverage_over_seeds():
-    hits, cover = [], []
+    """A 30% lift at ~2,000 activations: the truth is covered and the share of worlds
+    `supported` matches the power the claim reports (at the two-sided first-Holm-step level of
+    the report's 3 claims; the conservative pigeonhole interval makes it modest, ~0.3-0.4)."""
+    hits, cover, power = [], [], []
     for seed in range(40):
         r = micro_vs_macro(tier_world(seed=seed, lift=1.3), micro=MICRO, macro=MACRO,
                            n_boot=1000, n_perm=200, seed=seed).claim
-        hits.append(r["verdict"] == "supported")
-        cover.append(r["ci_low"] < true_difference(1.3) < r["ci_high"])
-    assert np.mean(hits) >= 0.9
-    assert np.mean(cover) >= 0.85
+        hits.append(adjust_holm([r])[0].verdict == "supported")
+        cover.append(r.ci_low < true_difference(1.3) < r.ci_high)
+        power.append(r.details["power"])
+    assert np.mean(cover) >= 0.9
+    # one claim alone is tested at alpha, the reported power at alpha / 3: hits >= power - noise
+    assert np.mean(hits) >= np.mean(power) - 0.15 and np.mean(hits) >= 0.25
 
 
 def test_cluster_bootstrap_wider_than_naive_under_campaign_shocks():
@@ -231,15 +240,17 @@ def _roas_ratio(c, **kw):
 
 def test_two_way_clustering_widens_when_influencers_recur_and_not_otherwise():
     """An influencer in many campaigns carries her own luck into each: campaign clustering alone
-    is then too narrow. With each influencer once, the two-way variance is the campaign one."""
+    is then too narrow. With each influencer once, the pigeonhole interval is wider than the
+    campaign one by a bounded factor: it counts activation-level noise through both factors,
+    i.e. it is conservative there (Owen 2007), never narrower."""
     recurring = _recurring_world(1, 300)  # ~12 activations per account
     one, two = _roas_ratio(recurring, seed=1), _roas_ratio(recurring, seed=1, cluster2="account_id")
     width = lambda r: np.log(r["ci_high"]) - np.log(r["ci_low"])  # noqa: E731
     assert width(two) > 1.3 * width(one)
-    assert "Cameron-Gelbach-Miller" in two["method"] and two["n_accounts"] <= 300
+    assert "pigeonhole" in two["method"] and two["n_accounts"] <= 300
     unique = _recurring_world(2, 20_000)  # almost every account once
     one, two = _roas_ratio(unique, seed=2), _roas_ratio(unique, seed=2, cluster2="account_id")
-    assert 0.8 < width(two) / width(one) < 1.3
+    assert 1.0 < width(two) / width(one) < 1.8
 
 
 @pytest.mark.slow

@@ -74,7 +74,9 @@ def test_diversification_alone_lifts_p_win_without_a_return_gap():
 
 
 def test_a_real_return_gap_shows_in_the_mean_and_beyond_diversification():
-    c = world(seed=5, lift=1.5, n_campaigns=200)
+    # (lift 2: the pigeonhole interval is conservative when creators rarely recur, so a 1.5x
+    # gap at this size is no longer a firm verdict)
+    c = world(seed=5, lift=2.0, n_campaigns=200)
     r = equal_budget_portfolios(c, micro=MICRO, large=LARGE, n_portfolios=10_000, n_boot=200,
                                 seed=2)
     t = r.table.set_index("quantity")

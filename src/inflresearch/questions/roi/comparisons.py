@@ -1,16 +1,25 @@
 """Group comparisons of pooled cost efficiency: micro versus macro, influencer versus traditional.
 
 The primary test compares pooled ROI (a ratio of sums, so the difference in ROI equals the
-difference in ROAS) between two groups of activations with a bootstrap that resamples whole
-campaigns: activations of one campaign share its brand, product and season, so they are not
-independent. The one-sided p-value for the claimed direction is the percentile-bootstrap p-value
-(it inverts the percentile interval). Two checks sit beside it:
+difference in ROAS) between two groups of activations. Activations of one campaign share its
+brand, product and season, and a creator who appears in several campaigns carries her own luck
+into each: the design is crossed, campaigns x creators. The interval is the pigeonhole bootstrap's
+(campaigns and creators resampled independently, each activation weighted by the product of its
+two Poisson(1) multiplicities; Owen 2007, Owen and Eckles 2012, Davezies, D'Haultfoeuille and
+Guyonvarch 2021) percentile interval, and the one-sided p-value is the share of replicates on the
+null's side, so interval and p agree. It is conservative when creators rarely recur.
 
-- a permutation test that shuffles the group labels within campaigns (exact for the sharp null
-  that labels do not matter; it also asks costs to be exchangeable, so it is a secondary check);
-- a Poisson pseudo-maximum-likelihood regression of revenue with a log(cost) offset, i.e. a model
-  of log expected ROAS, with campaign and niche fixed effects and campaign-clustered errors.
-  It handles activations with zero revenue, which an OLS of log(ROAS) would have to drop.
+A pooled ROI is a cost-weighted mean of the creators' ROIs: when a few large creators carry most
+of a group's cost it rests on few accounts and its sampling distribution is skewed. Every
+comparison reports each group's Kish effective number of accounts and the top-5 cost share; below
+`MIN_EFFECTIVE_ACCOUNTS` (30) effective accounts in a group, or when activations have no creator
+id (recurrence cannot be checked), the verdict is withheld: at most ``inconclusive``, with the
+reason in the note (``details["verdict_cap"]``; `apply_verdict_cap` re-applies it after Holm).
+
+Beside it: a Poisson pseudo-maximum-likelihood regression of revenue with a log(cost) offset
+(log expected ROAS) with campaign and niche fixed effects and a pigeonhole score bootstrap; and a
+permutation of creator labels, reported as a sharp-null check only (labels belong to creators
+whose costs differ tenfold between groups, so it does not test the claim's null of equal ROI).
 
 Example:
     >>> from inflresearch.data.synth import simulate_world
@@ -22,7 +31,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,8 +41,10 @@ from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.methods.resampling import (
     bootstrap_p,
     cluster_bootstrap_sums,
+    kish_effective_n,
     percentile_ci,
-    stratified_permutations,
+    pigeonhole_bootstrap_sums,
+    top_share,
 )
 from inflresearch.questions.roi.metrics import METRICS, available_metrics, check_campaigns, label_groups
 from inflresearch.questions.roi.regression import MIN_ROWS, adjusted_ratio, cluster_codes, power_mde
@@ -43,6 +54,59 @@ from inflresearch.tiers import Range
 ACCOUNT = "account_id"  # influencers recur across campaigns: the crossed cluster of the claim tests
 GOOD = {"roi": "greater", "roas": "greater", "cpe": "less", "cpa": "less", "cpm": "less",
         "cpc": "less", "revenue_per_follower": "greater", "revenue_per_impression": "greater"}
+
+
+MIN_EFFECTIVE_ACCOUNTS = 30  # Kish effective accounts per group below which no firm verdict
+
+
+def missing_ids(d: pd.DataFrame) -> pd.Series:
+    """Rows without a creator id (all rows when the table has no creator column).
+
+    Example:
+        >>> missing_ids(pd.DataFrame({"account_id": ["a", None, " "]})).tolist()
+        [False, True, True]
+    """
+    if ACCOUNT not in d.columns:
+        return pd.Series(True, index=d.index)
+    ids = d[ACCOUNT].astype("string").str.strip()
+    return ids.isna() | (ids == "").fillna(True)
+
+
+def withheld_reasons(kish: dict[str, float], n_missing_account: int) -> list[str]:
+    """Why a firm verdict is withheld: too few effective accounts, or creators not identified.
+
+    Below `MIN_EFFECTIVE_ACCOUNTS` Kish effective accounts a group's pooled ROI rests on a handful
+    of large accounts: its bootstrap distribution is skewed and intervals under-cover. Without
+    creator ids, a creator's recurrence across campaigns cannot be checked.
+
+    Example:
+        >>> withheld_reasons({"macro": 12.0, "micro": 80.0}, 0)
+        ['verdict withheld: macro rests on 12 effective accounts (Kish), fewer than 30']
+    """
+    out = [f"verdict withheld: {g} rests on {k:.0f} effective accounts (Kish), fewer than "
+           f"{MIN_EFFECTIVE_ACCOUNTS}" for g, k in kish.items() if k < MIN_EFFECTIVE_ACCOUNTS]
+    if n_missing_account:
+        out.append(f"verdict withheld: {n_missing_account} activations have no creator id, so "
+                   "recurrence of creators across campaigns cannot be checked (each such row is "
+                   "treated as its own creator)")
+    return out
+
+
+def apply_verdict_cap(claim: Claim) -> Claim:
+    """The claim with its verdict lowered to ``details["verdict_cap"]`` (if set and firm).
+
+    Call it again after Holm adjustment: `adjust_holm` recomputes verdicts from p and interval.
+
+    Example:
+        >>> c = claim_result("micro_roi_exceeds_macro", estimate=1.0, ci_low=0.5, ci_high=1.5,
+        ...                  p_value=1e-6, n=100, method="m", verdict_cap="inconclusive")
+        >>> apply_verdict_cap(c).verdict
+        'inconclusive'
+    """
+    cap = claim.details.get("verdict_cap")
+    if cap == "inconclusive" and claim.verdict in ("supported", "contradicted"):
+        return replace(claim, verdict="inconclusive")
+    return claim
 
 
 @dataclass
@@ -63,17 +127,16 @@ class ClaimTest(TidyResult):
     replicates: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _pooled_sums(d: pd.DataFrame, metrics: tuple[str, ...], is_a: np.ndarray, codes: np.ndarray,
-                 size: int) -> np.ndarray:
-    """(clusters x 4 per metric) sums of numerator and denominator for groups a and b."""
+def _pooled_sums(d: pd.DataFrame, metrics: tuple[str, ...], is_a: np.ndarray) -> np.ndarray:
+    """(rows x 4 per metric): numerator and denominator of groups a and b (zero elsewhere)."""
     columns = []
     for name in metrics:
         m = METRICS[name]
         num, den = d[m.numerator].to_numpy(float), d[m.denominator].to_numpy(float)
         ok = np.isfinite(num) & np.isfinite(den)
         for mask in (ok & is_a, ok & ~is_a):
-            columns.append(np.bincount(codes[mask], num[mask], minlength=size))
-            columns.append(np.bincount(codes[mask], den[mask], minlength=size))
+            columns.append(np.where(mask, num, 0.0))
+            columns.append(np.where(mask, den, 0.0))
     return np.column_stack(columns)
 
 
@@ -84,22 +147,39 @@ def _ratios(reps: np.ndarray, j: int, scale: float) -> tuple[np.ndarray, np.ndar
     return np.where(np.isfinite(rep_a), rep_a, np.nan), np.where(np.isfinite(rep_b), rep_b, np.nan)
 
 
-def _two_way_interval(est: float, variances: tuple[float, float, float], null: float,
-                      direction: str, alpha: float, log: bool) -> tuple[float, float, float, float]:
-    """Cameron-Gelbach-Miller: V = V_campaign + V_account - V_cell (floored at the larger one-way
-    variance); normal interval and one-sided p, on the log scale for ratios."""
-    from scipy import stats
+def account_codes(d: pd.DataFrame, account: str) -> tuple[np.ndarray, int]:
+    """Integer creator code per row and the number of rows without a creator id.
 
-    v_c, v_a, v_cell = variances
-    se = float(np.sqrt(max(v_c + v_a - v_cell, v_c, v_a)))
-    centre, ref = (np.log(est), np.log(null)) if log else (est, null)
-    z = stats.norm.ppf(1 - alpha / 2)
-    lo, hi = centre - z * se, centre + z * se
-    if log:
-        lo, hi = np.exp(lo), np.exp(hi)
-    t = (centre - ref) / se if se > 0 else np.nan
-    p = float(stats.norm.sf(t) if direction == "greater" else stats.norm.cdf(t))
-    return float(lo), float(hi), p, se
+    A row without an id counts as its own creator (so its recurrence cannot be seen).
+
+    Example:
+        >>> account_codes(pd.DataFrame({"account_id": ["x", None, "x"]}), "account_id")[1]
+        1
+    """
+    ids = d[account].astype("string") if account in d.columns else pd.Series(
+        pd.NA, index=d.index, dtype="string")
+    missing = ids.isna().to_numpy()
+    own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(), index=d.index)
+    return cluster_codes(ids.fillna(own)), int(missing.sum())
+
+
+def concentration(d: pd.DataFrame, codes: np.ndarray, mask: np.ndarray, weight: str = "cost"
+                  ) -> tuple[float, float]:
+    """Kish effective number of accounts and top-5 share of `weight` among rows in `mask`.
+
+    Each account's weight is its total `weight` (cost) over its rows: the pooled ROI is the
+    cost-weighted mean of the accounts' ROIs, so these say how many accounts it really rests on.
+
+    Example:
+        >>> d = pd.DataFrame({"cost": [1.0, 1.0, 8.0]})
+        >>> concentration(d, np.array([0, 1, 2]), np.array([True, True, True]))
+        (1.52, 1.0)
+    """
+    w = d[weight].to_numpy(float)
+    ok = mask & np.isfinite(w)
+    per_account = np.bincount(codes[ok], w[ok])
+    per_account = per_account[per_account > 0]
+    return kish_effective_n(per_account), top_share(per_account, 5)
 
 
 def compare_pooled(
@@ -115,17 +195,18 @@ def compare_pooled(
     alpha: float = 0.05,
     seed: int = 0,
 ) -> Comparison:
-    """Difference (a - b) and ratio (a / b) of pooled metrics with a cluster-bootstrap CI.
+    """Difference (a - b) and ratio (a / b) of pooled metrics with a bootstrap percentile CI.
 
-    `cluster=None` resamples activations independently (the naive bootstrap, for comparison).
-    p-values are one-sided in the direction where group `a` is more efficient (higher ROI/ROAS,
-    lower costs). The ratio of ROI is not reported (ROI can be negative).
-
-    `cluster2` (e.g. ``"account_id"``) adds a crossed cluster: an influencer who appears in several
-    campaigns carries her own luck into each. Then the variance is the two-way clustered one of
-    Cameron, Gelbach and Miller (2011), V_campaign + V_account - V_campaign x account, each from a
-    cluster bootstrap, and the interval is normal (log scale for ratios). When no account recurs it
-    reduces to the campaign bootstrap's variance. Rows without `cluster2` count as their own account.
+    `cluster=None` resamples activations independently (the naive bootstrap, for comparison);
+    `cluster` alone resamples campaigns. With `cluster2` (e.g. ``"account_id"``) the design is
+    crossed: a creator who appears in several campaigns carries her own luck into each, so the
+    pigeonhole bootstrap resamples campaigns and creators independently and weights each
+    activation by the product of the two Poisson(1) multiplicities; rows without a creator id
+    count as their own creator (``n_missing_account`` says how many). Percentile intervals, and
+    one-sided p-values that are the share of replicates on the null's side (they invert the
+    interval). p-values are for group `a` being more efficient (higher ROI/ROAS, lower costs).
+    The ratio of ROI is not reported (ROI can be negative). Each row carries the Kish effective
+    number of accounts and the top-5 cost share of both groups.
 
     Example:
         >>> d = pd.DataFrame({"campaign_id": np.repeat(np.arange(20), 2), "g": ["x", "y"] * 20,
@@ -142,22 +223,21 @@ def compare_pooled(
     n_clusters = int(clusters.max() + 1) if len(d) else 0
     if not metrics or n_clusters < 2:
         return Comparison(pd.DataFrame(columns=["metric", "statistic", "estimate"]), {})
-    sums = _pooled_sums(d, metrics, is_a, clusters, n_clusters)
+    values = _pooled_sums(d, metrics, is_a)
     rng = np.random.default_rng(seed)
-    reps = cluster_bootstrap_sums(sums, n_boot, seed=rng)
-    two_way = bool(cluster and cluster2 and cluster2 in d.columns)
-    if two_way:
-        own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(), index=d.index)
-        accounts = cluster_codes(d[cluster2].astype("string").fillna(own))
-        cells = cluster_codes(pd.Series(clusters.astype(np.int64) * (int(accounts.max()) + 1) + accounts))
-        other = [cluster_bootstrap_sums(_pooled_sums(d, metrics, is_a, codes, int(codes.max()) + 1),
-                                        n_boot, seed=rng) for codes in (accounts, cells)]
-        n_accounts = int(accounts.max()) + 1
-        method = (f"two-way clustered ({cluster} x {cluster2}) bootstrap variance "
-                  "(Cameron-Gelbach-Miller), normal interval (log scale and log-scale se for ratios)")
+    accounts, n_missing = account_codes(d, cluster2 or ACCOUNT)
+    crossed = bool(cluster and cluster2)
+    if crossed:
+        reps = pigeonhole_bootstrap_sums(values, clusters, accounts, n_boot, seed=rng)
+        method = (f"pigeonhole bootstrap ({cluster} x {cluster2} resampled independently, "
+                  "Poisson(1) weights), percentile interval")
     else:
+        sums = np.column_stack([np.bincount(clusters, col, n_clusters) for col in values.T])
+        reps = cluster_bootstrap_sums(sums, n_boot, seed=rng)
         method = ("campaign-cluster" if cluster else "naive (activation)") + " percentile bootstrap"
-    totals = sums.sum(axis=0)
+    kish_a, top5_a = concentration(d, accounts, is_a)
+    kish_b, top5_b = concentration(d, accounts, ~is_a)
+    totals = values.sum(axis=0)
     rows, replicates = [], {}
     for j, name in enumerate(metrics):
         m = METRICS[name]
@@ -167,32 +247,22 @@ def compare_pooled(
             est_b = m.scale * nb / db if db > 0 else np.nan
         rep_a, rep_b = _ratios(reps, j, m.scale)
         replicates[name] = np.column_stack([rep_a, rep_b])
-        more = [_ratios(r, j, m.scale) for r in other] if two_way else []
         direction = GOOD.get(name, "greater")
-        stats_ = [("difference", est_a - est_b, 0.0, [r[0] - r[1] for r in [(rep_a, rep_b), *more]])]
+        stats_ = [("difference", est_a - est_b, 0.0, rep_a - rep_b)]
         if name != "roi":
             with np.errstate(divide="ignore", invalid="ignore"):
-                stats_.append(("ratio", est_a / est_b, 1.0, [r[0] / r[1] for r in [(rep_a, rep_b), *more]]))
-        for stat, est, null, sets in stats_:
-            sets = [np.where(np.isfinite(r), r, np.nan) for r in sets]
-            rep = sets[0]
+                stats_.append(("ratio", est_a / est_b, 1.0, rep_a / rep_b))
+        for stat, est, null, rep in stats_:
+            rep = np.where(np.isfinite(rep), rep, np.nan)
             undefined = int(np.isnan(rep).sum())
             note = (f"{undefined} of {n_boot} replicates undefined (zero denominator)"
                     if undefined else "")
-            if not np.isfinite(est):
-                lo, hi, p, se = np.nan, np.nan, np.nan, np.nan
-            elif two_way:
-                log = stat == "ratio"
-                if log and est <= 0:
-                    lo = hi = p = se = np.nan
-                else:
-                    scaled = [np.log(r[r > 0]) if log else r[np.isfinite(r)] for r in sets]
-                    var = tuple(float(np.var(r, ddof=1)) if len(r) > 1 else np.nan for r in scaled)
-                    lo, hi, p, se = _two_way_interval(est, var, null, direction, alpha, log)
-            else:
+            if np.isfinite(est):
                 (lo,), (hi,) = percentile_ci(rep, alpha)
                 p = bootstrap_p(rep, null, direction)
                 se = float(np.nanstd(rep, ddof=1)) if np.isfinite(rep).sum() > 1 else np.nan
+            else:
+                lo = hi = p = se = np.nan
             rows.append({
                 "metric": name, "statistic": stat,
                 "estimate": est if np.isfinite(est) else np.nan,
@@ -200,7 +270,11 @@ def compare_pooled(
                 "null": null, "direction": direction,
                 "estimate_a": est_a, "estimate_b": est_b, "se": se,
                 "n": int(len(d)), "n_a": int(is_a.sum()), "n_b": int((~is_a).sum()),
-                "n_clusters": n_clusters, "n_accounts": n_accounts if two_way else np.nan,
+                "n_clusters": n_clusters,
+                "n_accounts": int(accounts.max()) + 1 if crossed else np.nan,
+                "n_missing_account": n_missing,
+                "kish_accounts_a": kish_a, "kish_accounts_b": kish_b,
+                "top5_cost_share_a": top5_a, "top5_cost_share_b": top5_b,
                 "method": method, "note": note,
             })
     return Comparison(pd.DataFrame(rows), replicates)
@@ -213,41 +287,45 @@ def permutation_test(
     a: str,
     b: str,
     metric: str = "roi",
-    strata: str = "campaign_id",
+    account: str = ACCOUNT,
     n_perm: int = 2000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """Permutation test of the pooled-metric difference a - b, shuffling labels within campaigns.
+    """Permutation test of the pooled-metric difference a - b, shuffling labels between creators.
 
-    Returns one tidy row (estimate, p_value one-sided in the efficient direction for `a`, n).
+    A creator keeps one label across all her campaigns (her rows move together), so recurrence is
+    respected. It is exact only for the sharp null that the label is unrelated to everything a
+    creator brings (cost and revenue alike); micro and macro creators differ in cost by design,
+    so it does NOT test the claim's null of equal pooled ROI and is not used as evidence for the
+    verdict. Rows without a creator id count as their own creator. Returns one tidy row.
 
     Example:
         >>> d = pd.DataFrame({"campaign_id": np.repeat(np.arange(30), 2), "g": ["x", "y"] * 30,
+        ...                   "account_id": [f"u{i}" for i in range(60)],
         ...                   "cost": 100.0, "revenue": np.tile([200.0, 100.0], 30)})
         >>> float(permutation_test(d, group="g", a="x", b="y", n_perm=199)["p_value"].iloc[0])
         0.005
     """
-    d = check_campaigns(data, cluster=strata)
+    d = check_campaigns(data)
     m = METRICS[metric]
     d = d[d[group].isin([a, b]) & d[m.numerator].notna() & d[m.denominator].notna()]
-    d = d.assign(_s=cluster_codes(d[strata])).sort_values("_s", kind="stable")
-    num, den = d[m.numerator].to_numpy(float), d[m.denominator].to_numpy(float)
-    is_a = (d[group] == a).to_numpy()
+    codes, _ = account_codes(d, account)
+    n_acc = int(codes.max()) + 1 if len(d) else 0
+    num = np.bincount(codes, d[m.numerator].to_numpy(float), n_acc)
+    den = np.bincount(codes, d[m.denominator].to_numpy(float), n_acc)
+    label = np.zeros(n_acc)
+    label[codes[(d[group] == a).to_numpy()]] = 1.0  # a creator with any `a` row is an `a` creator
     direction = GOOD.get(metric, "greater")
 
     def diff(mask: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
-            ra = m.scale * (mask @ num) / (mask @ den)
-            rb = m.scale * ((1 - mask) @ num) / ((1 - mask) @ den)
-        return ra - rb
+            return m.scale * ((mask @ num) / (mask @ den) - ((1 - mask) @ num) / ((1 - mask) @ den))
 
-    observed = float(diff(is_a.astype(float)))
-    block = max(1, 4_000_000 // max(len(d), 1))
+    observed = float(diff(label))
     rng = np.random.default_rng(seed)
-    perm = []
-    for start in range(0, n_perm, block):
-        idx = stratified_permutations(d["_s"].to_numpy(), min(block, n_perm - start), seed=rng)
-        perm.append(diff(is_a[idx].astype(float)))
+    block = max(1, 4_000_000 // max(n_acc, 1))
+    perm = [diff(label[np.argsort(rng.random((min(block, n_perm - s), n_acc)), axis=1)])
+            for s in range(0, n_perm, block)]
     null = np.concatenate(perm) if perm else np.array([])
     null = null[np.isfinite(null)]
     sign = 1.0 if direction == "greater" else -1.0
@@ -256,9 +334,10 @@ def permutation_test(
     return pd.DataFrame([{
         "metric": metric, "statistic": "difference", "estimate": observed,
         "ci_low": np.nan, "ci_high": np.nan, "p_value": float(p), "null": 0.0,
-        "direction": direction, "n": int(len(d)), "n_a": int(is_a.sum()),
-        "n_b": int((~is_a).sum()), "n_clusters": int(d["_s"].nunique()),
-        "method": f"permutation test, labels shuffled within {strata} ({len(null)} permutations)",
+        "direction": direction, "n": int(len(d)), "n_a": int((d[group] == a).sum()),
+        "n_b": int((d[group] != a).sum()), "n_accounts": n_acc,
+        "method": f"permutation of creator labels ({len(null)} permutations); sharp-null check, "
+                  "not evidence for the claim",
         "note": "",
     }])
 
@@ -287,6 +366,7 @@ def micro_vs_macro(
     seed: int = 0,
     reference_lift: float = 0.3,
     niche: str | None = "niche",
+    family_size: int = 3,
 ) -> ClaimTest:
     """Claim ``micro_roi_exceeds_macro``: pooled ROI of micro minus macro activations.
 
@@ -309,6 +389,7 @@ def micro_vs_macro(
                                channel=d["channel"]),
         n_boot=n_boot, n_perm=n_perm, alpha=alpha, seed=seed, reference_lift=reference_lift,
         niche=niche, metrics=("roi", "roas", "cpe"), needs_followers=True,
+        family_size=family_size,
     )
 
 
@@ -320,6 +401,7 @@ def influencer_vs_traditional(
     alpha: float = 0.05,
     seed: int = 0,
     reference_lift: float = 0.3,
+    family_size: int = 3,
 ) -> ClaimTest:
     """Claim ``influencer_roi_exceeds_traditional``: pooled ROI of influencer minus traditional.
 
@@ -338,6 +420,7 @@ def influencer_vs_traditional(
         lambda d: d["channel"].astype(object),
         n_boot=n_boot, n_perm=n_perm, alpha=alpha, seed=seed, reference_lift=reference_lift,
         niche=None, metrics=("roi", "roas", "cpm", "cpa"), needs_followers=False,
+        family_size=family_size,
     )
 
 
@@ -356,7 +439,7 @@ def format_range(r: Range) -> str:
 def _two_group_claim(
     data: pd.DataFrame | None, claim_id: str, a: str, b: str, labels: dict[str, str], grouper: Any,
     *, n_boot: int, n_perm: int, alpha: float, seed: int, reference_lift: float,
-    niche: str | None, metrics: tuple[str, ...], needs_followers: bool,
+    niche: str | None, metrics: tuple[str, ...], needs_followers: bool, family_size: int,
 ) -> ClaimTest:
     empty = pd.DataFrame(columns=["metric", "statistic", "estimate", "ci_low", "ci_high",
                                   "p_value"])
@@ -379,45 +462,57 @@ def _two_group_claim(
     d = d[d["_group"].isin([a, b]) & d["cost"].notna() & d["revenue"].notna()]
     if b == "traditional" and (d["_group"] == b).sum() == 0:
         return untestable("no traditional-channel rows with cost and revenue")
-    reason = _too_small(d, a, b, labels)
-    if reason:
-        return untestable(reason, n=len(d))
+    small = _too_small(d, a, b, labels)
+    if small:
+        return untestable(small, n=len(d))
     comp = compare_pooled(d, group="_group", a=a, b=b, metrics=metrics, n_boot=n_boot,
                           alpha=alpha, seed=seed, cluster2=ACCOUNT)
     perm = permutation_test(d, group="_group", a=a, b=b, metric="roi", n_perm=n_perm, seed=seed)
-    adj = adjusted_ratio(d, group="_group", a=a, b=b, niche=niche, alpha=alpha)
+    adj = adjusted_ratio(d, group="_group", a=a, b=b, niche=niche, alpha=alpha, n_boot=n_boot,
+                         seed=seed)
     parts = [comp.table, perm, adj]
     table = pd.concat([p.dropna(axis=1, how="all") for p in parts], ignore_index=True)
     table.insert(0, "comparison", f"{labels[a]} vs {labels[b]}")
     main = comp.table.query("metric == 'roi' and statistic == 'difference'").iloc[0]
     ratio = comp.table.query("metric == 'roas' and statistic == 'ratio'").iloc[0]
     roas_b = main["estimate_b"] + 1.0
-    pw = power_mde(main["se"], alpha=alpha, effect=reference_lift * roas_b)
+    pw = power_mde(main["se"], alpha=alpha, effect=reference_lift * roas_b,
+                   family_size=family_size)
+    kish = {labels[a]: float(main["kish_accounts_a"]), labels[b]: float(main["kish_accounts_b"])}
+    top5 = {labels[a]: float(main["top5_cost_share_a"]),
+            labels[b]: float(main["top5_cost_share_b"])}
+    no_id = int(((d["channel"] == "influencer") & missing_ids(d)).sum())
+    withheld = withheld_reasons(kish, no_id)
     extra = {
         "pooled_roi": {labels[a]: main["estimate_a"], labels[b]: main["estimate_b"]},
         "roas_ratio": ratio["estimate"], "roas_ratio_ci": [ratio["ci_low"], ratio["ci_high"]],
         "permutation_p": float(perm["p_value"].iloc[0]),
+        "permutation_role": "sharp-null check (creator labels permuted); not evidence",
         "power": pw["power"], "power_effect": f"{reference_lift:.0%} more ROAS",
-        "mde": pw["mde"],
+        "power_level": pw["level"], "mde": pw["mde"],
         "mde_relative": pw["mde"] / roas_b if roas_b > 0 else None,
         "groups": {"a": labels[a], "b": labels[b]},
+        "kish_effective_accounts": kish, "top5_cost_share": top5,
+        "min_effective_accounts": MIN_EFFECTIVE_ACCOUNTS,
+        "n_missing_account": no_id,
+        "verdict_cap": "inconclusive" if withheld else None,
     }
     extra["adjusted_roas_ratio"] = adj["estimate"].iloc[0]
     extra["adjusted_roas_ratio_ci"] = [adj["ci_low"].iloc[0], adj["ci_high"].iloc[0]]
     extra["adjusted_p"] = adj["p_value"].iloc[0]
     free = int((d["cost"] == 0).sum())
     extra["n_zero_cost"] = free
-    notes = [main["note"]] if main["note"] else []
+    notes = [*withheld, main["note"]] if main["note"] else list(withheld)
     if free:
         notes.append(f"{free} activations with zero cost are in the sums (their revenue counts; "
                      "their own ROI is undefined)")
     method = (f"difference in pooled ROI ({labels[a]} minus {labels[b]}), ratio of sums; "
               f"{main['method']} ({n_boot} resamples)")
-    claim = claim_result(
+    claim = apply_verdict_cap(claim_result(
         claim_id, estimate=main["estimate"], ci_low=main["ci_low"], ci_high=main["ci_high"],
         p_value=main["p_value"], n=int(main["n"]), method=method, null=0.0,
         direction="greater", alpha=alpha, note="; ".join(notes), **extra,
-    )
+    ))
     groups = pd.DataFrame({
         "group": [labels[a], labels[b]],
         "activations": [int(main["n_a"]), int(main["n_b"])],

@@ -37,7 +37,13 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.errors import DataError
-from inflresearch.methods.resampling import cluster_bootstrap_sums, percentile_ci
+from inflresearch.methods.resampling import (
+    cluster_bootstrap_sums,
+    kish_effective_n,
+    percentile_ci,
+    pigeonhole_bootstrap_sums,
+    top_share,
+)
 from inflresearch.tiers import Range, in_range
 
 
@@ -166,11 +172,17 @@ def pooled_metrics(
     by: str | Sequence[str] | None = None,
     metrics: Sequence[str] | None = None,
     cluster: str = "campaign_id",
+    account: str | None = "account_id",
     n_boot: int = 0,
     alpha: float = 0.05,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """Pooled metrics (ratios of sums) per group, with campaign-cluster bootstrap CIs if n_boot > 0.
+    """Pooled metrics (ratios of sums) per group, with bootstrap CIs if n_boot > 0.
+
+    With an `account` (creator) column the CIs come from the pigeonhole bootstrap over campaigns
+    x creators (rows without a creator id count as their own creator), else from a
+    campaign-cluster bootstrap. Each row also carries the group's Kish effective number of
+    accounts and the top-5 accounts' share of its cost (``kish_accounts``, ``top5_cost_share``).
 
     Only rows with both inputs of a metric enter its sums; a group without such rows gets no row
     for that metric. The tidy result has one row per group and metric: the `by` columns,
@@ -192,6 +204,17 @@ def pooled_metrics(
     codes, keys = _group_keys(d, by)
     n_groups = len(keys)
     clusters, cluster_codes = np.unique(d[cluster].astype(str).to_numpy(), return_inverse=True)
+    crossed = account is not None and account in d.columns
+    ids = d[account].astype("string") if crossed else pd.Series(pd.NA, index=d.index,
+                                                                   dtype="string")
+    own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(), index=d.index)
+    creators = pd.factorize(ids.fillna(own), sort=True)[0]
+    cost = d["cost"].to_numpy(float) if "cost" in d.columns else np.full(len(d), np.nan)
+    concentration = {}
+    for k in range(n_groups):
+        ok = (codes == k) & np.isfinite(cost)
+        per = np.bincount(creators[ok], cost[ok])
+        concentration[k] = (kish_effective_n(per[per > 0]), top_share(per[per > 0], 5))
     rows = []
     for name in names:
         m = METRICS[name]
@@ -207,11 +230,18 @@ def pooled_metrics(
         safe = np.where(sums_den > 0, sums_den, 1.0)
         est = np.where(sums_den > 0, m.scale * sums_num / safe, np.nan)
         lo = hi = np.full(n_groups, np.nan)
-        if n_boot > 0 and use.any():
+        if n_boot > 0 and use.any() and crossed:
+            stacked = np.zeros((int(use.sum()), 2 * n_groups))
+            stacked[np.arange(len(g)), g] = num[use]
+            stacked[np.arange(len(g)), n_groups + g] = den[use]
+            reps = pigeonhole_bootstrap_sums(stacked, cluster_codes[use], creators[use], n_boot,
+                                             seed=seed)
+        elif n_boot > 0 and use.any():
             stacked = np.zeros((len(clusters), 2 * n_groups))
             np.add.at(stacked, (cluster_codes[use], g), num[use])
             np.add.at(stacked, (cluster_codes[use], n_groups + g), den[use])
             reps = cluster_bootstrap_sums(stacked, n_boot, seed=seed)
+        if n_boot > 0 and use.any():
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = m.scale * reps[:, :n_groups] / reps[:, n_groups:]
             ratio[~np.isfinite(ratio)] = np.nan
@@ -233,8 +263,12 @@ def pooled_metrics(
                 "n": int(count[k]),
                 "n_zero_denominator": int(zeros[k]),
                 "n_clusters": int(n_clus[k]),
+                "kish_accounts": concentration[k][0],
+                "top5_cost_share": concentration[k][1],
                 "method": "ratio of sums" + (
-                    f"; {int(100 * (1 - alpha))}% campaign-cluster bootstrap CI" if n_boot else ""
+                    f"; {int(100 * (1 - alpha))}% "
+                    + ("pigeonhole (campaign x creator)" if crossed else "campaign-cluster")
+                    + " bootstrap CI" if n_boot else ""
                 ),
                 "note": note,
             })

@@ -8,8 +8,10 @@ return. Repeating this gives the two outcome distributions, P(ten micro earn mor
 distribution of the difference. The claim's verdict rests on the expected difference (ten micro
 minus one large, at the budget); P(win) is reported beside it.
 
-Uncertainty comes from the data, not from the number of draws: a campaign-cluster bootstrap
-re-weights the activations by how often their campaign is drawn and repeats the portfolio
+Uncertainty comes from the data, not from the number of draws: a pigeonhole bootstrap re-weights
+each activation by the product of its campaign's and its creator's Poisson(1) multiplicities
+(campaigns and creators resampled independently; a creator in several campaigns carries her luck
+into each) and repeats the portfolio
 simulation inside each replicate (with ``n_inner`` pairs; that Monte Carlo noise widens the
 interval slightly, i.e. errs on the conservative side).
 
@@ -37,7 +39,16 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.claims import Claim, claim_result, not_testable
-from inflresearch.methods.resampling import bootstrap_counts, bootstrap_p, percentile_ci
+from inflresearch.methods.resampling import bootstrap_p, multiplicities, percentile_ci
+from inflresearch.questions.roi.comparisons import (
+    ACCOUNT,
+    MIN_EFFECTIVE_ACCOUNTS,
+    account_codes,
+    apply_verdict_cap,
+    concentration,
+    missing_ids,
+    withheld_reasons,
+)
 from inflresearch.questions.roi.metrics import check_campaigns
 from inflresearch.tidy import TidyResult
 from inflresearch.tiers import Range, in_range
@@ -146,8 +157,9 @@ def equal_budget_portfolios(
 
     `budget` defaults to k times the median cost of a micro activation (what ten typical micro
     posts cost). Large activations within ``budget * (1 +/- tolerance)`` are the candidates. The
-    claim's estimate is P(ten micro earn more), null 0.5, with a campaign-cluster bootstrap CI and
-    one-sided p-value; the table adds the expected difference and the variance ratios.
+    claim's estimate is the expected revenue difference at the budget (null 0), with a pigeonhole
+    bootstrap CI and one-sided p-value; the table adds P(ten micro earn more), the variance
+    ratios and the Kish effective accounts and top-5 cost share of both pools.
 
     Example:
         >>> equal_budget_portfolios(None, micro=(5e3, 1e4), large=(1e4, None)).claim.verdict
@@ -181,7 +193,7 @@ def equal_budget_portfolios(
         budget = float(k * micro_rows["cost"].median())
     lo, hi = budget * (1 - tolerance), budget * (1 + tolerance)
     eligible = large_rows[(large_rows["cost"] >= lo) & (large_rows["cost"] <= hi)]
-    pools = {"budget": budget, "tolerance": tolerance, "k": k, "n_micro": len(micro_rows),
+    pools: dict[str, Any] = {"budget": budget, "tolerance": tolerance, "k": k, "n_micro": len(micro_rows),
              "n_large": len(large_rows), "n_large_at_budget": len(eligible)}
     if len(eligible) < MIN_LARGE:
         costs = large_rows["cost"]
@@ -205,19 +217,28 @@ def equal_budget_portfolios(
                             seed=rng)
     point = _stats(draws, scale(None, None))
 
-    campaigns = pd.concat([micro_rows["campaign_id"], eligible["campaign_id"]]).astype(str)
-    codes = pd.factorize(campaigns, sort=True)[0]
-    mcode, lcode = codes[: len(micro_rows)], codes[len(micro_rows):]
-    counts = bootstrap_counts(rng, int(codes.max()) + 1, n_boot)
+    both = pd.concat([micro_rows, eligible])
+    codes = pd.factorize(both["campaign_id"].astype(str), sort=True)[0]
+    creators, n_missing = account_codes(both, ACCOUNT)
+    n_micro = len(micro_rows)
+    w_campaign = multiplicities(rng, int(codes.max()) + 1, n_boot)
+    w_creator = multiplicities(rng, int(creators.max()) + 1, n_boot)
     n_inner = n_inner or max(1000, n_portfolios // 10)
     reps = np.full((n_boot, len(point)), np.nan)
     for b in range(n_boot):
-        mw, lw = counts[b, mcode].astype(float), counts[b, lcode].astype(float)
+        w = w_campaign[b, codes] * w_creator[b, creators]
+        mw, lw = w[:n_micro], w[n_micro:]
         if mw.sum() == 0 or lw.sum() == 0:
             continue
         rep = draw_portfolios(mc, mo, lc, lo_, budget=budget, n_portfolios=n_inner, k=k,
                               seed=rng, micro_weight=mw, large_weight=lw)
         reps[b] = list(_stats(rep, scale(mw, lw)).values())
+    is_micro = np.arange(len(both)) < n_micro
+    kish_m, top5_m = concentration(both, creators, is_micro)
+    kish_l, top5_l = concentration(both, creators, ~is_micro)
+    kish = {"micro": kish_m, "large": kish_l}
+    withheld = withheld_reasons(kish, int(((both["channel"] == "influencer")
+                                           & missing_ids(both)).sum()))
     ci_lo, ci_hi = percentile_ci(reps, alpha)
     nulls = {"p_micro_wins": 0.5, "mean_difference": 0.0, "p_win_same_roas": 0.5}
     rows = []
@@ -227,26 +248,35 @@ def equal_budget_portfolios(
                      "p_value": p, "null": nulls.get(name, np.nan),
                      "description": DESCRIPTIONS[name],
                      "n": len(micro_rows) + len(eligible), "n_clusters": int(codes.max()) + 1,
-                     "method": f"{n_portfolios} equal-budget pairs; {n_boot} campaign-cluster "
-                               f"bootstrap replicates x {n_inner} pairs"})
+                     "n_accounts": int(creators.max()) + 1, "n_missing_account": n_missing,
+                     "kish_accounts_micro": kish_m, "kish_accounts_large": kish_l,
+                     "top5_cost_share_micro": top5_m, "top5_cost_share_large": top5_l,
+                     "method": f"{n_portfolios} equal-budget pairs; {n_boot} pigeonhole "
+                               "bootstrap replicates (campaigns x creators, Poisson(1) weights) "
+                               f"x {n_inner} pairs"})
     table = pd.DataFrame(rows)
     frame = pd.DataFrame(draws)
     frame["difference"] = frame["micro"] - frame["large"]
     # The claim rests on the expected revenue difference at equal budget: P(ten micro win) is
     # reported too, but it exceeds 0.5 from diversification alone (one large post's revenue is
     # right-skewed), so it cannot carry a claim about returns.
-    main = table.set_index("quantity").loc["mean_difference"]
+    main: dict[Any, Any] = table.set_index("quantity").loc["mean_difference"].to_dict()
     wins = table.set_index("quantity").loc["p_micro_wins"]
     undefined = int(np.isnan(reps[:, 1]).sum())
     q = np.quantile(frame["difference"], [0.05, 0.25, 0.5, 0.75, 0.95])
-    claim = claim_result(
+    notes = [*withheld] + ([f"{undefined} bootstrap replicates without micro or large "
+                            "activations"] if undefined else [])
+    claim = apply_verdict_cap(claim_result(
         CLAIM, estimate=main["estimate"], ci_low=main["ci_low"], ci_high=main["ci_high"],
         p_value=main["p_value"], n=int(main["n"]), null=0.0, direction="greater", alpha=alpha,
         method=(f"expected revenue of ten micro minus one large activation over {n_portfolios} "
                 f"resampled equal-budget pairs (budget {budget:,.0f}, large activations within "
-                f"{tolerance:.0%} of it); campaign-cluster bootstrap ({n_boot} replicates)"),
-        note=f"{undefined} bootstrap replicates without micro or large activations"
-        if undefined else "",
+                f"{tolerance:.0%} of it); pigeonhole bootstrap over campaigns x creators "
+                f"({n_boot} replicates), percentile interval"),
+        note="; ".join(notes),
+        kish_effective_accounts=kish, top5_cost_share={"micro": top5_m, "large": top5_l},
+        min_effective_accounts=MIN_EFFECTIVE_ACCOUNTS, n_missing_account=n_missing,
+        verdict_cap="inconclusive" if withheld else None,
         p_micro_wins=wins["estimate"],
         p_micro_wins_ci=[wins["ci_low"], wins["ci_high"]],
         p_win_same_roas=point["p_win_same_roas"],
@@ -255,5 +285,5 @@ def equal_budget_portfolios(
         difference_quantiles=dict(zip(["q05", "q25", "q50", "q75", "q95"], q.tolist(),
                                       strict=True)),
         **pools,
-    )
+    ))
     return PortfolioResult(claim, table, frame, budget, pools)

@@ -1,5 +1,7 @@
 """Regression and power helpers for the ROI tests: Poisson PML with absorbed campaign effects.
 
+Power and MDE are at the level the verdict uses (two-sided, first Holm step alpha / family).
+
 `adjusted_ratio` models log expected ROAS within campaigns (and niches): a Poisson
 pseudo-maximum-likelihood regression of revenue with a log(cost) offset. Unlike an OLS of
 log(ROAS) it keeps activations with zero revenue and needs no retransformation.
@@ -11,10 +13,13 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from inflresearch.methods.resampling import bootstrap_p, percentile_ci, pigeonhole_bootstrap_sums
 from inflresearch.questions.roi.metrics import check_campaigns
 
 MIN_ROWS = 5  # activations per group below which a comparison is not attempted
@@ -35,29 +40,30 @@ def _group_means(x: np.ndarray, w: np.ndarray, groups: np.ndarray, n: int, wsum:
     return np.column_stack([np.bincount(groups, w * col, n) for col in x.T]) / wsum[:, None]
 
 
-def ppml_fe(
-    y: np.ndarray, x: np.ndarray, offset: np.ndarray, groups: np.ndarray, clusters: np.ndarray,
+def ppml_fit(
+    y: np.ndarray, x: np.ndarray, offset: np.ndarray, groups: np.ndarray,
     *, maxiter: int = 100, tol: float = 1e-10,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Poisson PML with one absorbed fixed effect; coefficients and cluster-robust covariance.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Poisson PML with one absorbed fixed effect: coefficients, bread, per-row scores, rows used.
 
     ``log E[y] = offset + x @ beta + alpha[groups]``, solved by IRLS with the fixed effects
     swept out by weighted within-group demeaning (exact for one set of effects). Groups whose
-    y sums to zero carry no information (their effect is -inf) and are dropped. The sandwich
-    covariance is clustered by `clusters` with the G / (G - 1) small-sample factor.
+    y sums to zero carry no information (their effect is -inf) and are dropped (``keep`` marks
+    the rows used). ``beta + bread @ scores.sum(axis=0)`` is the one-step linearisation that the
+    sandwich covariance and the score bootstrap build on.
 
     Example:
         >>> rng = np.random.default_rng(1)
         >>> g = np.repeat(np.arange(50), 8); x = rng.normal(size=(400, 1))
         >>> y = rng.poisson(np.exp(0.5 * x[:, 0] + rng.normal(size=50)[g])).astype(float)
-        >>> beta, cov = ppml_fe(y, x, np.zeros(400), g, g)
-        >>> bool(abs(beta[0] - 0.5) < 3 * np.sqrt(cov[0, 0]))
-        True
+        >>> beta, bread, scores, keep = ppml_fit(y, x, np.zeros(400), g)
+        >>> bool(abs(beta[0] - 0.5) < 0.1), bool(scores.shape[0] == keep.sum())
+        (True, True)
     """
     if np.any(y < 0) or not np.all(np.isfinite(y)):
         raise ValueError("PPML needs finite, non-negative outcomes")
     keep = (np.bincount(groups, y) > 0)[groups]
-    y, x, offset, groups, clusters = y[keep], x[keep], offset[keep], groups[keep], clusters[keep]
+    y, x, offset, groups = y[keep], x[keep], offset[keep], groups[keep]
     if len(y) == 0:
         raise ValueError("every group has a zero outcome total")
     n_groups = int(groups.max()) + 1
@@ -85,10 +91,31 @@ def ppml_fe(
     wsum = np.maximum(np.bincount(groups, mu, n_groups), 1e-300)
     xt = x - _group_means(x, mu, groups, n_groups, wsum)[groups]
     bread = np.linalg.pinv((xt * mu[:, None]).T @ xt)
+    return beta, bread, xt * (y - mu)[:, None], keep
+
+
+def ppml_fe(
+    y: np.ndarray, x: np.ndarray, offset: np.ndarray, groups: np.ndarray, clusters: np.ndarray,
+    *, maxiter: int = 100, tol: float = 1e-10,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson PML with one absorbed fixed effect (see `ppml_fit`); cluster-robust covariance.
+
+    The sandwich covariance is clustered by `clusters` with the G / (G - 1) small-sample factor.
+
+    Example:
+        >>> rng = np.random.default_rng(1)
+        >>> g = np.repeat(np.arange(50), 8); x = rng.normal(size=(400, 1))
+        >>> y = rng.poisson(np.exp(0.5 * x[:, 0] + rng.normal(size=50)[g])).astype(float)
+        >>> beta, cov = ppml_fe(y, x, np.zeros(400), g, g)
+        >>> bool(abs(beta[0] - 0.5) < 3 * np.sqrt(cov[0, 0]))
+        True
+    """
+    beta, bread, scores, keep = ppml_fit(y, x, offset, groups, maxiter=maxiter, tol=tol)
+    clusters = clusters[keep]
     n_clusters = int(clusters.max()) + 1
-    scores = np.column_stack([np.bincount(clusters, col * (y - mu), n_clusters) for col in xt.T])
+    sums = np.column_stack([np.bincount(clusters, col, n_clusters) for col in scores.T])
     g = len(np.unique(clusters))
-    meat = scores.T @ scores * g / max(g - 1, 1)
+    meat = sums.T @ sums * g / max(g - 1, 1)
     return beta, bread @ meat @ bread
 
 
@@ -100,14 +127,21 @@ def adjusted_ratio(
     b: str,
     niche: str | None = "niche",
     cluster: str = "campaign_id",
+    account: str = "account_id",
     alpha: float = 0.05,
+    n_boot: int = 2000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """ROAS ratio a / b adjusted for campaign and niche: Poisson PML of revenue, log(cost) offset.
 
     ``log E[revenue] = log(cost) + beta * is_a + niche + campaign`` (campaign fixed effects
     absorbed, niche as dummies), so exp(beta) is the ratio of expected ROAS within campaign and
-    niche; errors clustered by campaign. Rows with zero cost and campaigns without revenue (they
-    carry no information in this model) are left out.
+    niche. Uncertainty: a pigeonhole score bootstrap over campaigns x creators (each row's score
+    weighted by the product of its campaign's and its creator's Poisson(1) multiplicities;
+    replicate = beta + bread @ weighted score sum, the one-step linearisation), percentile
+    interval on exp(beta) and the matching one-sided p-value. Rows without a creator id count as
+    their own creator. Rows with zero cost and campaigns without revenue (they carry no
+    information in this model) are left out.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -127,48 +161,61 @@ def adjusted_ratio(
         dummies = pd.get_dummies(d[niche].astype(str), drop_first=True, dtype=float).to_numpy()
         x = np.column_stack([x, dummies])
         effects.append("niche")
-    row = {"metric": "roas", "statistic": "adjusted ratio", "null": 1.0, "direction": "greater",
+    row: dict[str, Any] = {"metric": "roas", "statistic": "adjusted ratio", "null": 1.0, "direction": "greater",
            "n": int(len(d)), "n_a": int(is_a.sum()), "n_b": int(len(d) - is_a.sum()),
            "n_clusters": int(d[cluster].nunique()), "note": "",
            "method": "Poisson PML of revenue with log(cost) offset; fixed effects: "
-                     + " + ".join(effects) + "; campaign-clustered SE"}
-    beta = se = np.nan
+                     + " + ".join(effects) + f"; pigeonhole score bootstrap ({cluster} x "
+                     f"{account}, {n_boot} replicates), percentile interval"}
+    est = lo = hi = p = se = np.nan
     if row["n_a"] < MIN_ROWS or row["n_b"] < MIN_ROWS or row["n_clusters"] < 2:
         row["note"] = "too few activations with revenue"
     else:
         codes = cluster_codes(d[cluster])
+        ids = d[account].astype("string") if account in d.columns else pd.Series(
+            pd.NA, index=d.index, dtype="string")
+        own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(),
+                        index=d.index)
+        creators = cluster_codes(ids.fillna(own))
         try:
-            coef, cov = ppml_fe(d["revenue"].to_numpy(float), x, np.log(d["cost"].to_numpy(float)),
-                                codes, codes)
-            beta, se = float(coef[0]), float(np.sqrt(cov[0, 0]))
+            coef, bread, scores, keep = ppml_fit(
+                d["revenue"].to_numpy(float), x, np.log(d["cost"].to_numpy(float)), codes)
+            reps = pigeonhole_bootstrap_sums(scores, codes[keep], creators[keep], n_boot,
+                                             seed=seed)
+            beta_reps = coef[0] + reps @ bread[0]
+            (lo_b,), (hi_b,) = percentile_ci(beta_reps, alpha)
+            est, lo, hi = float(np.exp(coef[0])), float(np.exp(lo_b)), float(np.exp(hi_b))
+            p = bootstrap_p(beta_reps, 0.0, "greater")
+            se = float(np.std(beta_reps, ddof=1))
         except (ValueError, np.linalg.LinAlgError) as exc:
             row["note"] = f"regression failed: {exc}"
-    z = stats.norm.ppf(1 - alpha / 2)
-    ok = bool(np.isfinite(beta) and np.isfinite(se) and se > 0)
-    return pd.DataFrame([{
-        **row,
-        "estimate": np.exp(beta) if ok else np.nan,
-        "ci_low": np.exp(beta - z * se) if ok else np.nan,
-        "ci_high": np.exp(beta + z * se) if ok else np.nan,
-        "p_value": float(stats.norm.sf(beta / se)) if ok else np.nan,
-        "se": se,
-    }])
+    return pd.DataFrame([{**row, "estimate": est, "ci_low": lo, "ci_high": hi, "p_value": p,
+                          "se": se}])
 
 
-def power_mde(se: float, *, alpha: float = 0.05, power: float = 0.8, effect: float | None = None
-              ) -> dict[str, float]:
-    """Minimum detectable effect of a one-sided z-test with standard error `se`, and the power
-    to detect `effect` (if given).
+def power_mde(se: float, *, alpha: float = 0.05, power: float = 0.8, effect: float | None = None,
+              family_size: int = 1) -> dict[str, float]:
+    """Power and minimum detectable effect at the level the verdict uses, for standard error `se`.
+
+    The verdict is a two-sided test at level alpha, Holm-adjusted over the report's claims; the
+    first Holm step tests at ``alpha / family_size``, the strictest level a claim can face, so
+    this is the conservative figure: level = alpha / family_size, two-sided (normal
+    approximation; `power` is the chance of a significant result in the effect's direction).
 
     Example:
         >>> r = power_mde(0.1, effect=0.25)
-        >>> round(r["mde"], 3), round(r["power"], 2)
-        (0.249, 0.8)
+        >>> round(r["mde"], 3), round(r["power"], 2), r["level"]
+        (0.28, 0.71, 0.05)
+        >>> round(power_mde(0.1, effect=0.25, family_size=3)["power"], 2)
+        0.54
     """
+    if family_size < 1:
+        raise ValueError("family_size must be at least 1")
+    level = alpha / family_size
     if not np.isfinite(se) or se <= 0:
-        return {"mde": np.nan, "power": np.nan}
-    z_a, z_b = stats.norm.ppf(1 - alpha), stats.norm.ppf(power)
-    out = {"mde": float((z_a + z_b) * se), "power": np.nan}
+        return {"mde": np.nan, "power": np.nan, "level": level}
+    z_a, z_b = stats.norm.ppf(1 - level / 2), stats.norm.ppf(power)
+    out = {"mde": float((z_a + z_b) * se), "power": np.nan, "level": level}
     if effect is not None:
-        out["power"] = float(stats.norm.cdf(effect / se - z_a))
+        out["power"] = float(stats.norm.cdf(abs(effect) / se - z_a))
     return out

@@ -3,8 +3,10 @@
 Tier edges are a matter of definition, so the test is re-run with micro = [micro_low, upper) for
 each upper edge and macro = [lower, macro_high) for each lower edge (pairs that overlap are
 skipped). The curve shows whether the verdict depends on where one draws the lines. Each
-specification's p-value is its own one-sided campaign-cluster bootstrap p-value, unadjusted: the
-curve describes robustness; it is not a family of separate claims.
+specification's interval and one-sided p-value come from its own pigeonhole bootstrap (campaigns x
+creators); ``supported``/``contradicted`` apply the report's two-sided rule at alpha, unadjusted,
+and are withheld like the claim (few Kish effective accounts, creators without ids): the curve
+describes robustness; it is not a family of separate claims.
 
 Example:
     >>> from inflresearch.data.synth import simulate_world
@@ -23,7 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inflresearch.questions.roi.comparisons import compare_pooled, format_range
+from inflresearch.questions.roi.comparisons import (
+    compare_pooled,
+    format_range,
+    missing_ids,
+    withheld_reasons,
+)
 from inflresearch.questions.roi.metrics import check_campaigns, label_groups
 from inflresearch.questions.roi.regression import MIN_ROWS
 from inflresearch.tiers import Range
@@ -77,21 +84,34 @@ def specification_curve(
                                "micro_range": list(micro), "macro_range": list(macro),
                                "n_micro": n_a, "n_macro": n_b, "estimate": np.nan,
                                "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
-                               "roas_ratio": np.nan, "note": ""}
+                               "roas_ratio": np.nan, "kish_accounts_micro": np.nan,
+                               "kish_accounts_macro": np.nan, "top5_cost_share_micro": np.nan,
+                               "top5_cost_share_macro": np.nan, "withheld": False, "note": ""}
         if min(n_a, n_b) < MIN_ROWS or part["campaign_id"].nunique() < 2:
             row["note"] = f"fewer than {MIN_ROWS} activations in a group"
         else:
             t = compare_pooled(part, group="_g", a="micro", b="macro", metrics=("roi", "roas"),
                                n_boot=n_boot, alpha=alpha, seed=seed, cluster2="account_id").table
             main = t.query("metric == 'roi'").iloc[0]
+            kish = {"micro": float(main["kish_accounts_a"]), "macro": float(main["kish_accounts_b"])}
+            no_id = int(((part["channel"] == "influencer") & missing_ids(part)).sum())
+            withheld = withheld_reasons(kish, no_id)
             row.update(estimate=main["estimate"], ci_low=main["ci_low"], ci_high=main["ci_high"],
-                       p_value=main["p_value"], note=main["note"],
+                       p_value=main["p_value"],
+                       note="; ".join([*withheld, main["note"]] if main["note"] else withheld),
+                       kish_accounts_micro=kish["micro"], kish_accounts_macro=kish["macro"],
+                       top5_cost_share_micro=main["top5_cost_share_a"],
+                       top5_cost_share_macro=main["top5_cost_share_b"], withheld=bool(withheld),
                        roas_ratio=t.query("metric == 'roas' and statistic == 'ratio'")
                        ["estimate"].iloc[0])
         rows.append(row)
     out = pd.DataFrame(rows)
-    out["supported"] = out["p_value"] < alpha
-    out["contradicted"] = out["ci_high"] < 0
+    # the report's verdict rule, unadjusted: two-sided at alpha, interval excluding the null,
+    # never firm where the verdict would be withheld
+    p_two = 2 * np.minimum(out["p_value"], 1 - out["p_value"])
+    firm = (p_two < alpha) & ~out["withheld"].astype(bool)
+    out["supported"] = firm & (out["ci_low"] > 0)
+    out["contradicted"] = firm & (out["ci_high"] < 0)
     out["specification"] = out["micro"] + " vs " + out["macro"]
     return out
 
