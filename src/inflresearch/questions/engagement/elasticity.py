@@ -15,7 +15,7 @@ toward 0, i.e. toward "declining"; `follower_noise_sensitivity` says how much no
 Example:
     >>> from inflresearch.data.synth import simulate_world
     >>> w = simulate_world(seed=1, n_influencers=2000, n_campaigns=0, with_text=False)
-    >>> fit = elasticity(w.influencers, niche="niche")
+    >>> fit = elasticity(w.influencers)
     >>> round(fit.estimate, 1), claim_rate_declines(fit).verdict
     (0.8, 'supported')
 """
@@ -32,6 +32,7 @@ from scipy import stats
 
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
+from inflresearch.methods.elasticity import TERM, log_log_slope
 from inflresearch.questions.engagement.prepare import (
     MISSING_LEVEL,
     RangeCheck,
@@ -39,7 +40,6 @@ from inflresearch.questions.engagement.prepare import (
     prepare_accounts,
 )
 
-TERM = "log_followers"
 MIN_NICHE_ACCOUNTS = 10
 CAVEAT = (
     "Descriptive, not causal: follower count is not randomly assigned (account age, fake "
@@ -73,6 +73,24 @@ class ElasticityResult:
         return float(self.table["se"].iloc[0])
 
 
+ESTIMANDS = {
+    (): "pooled",
+    ("niche",): "within_niche",
+    ("platform",): "within_platform",
+    ("niche", "platform"): "within_niche_platform",
+}
+
+
+def estimand_name(within: tuple[str, ...]) -> str:
+    """The name of the elasticity estimand with fixed effects for `within` (``pooled`` for none).
+
+    Example:
+        >>> estimand_name(()), estimand_name(("niche",))
+        ('pooled', 'within_niche')
+    """
+    return ESTIMANDS.get(tuple(within), "within_" + "_".join(within))
+
+
 def elasticity(
     df: pd.DataFrame,
     *,
@@ -80,40 +98,84 @@ def elasticity(
     engagements: str = "engagements",
     niche: str | None = None,
     platform: str | None = None,
+    within: tuple[str, ...] | None = None,
     alpha: float = 0.05,
 ) -> ElasticityResult:
     """Engagement elasticity b from ``log(engagements) ~ log(followers) [+ niche] [+ platform]``.
 
-    OLS with HC3 errors; `niche` / `platform` name optional columns entered as fixed effects
-    (levels only; `niche_elasticities` gives a slope per niche; levels with fewer than 5
-    accounts are pooled, see `collapse_rare_levels`); a frame already prepared by
-    `prepare_accounts` is used as is, with its ``niche`` / ``platform`` columns as fixed effects.
-    Accounts with zero engagement are dropped (count in ``.data.attrs``). The table row holds ``estimate`` (b), ``se``,
-    ``ci_low``/``ci_high`` (two-sided 1 - alpha), ``null`` (1), ``p_value`` (one-sided,
-    H0: b >= 1), ``p_two_sided``, ``rate_change_per_doubling`` (2^(b-1) - 1, with CI), ``n``,
-    ``r2`` and ``method``.
+    One estimator for every report (`inflresearch.methods.elasticity.log_log_slope`: OLS, HC3,
+    t interval). The estimand is named in the table's ``estimand`` column:
+
+    - ``pooled`` (the default, and the one the claim and every "b" of report 01 use): the slope
+      across all accounts, as a marketer comparing accounts of different sizes meets them;
+    - ``within_niche`` (``within=("niche",)``): the common slope inside niches (niche levels as
+      fixed effects), which removes differences in size and engagement between niches.
+
+    `niche` / `platform` name optional columns of a raw table; given, they are entered as fixed
+    effects unless `within` says otherwise. A frame already prepared by `prepare_accounts` is used
+    as is: its ``niche`` / ``platform`` columns enter only when `within` names them. Levels with
+    fewer than 5 accounts are pooled (`collapse_rare_levels`); `niche_elasticities` gives a slope
+    per niche. Accounts with zero engagement are dropped (count in ``.data.attrs``). The table row
+    holds ``estimate`` (b), ``se``, ``ci_low``/``ci_high`` (two-sided 1 - alpha), ``null`` (1),
+    ``p_value`` (one-sided, H0: b >= 1), ``p_two_sided``, ``rate_change_per_doubling``
+    (2^(b-1) - 1, with CI), ``n``, ``r2``, ``estimand`` and ``method``.
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
         >>> w = simulate_world(seed=2, n_influencers=1000, n_campaigns=0, elasticity=0.7)
-        >>> round(elasticity(w.influencers).estimate, 1)
-        0.7
+        >>> fit = elasticity(w.influencers)
+        >>> round(fit.estimate, 1), fit.table["estimand"].item()
+        (0.7, 'pooled')
     """
     data = df if "log_engagements" in df.columns else prepare_accounts(
         df, followers=followers, engagements=engagements, niche=niche, platform=platform
     )
+    if within is None:
+        within = tuple(name for name, col in (("niche", niche), ("platform", platform)) if col)
     data = collapse_rare_levels(data)
-    covariates = _covariates(data, ("niche", "platform"))
-    formula = "log_engagements ~ " + " + ".join([TERM, *covariates])
-    model = smf.ols(formula, data).fit(cov_type="HC3")
-    if TERM not in model.params.index or not np.isfinite(model.bse[TERM]):
-        raise DataError("the elasticity is not identified (followers collinear with covariates)")
+    used = tuple(_covariates(data, within))
+    slope = log_log_slope(data, covariates=used, alpha=alpha)
+    model = slope.model
     table = elasticity_row(
-        float(model.params[TERM]), float(model.bse[TERM]), int(model.nobs), alpha,
-        method=f"OLS, HC3 robust errors: {formula}", df_resid=float(model.df_resid),
+        slope.estimate, slope.se, slope.n, alpha,
+        method=f"OLS, HC3 robust errors: {slope.formula}", df_resid=slope.df_resid,
     )
     table["r2"] = float(model.rsquared)
-    return ElasticityResult(table=table, model=model, data=data, formula=formula, alpha=alpha)
+    table["estimand"] = estimand_name(used)
+    return ElasticityResult(table=table, model=model, data=data, formula=slope.formula,
+                            alpha=alpha)
+
+
+def estimand_table(accounts: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """The pooled and the within-niche (and within-platform) elasticity side by side.
+
+    `accounts` is a `prepare_accounts` frame; a row per estimand its columns allow (``pooled``
+    always; ``within_niche`` with a niche column of two or more levels, ``within_platform`` and
+    ``within_niche_platform`` likewise). Columns as `elasticity`'s table, plus ``used_for`` saying
+    which one the claim uses. A large gap between the rows means niches differ in size and
+    engagement level, so "b" depends on whether accounts are compared across or inside niches.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> from inflresearch.questions.engagement.prepare import prepare_accounts
+        >>> acc = prepare_accounts(simulate_world(seed=3, n_influencers=900).influencers,
+        ...                        niche="niche")
+        >>> estimand_table(acc)["estimand"].tolist()
+        ['pooled', 'within_niche']
+    """
+    options = [(), ("niche",), ("platform",), ("niche", "platform")]
+    rows, seen = [], set()
+    for within in options:
+        if len(_covariates(collapse_rare_levels(accounts), within)) != len(within):
+            continue
+        row = elasticity(accounts, within=within, alpha=alpha).table
+        if row["estimand"].item() not in seen:
+            seen.add(row["estimand"].item())
+            rows.append(row)
+    out = pd.concat(rows, ignore_index=True)
+    out["used_for"] = np.where(out["estimand"] == "pooled",
+                               "the claim and every b in the report", "comparison only")
+    return out
 
 
 def elasticity_row(
