@@ -5,8 +5,9 @@ measured. What can be said: if engagements per post grow as followers^b and the 
 as followers^g, the cost per engagement scales as followers^(g - b), so micro-influencers are
 cheaper per engagement exactly when g > b. Both elasticities are estimated by the package's one
 log-log estimator (`inflresearch.methods.elasticity`: OLS of logs on log followers, HC3 errors,
-t interval; b is the pooled estimand, identical to report 01's b on the same table) (elasticities of the geometric mean; equal to those of the mean when the
-log noise does not change with size). When the table has prices, g - b is estimated directly as
+t interval; b is the pooled estimand, identical to report 01's b on the same table). These are
+elasticities of the geometric mean, equal to those of the mean when the log noise does not change
+with size. When the table has prices, g - b is estimated directly as
 the slope of log(price / engagements), so its CI accounts for the correlation of the two. Without
 prices, g is an assumption (a parameter) and only b's uncertainty enters the CI: the conclusion
 is then carried by the assumed g, and the result says so.
