@@ -31,6 +31,7 @@ import statsmodels.formula.api as smf
 from scipy import optimize, stats
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
+from inflresearch import claims
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
 from inflresearch.questions.engagement.prepare import RangeCheck, prepare_accounts
@@ -161,15 +162,58 @@ def quadratic_fit(
     return QuadraticResult(table=pd.DataFrame(rows), model=model, center=center, alpha=alpha)
 
 
+def _interior_maximum_claim(
+    fit: QuadraticResult, outcome: str, claim_id: str, range_check: RangeCheck | None
+) -> Claim:
+    """Lind-Mehlum claim of an interior maximum of `outcome` (engagements or engagement_rate)."""
+    row = fit._row(outcome)
+    is_rate = outcome == "engagement_rate"
+    what = ("the engagement RATE (elasticity crosses 1 from above to below)" if is_rate else
+            "absolute engagement per post (elasticity crosses 0)")
+    method = (f"quadratic in log followers (HC3) + Lind-Mehlum test of an interior maximum of "
+              f"{what}; estimate = binding end slope" + (" of log rate" if is_rate else ""))
+    if range_check is not None and range_check.warning:
+        return not_testable(claim_id, "sample unsuitable for a shape test: "
+                            + " ".join(range_check.messages), n=int(row["n"]), method=method)
+    null = 1.0 if is_rate else 0.0
+    crit = float(stats.t.ppf(1 - fit.alpha / 2, fit.model.df_resid))
+    low = (row["slope_at_min"] - null, row["slope_at_min_se"])
+    high = (-(row["slope_at_max"] - null), row["slope_at_max_se"])
+    est, se = min((low, high), key=lambda v: v[0] / v[1])
+    near = row["followers_min"] / 10 <= row["turning_point"] <= 10 * row["followers_max"]
+    span = f"{row['followers_min']:,.0f}-{row['followers_max']:,.0f}"
+    if row["kind"] == "maximum" and near:
+        note = (f"fitted maximum at {row['turning_point']:,.0f} followers, "
+                f"{'inside' if row['inside_range'] else 'outside'} the observed range {span}")
+    elif row["kind"] == "maximum":
+        note = (f"the fitted maximum lies more than tenfold outside the observed range {span}: "
+                "no sweet spot in the data")
+    else:
+        note = (f"no fitted maximum: the curve is convex (a MINIMUM at "
+                f"{row['turning_point']:,.0f} followers)")
+    note += ("; the engagement rate (engagements / followers)" if is_rate else
+             "; absolute engagement per post, not the rate")
+    peak = float(row["turning_point"]) if row["kind"] == "maximum" and near else None
+    return claim_result(
+        claim_id, estimate=float(est), ci_low=float(est - crit * se),
+        ci_high=float(est + crit * se), p_value=float(row["lm_p_value"]), n=int(row["n"]),
+        method=method, null=0.0, direction="greater", alpha=fit.alpha, note=note,
+        mde=float((stats.norm.ppf(1 - fit.alpha) + stats.norm.ppf(0.8)) * se),
+        outcome=outcome, turning_point_followers=peak,
+        turning_point_inside=bool(row["kind"] == "maximum" and row["inside_range"]),
+    )
+
+
 def claim_inverted_u(
     fit: QuadraticResult, *, range_check: RangeCheck | None = None
 ) -> Claim:
-    """The `engagement_inverted_u` claim for absolute engagement (Lind-Mehlum, intersection-union).
+    """The `engagement_inverted_u` claim for ABSOLUTE engagement (Lind-Mehlum, intersection-union).
 
     The estimate is the binding end slope on the claim's side: the slope at the lowest follower
     count (must be > 0) or minus the slope at the highest (must be > 0), whichever has the larger
     one-sided p-value; null 0, direction "greater". "Contradicted" then means engagement is still
-    significantly monotone at that end of the data.
+    significantly monotone at that end of the data (almost automatic when b > 0: see
+    `claim_rate_sweet_spot` for the rate, which is what marketers usually mean).
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
@@ -177,33 +221,105 @@ def claim_inverted_u(
         >>> claim_inverted_u(q).verdict
         'contradicted'
     """
-    row = fit._row("engagements")
-    method = ("quadratic in log followers (HC3) + Lind-Mehlum test of an interior maximum; "
-              "estimate = binding end slope")
-    if range_check is not None and range_check.warning:
-        return not_testable("engagement_inverted_u", "sample unsuitable for a shape test: "
-                            + " ".join(range_check.messages), n=int(row["n"]), method=method)
-    crit = float(stats.t.ppf(1 - fit.alpha / 2, fit.model.df_resid))
-    low = (row["slope_at_min"], row["slope_at_min_se"])
-    high = (-row["slope_at_max"], row["slope_at_max_se"])
-    est, se = min((low, high), key=lambda s: s[0] / s[1])
-    if fit.turning_point_followers is not None:
-        note = (f"fitted maximum at {row['turning_point']:,.0f} followers, "
-                f"{'inside' if row['inside_range'] else 'outside'} the observed range "
-                f"{row['followers_min']:,.0f}-{row['followers_max']:,.0f}")
-    elif row["kind"] == "maximum":
-        note = ("the fitted maximum lies more than tenfold outside the observed range "
-                f"{row['followers_min']:,.0f}-{row['followers_max']:,.0f}: no sweet spot in the data")
-    else:
-        note = "no fitted maximum: the curve in log followers is convex (curvature >= 0)"
-    note += "; absolute engagement per post, not the rate"
-    return claim_result(
-        "engagement_inverted_u", estimate=float(est), ci_low=float(est - crit * se),
-        ci_high=float(est + crit * se), p_value=float(row["lm_p_value"]), n=int(row["n"]),
-        method=method, null=0.0, direction="greater", alpha=fit.alpha, note=note,
-        mde=float((stats.norm.ppf(1 - fit.alpha) + stats.norm.ppf(0.8)) * se),
-        turning_point_followers=fit.turning_point_followers,
-        turning_point_inside=fit.turning_point_inside,
+    return _interior_maximum_claim(fit, "engagements", claims.ENGAGEMENT_INVERTED_U, range_check)
+
+
+def claim_rate_sweet_spot(
+    fit: QuadraticResult, *, range_check: RangeCheck | None = None
+) -> Claim:
+    """The `engagement_rate_sweet_spot` claim: an interior maximum of the engagement RATE.
+
+    The rate peaks where the elasticity crosses 1 from above to below, so the test is
+    Lind-Mehlum on log rate = log engagements - log followers: the elasticity at the lowest
+    follower count must exceed 1 and at the highest fall below 1. The estimate is the binding end
+    slope of log rate (elasticity - 1 at the lower end, or 1 - elasticity at the upper end), null
+    0, direction "greater", one-sided p the larger of the two end p-values.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> w = simulate_world(seed=1, n_influencers=4000, n_campaigns=0, elasticity=1.0,
+        ...                    curvature=-0.08)
+        >>> claim_rate_sweet_spot(quadratic_fit(w.influencers)).verdict
+        'supported'
+    """
+    return _interior_maximum_claim(fit, "engagement_rate", claims.ENGAGEMENT_RATE_SWEET_SPOT,
+                                   range_check)
+
+
+@dataclass(frozen=True)
+class RateMinimum:
+    """Whether the engagement rate has an interior MINIMUM (a U in the rate), with its place.
+
+    ``p_value`` is the Lind-Mehlum intersection-union p for a U inside the observed range (rate
+    falling at the lowest and rising at the highest follower count); ``followers`` the fitted
+    minimum with its Fieller interval (``ci_low``, ``ci_high``), ``None`` without a minimum.
+    """
+
+    present: bool
+    followers: float | None
+    ci_low: float
+    ci_high: float
+    p_value: float
+    slope_at_min: float
+    slope_at_max: float
+    followers_min: float
+    followers_max: float
+    alpha: float
+
+    def headline(self) -> str:
+        """One sentence for the first screen of the report (numbers only).
+
+        Example:
+            >>> RateMinimum(True, 1.1e6, 6e5, 3e6, 0.001, 0.8, 1.3, 1e3, 1e8, 0.05).headline()[:60]
+            'The engagement rate falls with size up to about 1.1M followe'
+        """
+        level = f"{100 * (1 - self.alpha):g}%"
+        if self.present and self.followers is not None:
+            return (f"The engagement rate falls with size up to about {_short(self.followers)} "
+                    f"followers ({level} CI {_short(self.ci_low)} to {_short(self.ci_high)}) and "
+                    f"rises beyond it: its lowest point lies inside the data (U-shape test "
+                    f"p = {self.p_value:.2g}), so the largest accounts are not the worst in rate.")
+        return (f"The engagement rate shows no minimum inside the observed range "
+                f"{_short(self.followers_min)} to {_short(self.followers_max)} followers "
+                f"(U-shape test p = {self.p_value:.2g}).")
+
+
+def _short(followers: float) -> str:
+    """1,100,000 -> '1.1M', 25,000 -> '25k'."""
+    if not np.isfinite(followers):
+        return "unbounded"
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(followers) >= size:
+            return f"{followers / size:.2g}{unit}"
+    return f"{followers:.0f}"
+
+
+def rate_minimum(fit: QuadraticResult) -> RateMinimum:
+    """Test for an interior minimum of the engagement rate (elasticity crossing 1 from below).
+
+    `present` when the quadratic is convex, its minimum lies inside the observed range and the
+    U-shape test rejects at the fit's alpha (two-sided rule: p < alpha / 2).
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> w = simulate_world(seed=4, n_influencers=4000, n_campaigns=0, curvature=0.05)
+        >>> m = rate_minimum(quadratic_fit(w.influencers))
+        >>> m.present, 1e4 < m.followers < 1e6
+        (True, True)
+    """
+    row = fit._row("engagement_rate")
+    dof = float(fit.model.df_resid)
+    c_lo, c_hi = row["slope_at_min"] - 1.0, row["slope_at_max"] - 1.0
+    p = max(float(stats.t.cdf(c_lo / row["slope_at_min_se"], dof)),
+            float(stats.t.sf(c_hi / row["slope_at_max_se"], dof)))
+    is_min = row["kind"] == "minimum"
+    present = bool(is_min and row["inside_range"] and p < fit.alpha / 2)
+    return RateMinimum(
+        present=present, followers=float(row["turning_point"]) if is_min else None,
+        ci_low=float(row["fieller_low"]), ci_high=float(row["fieller_high"]), p_value=p,
+        slope_at_min=float(row["slope_at_min"]), slope_at_max=float(row["slope_at_max"]),
+        followers_min=float(row["followers_min"]), followers_max=float(row["followers_max"]),
+        alpha=fit.alpha,
     )
 
 
