@@ -155,13 +155,13 @@ def focus_test(
     negligible = bool(max(abs(in_sd["effect_sd_ci_low"]), abs(in_sd["effect_sd_ci_high"]))
                       < NEGLIGIBLE_SD)
     budget = data.attrs.get("budget")
-    note = (f"slope of niche focus (1 - normalised topic entropy, 0-1) per tenfold followers"
+    note = ("slope of niche focus (1 - normalised topic entropy, 0-1) per tenfold followers"
             + (f", measured on an equal budget of {budget} tokens per account" if budget else "")
             + f"; a 1M account differs from a 10k one by {effect['effect_10k_to_1m']:+.3f} "
             f"({in_sd['effect_sd_10k_to_1m']:+.2f} between-account SD)"
             + ("; too small to matter (the whole interval within "
                f"+-{NEGLIGIBLE_SD} SD)" if negligible else "")
-            + f"; {dropped} accounts without text or followers left out")
+            + f"; {dropped} accounts without followers or with less text than the budget left out")
     claim = claim_result(
         CLAIM, estimate=b, ci_low=b - crit * se, ci_high=b + crit * se,
         p_value=float(stats.norm.cdf(b / se)), n=n, method=method, null=0.0, direction="less",
