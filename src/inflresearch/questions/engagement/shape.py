@@ -285,12 +285,13 @@ class RateMinimum:
 
 
 def _short(followers: float) -> str:
-    """1,100,000 -> '1.1M', 25,000 -> '25k'."""
+    """1,100,000 -> '1.1M', 25,000 -> '25k', 599,600 -> '600k'."""
     if not np.isfinite(followers):
         return "unbounded"
     for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(followers) >= size:
-            return f"{followers / size:.2g}{unit}"
+            value = followers / size
+            return f"{value:.0f}{unit}" if value >= 10 else f"{value:.1f}{unit}"
     return f"{followers:.0f}"
 
 

@@ -161,7 +161,8 @@ def focus_test(
             f"({in_sd['effect_sd_10k_to_1m']:+.2f} between-account SD)"
             + ("; too small to matter (the whole interval within "
                f"+-{NEGLIGIBLE_SD} SD)" if negligible else "")
-            + f"; {dropped} accounts without followers or with less text than the budget left out")
+            + f"; {dropped} accounts without followers or "
+            + ("with less text than the budget" if budget else "without text") + " left out")
     claim = claim_result(
         CLAIM, estimate=b, ci_low=b - crit * se, ci_high=b + crit * se,
         p_value=float(stats.norm.cdf(b / se)), n=n, method=method, null=0.0, direction="less",
