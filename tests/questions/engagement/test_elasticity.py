@@ -205,9 +205,8 @@ def test_sensitivity_recovers_the_contamination_that_made_a_false_decline(knobs,
 
 
 def test_sensitivity_without_a_decline_says_so():
-
-    fit = eng.elasticity(simulate_world(seed=2, n_influencers=1500, n_campaigns=0, with_text=False,
-                                    elasticity=1.1).influencers)
+    fit = eng.elasticity(simulate_world(seed=2, n_influencers=1500, n_campaigns=0,
+                                        with_text=False, elasticity=1.1).influencers)
     table = eng.contamination_sensitivity(fit)
     assert table["needed"].isna().all()
     assert eng.sensitivity_sentence(table).startswith("There is no decline")

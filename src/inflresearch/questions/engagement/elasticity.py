@@ -1,16 +1,23 @@
 """Engagement versus follower count: the elasticity b and the claim `engagement_rate_declines`.
 
-Model (account level, OLS with HC3 heteroskedasticity-robust errors)::
+Model (account level, OLS with HC3 heteroskedasticity-robust errors; the one estimator of
+`inflresearch.methods.elasticity`)::
 
-    log(engagements) ~ log(followers) [+ niche] [+ platform]     (niche, platform categorical)
+    log(engagements) ~ log(followers)                            (estimand "pooled": b)
+    log(engagements) ~ log(followers) + niche                    (estimand "within_niche")
 
-The slope b is the engagement elasticity: a 1% larger audience goes with b% more engagement per
+The claim and every "b" of the report are the POOLED elasticity: the question is how engagement
+changes between accounts of different sizes as a brand meets them, and the shape models
+(quadratic, segmented) and the ROI report's assumption-based path estimate the same quantity;
+`estimand_table` shows the within-niche slope beside it. The slope b is the engagement elasticity: a 1% larger audience goes with b% more engagement per
 post, so the engagement *rate* (engagements / followers) falls with size exactly when b < 1.
 The claim is tested one-sided, H0: b >= 1 against b < 1.
 
 The elasticity is descriptive, not causal: follower count is not randomly assigned (account age,
 bought or fake followers, platform mix all move it), and noise in follower counts attenuates b
-toward 0, i.e. toward "declining"; `follower_noise_sensitivity` says how much noise that takes.
+toward 0, i.e. toward "declining"; `follower_noise_sensitivity` says how much noise that takes,
+and `contamination_sensitivity` how large a bought-follower share (rising with size) or follower
+growth between post and crawl would explain the decline away.
 
 Example:
     >>> from inflresearch.data.synth import simulate_world
