@@ -9,8 +9,9 @@ Model (account level, OLS with HC3 heteroskedasticity-robust errors; the one est
 The claim and every "b" of the report are the POOLED elasticity: the question is how engagement
 changes between accounts of different sizes as a brand meets them, and the shape models
 (quadratic, segmented) and the ROI report's assumption-based path estimate the same quantity;
-`estimand_table` shows the within-niche slope beside it. The slope b is the engagement elasticity: a 1% larger audience goes with b% more engagement per
-post, so the engagement *rate* (engagements / followers) falls with size exactly when b < 1.
+`estimand_table` shows the within-niche slope beside it. The slope b is the engagement
+elasticity: a 1% larger audience goes with b% more engagement per post, so the engagement *rate*
+(engagements / followers) falls with size exactly when b < 1.
 The claim is tested one-sided, H0: b >= 1 against b < 1.
 
 The elasticity is descriptive, not causal: follower count is not randomly assigned (account age,

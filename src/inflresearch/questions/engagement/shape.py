@@ -53,7 +53,9 @@ class QuadraticResult:
     alpha: float = 0.05
 
     def _row(self, outcome: str = "engagements") -> pd.Series:
-        return self.table.set_index("outcome").loc[outcome]
+        row = self.table.set_index("outcome").loc[outcome]
+        assert isinstance(row, pd.Series)  # outcomes are unique
+        return row
 
     @property
     def turning_point_inside(self) -> bool:
@@ -422,7 +424,7 @@ def two_lines_test(
     top = int(np.argmax(pred["mean"].to_numpy()))
     flat = x[pred["mean"].to_numpy() >= pred["mean"].iloc[top] - pred["mean_se"].iloc[top]]
     xc = float(np.median(flat))
-    row = {"breakpoint": np.nan, "slope_low": np.nan, "slope_low_p": np.nan, "slope_high": np.nan,
+    row: dict[str, Any] = {"breakpoint": np.nan, "slope_low": np.nan, "slope_low_p": np.nan, "slope_high": np.nan,
            "slope_high_p": np.nan, "p_value": 1.0, "n": len(x)}
     minimum_side = max(10, int(0.02 * len(x)))
     ok = (x < xc).sum() >= minimum_side and (x >= xc).sum() >= minimum_side

@@ -202,13 +202,14 @@ def compare_published(
                               rng=np.random.default_rng(seed))
         found.update({(metric, i): r for i, r in zip(chosen.index, results, strict=True)})
     rows = []
-    for i, b in published.iterrows():
+    for i, b in zip(published.index, (row for _, row in published.iterrows()), strict=True):
         base = {"source": b["source"], "year": b["year"], "tier": b["tier"],
                 "follower_min": b["follower_min"], "follower_max": b["follower_max"],
                 "metric": b["metric"], "statistic": b["statistic"], "definition": b["definition"],
                 "published_value": b["value"], "published_value_max": b["value_max"]}
-        if (b["metric"], i) in found:
-            rows.append(base | found[(b["metric"], i)] | {"note": b["note"]})
+        key = (str(b["metric"]), int(i))
+        if key in found:
+            rows.append(base | found[key] | {"note": b["note"]})
         else:
             rows.append(base | {"n": 0, "note": f"the data has no {likes!r} column"})
     out = pd.DataFrame(rows, columns=None if rows else ["source", "tier", "n", "published_value"])

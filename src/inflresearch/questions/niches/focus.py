@@ -75,7 +75,9 @@ class FocusResult:
     @property
     def slope(self) -> pd.Series:
         """The row of the log10-followers slope."""
-        return self.table.set_index("term").loc["log10_followers"]
+        row = self.table.set_index("term").loc["log10_followers"]
+        assert isinstance(row, pd.Series)  # terms are unique
+        return row
 
     def line(self) -> tuple[float, float]:
         """Intercept (at the mean log text length) and slope of the fitted focus line."""
@@ -167,7 +169,10 @@ def focus_test(
         CLAIM, estimate=b, ci_low=b - crit * se, ci_high=b + crit * se,
         p_value=float(stats.norm.cdf(b / se)), n=n, method=method, null=0.0, direction="less",
         alpha=alpha, note=note, mde=float(mde), focus_sd=sd, negligible=negligible,
-        negligible_threshold_sd=NEGLIGIBLE_SD, text_budget=budget, **effect, **in_sd,
+        negligible_threshold_sd=NEGLIGIBLE_SD, text_budget=budget,
+        effect_10k_to_1m=effect["effect_10k_to_1m"], effect_ci_low=effect["effect_ci_low"],
+        effect_ci_high=effect["effect_ci_high"], effect_sd_10k_to_1m=in_sd["effect_sd_10k_to_1m"],
+        effect_sd_ci_low=in_sd["effect_sd_ci_low"], effect_sd_ci_high=in_sd["effect_sd_ci_high"],
     )
     return FocusResult(table, claim, frame)
 

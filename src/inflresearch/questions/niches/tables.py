@@ -108,8 +108,8 @@ def _paired(assignments: pd.DataFrame, other: pd.Series) -> tuple[np.ndarray, np
     if len(other) != len(assignments):
         raise ValueError("the category must have one value per row of assignments")
     other = other.reset_index(drop=True).astype("string")
-    keep = (assignments["niche_discovered"].reset_index(drop=True) != NO_TEXT) & other.notna()
-    keep = keep.to_numpy(dtype=bool)
+    keep = ((assignments["niche_discovered"].reset_index(drop=True) != NO_TEXT)
+            & other.notna()).to_numpy(dtype=bool)
     return (assignments["niche_discovered"].to_numpy()[keep].astype(str),
             other.to_numpy()[keep].astype(str))
 
@@ -143,7 +143,10 @@ def agreement(
     rows = []
     for name, fn in metrics.items():
         est = float(fn(cat, lab))
-        lo, hi = _subsample_ci(lambda i, f=fn: f(cat[i], lab[i]), len(lab), est, rng, n_boot, alpha)
+        def on_rows(i: np.ndarray, f: Callable[..., float] = fn) -> float:
+            return float(f(cat[i], lab[i]))
+
+        lo, hi = _subsample_ci(on_rows, len(lab), est, rng, n_boot, alpha)
         null = np.array([fn(cat[rng.permutation(len(lab))], lab) for _ in range(n_boot)])
         rows.append({
             "metric": name, "estimate": est, "ci_low": lo, "ci_high": hi,

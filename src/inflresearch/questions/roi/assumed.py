@@ -114,7 +114,7 @@ def cost_efficiency_assumed(
         priced = d[d["price_per_post"] > 0]
         xp = np.log(priced["followers"].to_numpy())
         g = _slope(np.log(priced["price_per_post"].to_numpy()), xp, alpha)
-        log_cpe = np.log(priced["price_per_post"] / priced["engagements"]).to_numpy()
+        log_cpe = np.log((priced["price_per_post"] / priced["engagements"]).to_numpy())
         diff = _slope(log_cpe, xp, alpha)
         source, method_g = "estimated", "OLS log(price_per_post) ~ log(followers), HC3"
         method_d = "OLS log(price / engagements) ~ log(followers), HC3"
