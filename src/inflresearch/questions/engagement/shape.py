@@ -444,10 +444,12 @@ def two_lines_test(
     return pd.DataFrame([row])
 
 
-def _broken_stick_rss(x: np.ndarray, y: np.ndarray) -> Any:
+def _broken_stick_rss(x: np.ndarray, y: np.ndarray, knots: np.ndarray | None = None) -> Any:
     """RSS(psi) of ``y ~ 1 + x + (x - psi)_+`` for a vector of psi, O(log n) each (suffix sums).
 
-    `y` may be a matrix (n x B: B outcome vectors sharing x); RSS is then (len(psi) x B).
+    `y` may be a matrix (n x B: B outcome vectors sharing x); RSS is then (len(psi) x B). With
+    `knots`, the outcome sums are kept only at those psi (far less memory and time for many
+    outcome vectors), and RSS may be asked only there.
     """
     order = np.argsort(x)
     y2 = np.asarray(y, dtype=float).reshape(len(x), -1)
@@ -460,17 +462,30 @@ def _broken_stick_rss(x: np.ndarray, y: np.ndarray) -> Any:
         return np.concatenate([tail, np.zeros((1, *v.shape[1:]))])
 
     s1, sx, sxx, sxxc, sxc = (suffix(v) for v in (np.ones(n), xs, xs * xs, xs * xc, xc))
-    sxy, sy = suffix(xs[:, None] * yc), suffix(yc)
+    if knots is None:
+        cuts = np.arange(n + 1)
+        sxy, sy = suffix(xs[:, None] * yc), suffix(yc)
+    else:
+        cuts = np.unique(np.searchsorted(xs, knots, side="right"))
+        inner = cuts[cuts < n]
+
+        def at_cuts(v: np.ndarray) -> np.ndarray:
+            seg = np.add.reduceat(v, inner, axis=0) if len(inner) else np.zeros((0, v.shape[1]))
+            tail = np.cumsum(seg[::-1], axis=0)[::-1]
+            return np.concatenate([tail, np.zeros((len(cuts) - len(inner), v.shape[1]))])
+
+        sxy, sy = at_cuts(xs[:, None] * yc), at_cuts(yc)
     gxx, gxy, gyy = float(xc @ xc), xc @ yc, np.einsum("ij,ij->j", yc, yc)
 
     def rss(psi: np.ndarray) -> np.ndarray:
         psi = np.asarray(psi, dtype=float)
         j = np.searchsorted(xs, psi, side="right")
+        k = np.searchsorted(cuts, j)
         nt = s1[j]
         sh = sx[j] - psi * nt
         shh = (sxx[j] - 2 * psi * sx[j] + psi**2 * nt - sh**2 / n)[:, None]
         shx = (sxxc[j] - psi * sxc[j])[:, None]
-        shy = sxy[j] - psi[:, None] * sy[j]
+        shy = sxy[k] - psi[:, None] * sy[k]
         det = gxx * shh - shx**2
         with np.errstate(divide="ignore", invalid="ignore"):
             fit = (shh * gxy**2 - 2 * shx * gxy * shy + gxx * shy**2) / det
@@ -499,7 +514,8 @@ def _lr_critical_value(
     for start in range(0, n_boot, block):
         m = min(block, n_boot - start)
         signs = rng.choice(np.array([-1.0, 1.0]), size=(len(x), m))
-        rss = _broken_stick_rss(x, fitted[:, None] + resid[:, None] * signs)
+        rss = _broken_stick_rss(x, fitted[:, None] + resid[:, None] * signs,
+                                knots=np.append(grid, psi))
         at_truth = rss(np.array([psi]))[0]
         best = np.minimum(rss(grid).min(axis=0), at_truth)
         lr.append(len(x) * np.log(at_truth / best))
