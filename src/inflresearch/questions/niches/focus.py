@@ -6,9 +6,9 @@ text (a short text cannot show many topics), and larger accounts post more, so f
 on an EQUAL TEXT BUDGET: every account's document is subsampled to the same number of tokens
 (`budget`, by default the 20th percentile of document lengths, at least 20), the mix and focus
 are computed on each of `n_draws` subsamples and averaged (`budget_focus`). Accounts with less
-text than the budget are left out of the test and counted. A linear ``log(n_tokens)`` control,
-used before, removed only part of the artefact (false `supported` in 5 of 12 simulated worlds
-where larger accounts post more; 0 of 120 with the budget, see tests/questions/niches).
+text than the budget are left out of the test and counted. In simulated worlds where focus does
+not depend on size but larger accounts post more (NicheModel, 12 worlds), the whole-document focus
+was falsely `supported` in 12, a linear ``log(n_tokens)`` control in 7, the budget in 0.
 
 The test regresses focus on log10 followers by OLS with HC3 errors (``focus ~ log10(followers)``;
 ``+ log(n_tokens)`` only when a caller passes unequal budgets). The claim says micro accounts are
