@@ -201,7 +201,10 @@ def test_sensitivity_recovers_the_contamination_that_made_a_false_decline(knobs,
         needed.append(sens["needed"].iloc[row])
     assert verdicts.count("supported") >= 8 and not any(flagged)
     assert abs(np.mean(needed) - truth) < 0.06, needed
-    assert "To explain the decline away" in eng.sensitivity_sentence(sens)
+    sentence = eng.sensitivity_sentence(sens)
+    assert "decline away (b = 1)" in sentence and "typical factor" in sentence
+    if row == 2:  # bought followers: the share that explains it is named
+        assert sentence.startswith("To explain the decline away")
 
 
 def test_sensitivity_without_a_decline_says_so():

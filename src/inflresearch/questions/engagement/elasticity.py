@@ -538,8 +538,8 @@ def sensitivity_sentence(table: pd.DataFrame) -> str:
     Example:
         >>> from inflresearch.data.synth import simulate_world
         >>> fit = elasticity(simulate_world(seed=5, n_influencers=800, n_campaigns=0).influencers)
-        >>> sensitivity_sentence(contamination_sensitivity(fit))[:36]
-        'To explain the decline away (b = 1),'
+        >>> "decline away (b = 1)" in sensitivity_sentence(contamination_sensitivity(fit))
+        True
     """
     b = float(table["estimate"].iloc[0])
     if not b < 1:
@@ -547,9 +547,10 @@ def sensitivity_sentence(table: pd.DataFrame) -> str:
     fake = table[table["scenario"].str.startswith("fake")]
     steep = fake.iloc[-1]
     growth = table[table["scenario"].str.endswith("random")].iloc[0]
-    return (
-        f"To explain the decline away (b = 1), {steep['meaning']} would be needed (share rising "
-        f"steeply with size), or {growth['meaning']}; vendors report fake followers on about a "
-        "third of Instagram creators, more among the largest (HypeAuditor 2023), so weigh the "
-        "verdict against these figures."
-    )
+    vendors = ("vendors report fake followers on about a third of Instagram creators, more among "
+               "the largest (HypeAuditor 2023), so weigh the verdict against these figures.")
+    if np.isfinite(steep["needed"]):
+        return (f"To explain the decline away (b = 1), {steep['meaning']} would be needed (share "
+                f"rising steeply with size), or {growth['meaning']}; " + vendors)
+    return ("No share of accounts with bought followers explains the decline away (b = 1), even "
+            f"a share rising steeply with size; it would take {growth['meaning']}; " + vendors)
