@@ -43,7 +43,7 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
 def bare_models(accounts: pd.DataFrame, posts: pd.DataFrame) -> None:
     """The statsmodels calls the analysis wraps, on the same data, with nothing around them."""
     d = accounts[accounts["engagements"] > 0]
-    smf.ols("np.log(engagements) ~ np.log(followers) + C(niche)", d).fit(cov_type="HC3")
+    smf.ols("np.log(engagements) ~ np.log(followers)", d).fit(cov_type="HC3")  # pooled b
     smf.ols("np.log(engagements) ~ np.log(followers) + I(np.log(followers) ** 2)", d).fit(
         cov_type="HC3")
     smf.ols("np.log(engagements) ~ C(niche) * np.log(followers)", d).fit(cov_type="HC3")

@@ -18,6 +18,14 @@ probability p_i = logistic(logit(topic_purity) + focus_slope * (log10 F_i - 5)),
 secondary niche or any niche, and mixes in common filler words. `vocab_overlap` replaces that share
 of every niche's vocabulary with one pool shared by all niches (weak, overlapping niches).
 
+Data problems of real exports (off by default; engagement, text and prices follow the TRUE
+followers, the influencer and post tables report contaminated ones, the campaign table the true
+ones): `fake_follower_share` of accounts at 100k followers bought `fake_follower_fraction` extra
+(never engaging) followers, a share rising with size by `fake_follower_slope` per decade on the
+logit scale; follower growth between post and crawl, log growth ~ N(`crawl_growth_mean`,
+`crawl_growth_sd`); `text_volume_slope`: posts per account scale as (F / F_ref) ** slope, so
+larger accounts post more text (without any change in focus).
+
 Price per post: price_ref * (F / F_ref) ** price_elasticity * LogNormal(0, price_sd).
 Campaigns: influencer activations (accounts drawn at random) and traditional placements; a
 campaign shock N(0, campaign_sd) multiplies the conversion rate of all its activations;
@@ -153,6 +161,41 @@ def _texts(
     return [" ".join(row[:m]) for row, m in zip(word.tolist(), lengths.tolist(), strict=True)]
 
 
+def _reported_followers(
+    rng: np.random.Generator,
+    followers: np.ndarray,
+    *,
+    fake_share: float,
+    fake_slope: float,
+    fake_fraction: float,
+    growth_mean: float,
+    growth_sd: float,
+) -> np.ndarray:
+    """Follower counts as an export reports them: bought followers and growth until the crawl.
+
+    An account buys followers with probability logistic(logit(fake_share) + fake_slope *
+    (log10 F - 5)) (the share rises with size when fake_slope > 0) and then reports
+    F * (1 + fake_fraction) (bought followers never engage); every account then grows by
+    exp(N(growth_mean, growth_sd)) between its posts and the crawl. Both off: the true counts.
+
+    Example:
+        >>> f = np.array([1e3, 1e5, 1e7])
+        >>> _reported_followers(np.random.default_rng(0), f, fake_share=0.0, fake_slope=0.0,
+        ...                     fake_fraction=0.5, growth_mean=0.0, growth_sd=0.0).tolist()
+        [1000.0, 100000.0, 10000000.0]
+    """
+    out = np.asarray(followers, dtype=float).copy()
+    if fake_share > 0:
+        if not 0 < fake_share < 1:
+            raise ValueError("fake_follower_share must lie in [0, 1)")
+        logit = np.log(fake_share / (1 - fake_share)) + fake_slope * (np.log10(out) - 5.0)
+        bought = rng.random(len(out)) < 1.0 / (1.0 + np.exp(-logit))
+        out = np.where(bought, out * (1.0 + fake_fraction), out)
+    if growth_mean or growth_sd:
+        out = out * np.exp(rng.normal(growth_mean, growth_sd, len(out)))
+    return np.round(out)
+
+
 def simulate_world(
     seed: int = 7,
     n_influencers: int = 3000,
@@ -200,6 +243,13 @@ def simulate_world(
     traditional_cpm: float = 12.0,
     roas_lift: float = 1.0,
     roas_lift_range: tuple[float, float] = (5e3, 1e4),
+    # --- data problems of real exports (influencer and post tables; all off by default) -------
+    fake_follower_share: float = 0.0,
+    fake_follower_slope: float = 0.0,
+    fake_follower_fraction: float = 0.5,
+    crawl_growth_mean: float = 0.0,
+    crawl_growth_sd: float = 0.0,
+    text_volume_slope: float = 0.0,
 ) -> World:
     """Simulate accounts, posts and campaigns with known truth (see the module docstring).
 
@@ -249,8 +299,15 @@ def simulate_world(
         2,
     )
 
+    reported = _reported_followers(
+        np.random.default_rng([seed, 12]), followers, fake_share=fake_follower_share,
+        fake_slope=fake_follower_slope, fake_fraction=fake_follower_fraction,
+        growth_mean=crawl_growth_mean, growth_sd=crawl_growth_sd,
+    )
+
     # --- posts ----------------------------------------------------------------------------------
-    n_posts = 1 + rng.poisson(max(posts_per_account - 1.0, 0.0), n)
+    volume = (followers / reference_followers) ** text_volume_slope
+    n_posts = 1 + rng.poisson(max(posts_per_account - 1.0, 0.0) * volume, n)
     owner = np.repeat(np.arange(n), n_posts)
     m = len(owner)
     year_index = rng.integers(0, n_years, m)
@@ -274,7 +331,7 @@ def simulate_world(
             "likes": likes,
             "comments": comments,
             "views": views,
-            "followers": followers[owner],
+            "followers": reported[owner],
             "platform": np.array(platform_names, dtype=object)[platform[owner]],
             "media_type": np.array(MEDIA_TYPES, dtype=object)[media],
             "sponsored": sponsored,
@@ -294,7 +351,7 @@ def simulate_world(
         {
             "account_id": ids,
             "platform": np.array(platform_names, dtype=object)[platform],
-            "followers": followers,
+            "followers": reported,
             "avg_likes": grouped["likes"].to_numpy(),
             "avg_comments": grouped["comments"].to_numpy(),
             "avg_views": grouped["views"].to_numpy(),

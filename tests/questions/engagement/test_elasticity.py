@@ -178,3 +178,54 @@ def test_singleton_niche_levels_are_pooled_not_left_with_leverage_one():
     assert (influential_accounts(fit)["leverage"] < 0.1).all()
     w.loc[w.index[1:6], "niche"] = [f"typo{i}" for i in range(5)]  # five rare levels pool
     assert "(rare levels)" in set(eng.elasticity(w, niche="niche").data["niche"].astype(str))
+
+
+@pytest.mark.parametrize(
+    ("knobs", "row", "truth"),
+    [(dict(fake_follower_share=0.3, fake_follower_slope=1.0), 2, 0.3),
+     (dict(crawl_growth_sd=0.4), 3, 0.4)],
+    ids=["bought followers rising with size", "growth between post and crawl"],
+)
+def test_sensitivity_recovers_the_contamination_that_made_a_false_decline(knobs, row, truth):
+    """True b = 1, contaminated follower counts: the decline comes out `supported` in most
+    worlds (the range check flags none of them); the sensitivity analysis must say that a
+    contamination of about the true size explains it away (mean over 10 worlds within 0.06)."""
+    needed, verdicts, flagged = [], [], []
+    for seed in range(10):
+        table = simulate_world(seed=seed, n_influencers=8000, n_campaigns=0, with_text=False,
+                               elasticity=1.0, **knobs).influencers
+        fit = eng.elasticity(table)
+        verdicts.append(eng.claim_rate_declines(fit).verdict)
+        flagged.append(range_check(fit.data).warning)
+        sens = eng.contamination_sensitivity(fit)
+        needed.append(sens["needed"].iloc[row])
+    assert verdicts.count("supported") >= 8 and not any(flagged)
+    assert abs(np.mean(needed) - truth) < 0.06, needed
+    sentence = eng.sensitivity_sentence(sens)
+    assert "decline away (b = 1)" in sentence and "typical factor" in sentence
+    if row == 2:  # bought followers: the share that explains it is named
+        assert sentence.startswith("To explain the decline away")
+
+
+def test_sensitivity_without_a_decline_says_so():
+    fit = eng.elasticity(simulate_world(seed=2, n_influencers=1500, n_campaigns=0,
+                                        with_text=False, elasticity=1.1).influencers)
+    table = eng.contamination_sensitivity(fit)
+    assert table["needed"].isna().all()
+    assert eng.sensitivity_sentence(table).startswith("There is no decline")
+
+
+def test_pooled_and_within_niche_estimands_side_by_side():
+    """Niches with different sizes AND engagement levels make pooled and within-niche b differ;
+    the claim uses the pooled one, named in every table."""
+    w = simulate_world(seed=4, n_influencers=3000, n_campaigns=0, with_text=False, niche_sd=0.8)
+    acc = prepare_accounts(w.influencers, niche="niche")
+    table = eng.estimand_table(acc)
+    assert table["estimand"].tolist() == ["pooled", "within_niche"]
+    pooled = table.set_index("estimand").loc["pooled"]
+    assert pooled["estimate"] == pytest.approx(eng.elasticity(acc).estimate)  # the default
+    assert pooled["used_for"].startswith("the claim")
+    within = eng.elasticity(acc, within=("niche",))
+    assert table.set_index("estimand").loc["within_niche", "estimate"] == pytest.approx(
+        within.estimate)
+    assert {"estimate", "ci_low", "ci_high", "p_value", "n", "method"} <= set(table.columns)

@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from inflresearch import claims
 from inflresearch.claims import adjust_holm
 from inflresearch.data.synth import simulate_world
 from inflresearch.questions.engagement.prepare import prepare_accounts
 from inflresearch.questions.engagement.shape import (
     claim_inverted_u,
+    claim_rate_sweet_spot,
     lowess_curve,
     quadratic_fit,
+    rate_minimum,
     segmented_fit,
     spline_curve,
     two_lines_test,
@@ -110,3 +113,73 @@ def test_segmented_fit_refuses_tiny_input():
     d = pd.DataFrame({"followers": np.geomspace(1e3, 1e6, 15), "engagements": 10.0})
     with pytest.raises(ValueError, match="at least 20"):
         segmented_fit(d)
+
+
+def test_rate_sweet_spot_is_tested_apart_from_absolute_engagement():
+    """b = 1 at 100k with curvature -0.08: the RATE peaks at 100k inside the range, while absolute
+    engagement still rises at the lower end and peaks only at F_ref * exp(1 / 0.16) ~ 52M."""
+    q = quadratic_fit(_world(5, 5_000, elasticity=1.0, curvature=-0.08).influencers)
+    rate, absolute = claim_rate_sweet_spot(q), claim_inverted_u(q)
+    assert rate.id == claims.ENGAGEMENT_RATE_SWEET_SPOT and rate.verdict == "supported"
+    assert rate.details["outcome"] == "engagement_rate"
+    assert 3e4 < rate.details["turning_point_followers"] < 3e5
+    assert absolute.id == claims.ENGAGEMENT_INVERTED_U and absolute.verdict != "supported"
+    # a rate that only falls (b = 0.8, straight line): the rate sweet spot is not supported
+    flat = quadratic_fit(_world(6, 3_000).influencers)
+    assert claim_rate_sweet_spot(flat).verdict != "supported"
+
+
+def test_rate_minimum_is_found_where_the_elasticity_crosses_1():
+    """b = 0.8 at 100k, curvature 0.05: the rate is lowest where 0.8 + 0.1 x = 1, i.e. at
+    100k * e^2 ~ 739k followers; the headline says so first."""
+    truth = 1e5 * np.exp(0.2 / 0.1)
+    m = rate_minimum(quadratic_fit(_world(7, 6_000, curvature=0.05).influencers))
+    assert m.present and m.ci_low < truth < m.ci_high
+    assert m.headline().startswith("The engagement rate falls with size up to about")
+    none = rate_minimum(quadratic_fit(_world(8, 3_000).influencers))
+    assert not none.present and "no minimum" in none.headline()
+
+
+@pytest.mark.slow
+def test_rate_sweet_spot_false_supported_and_minimum_coverage():
+    """100 worlds each. Straight line at b = 1 (the boundary of the claim's null: a rate flat in
+    size): false `supported` <= 5%. Convex rate (curvature 0.05): the Fieller interval of the
+    minimum covers the truth in >= 92% of worlds."""
+    false = 0
+    covered = 0
+    truth = 1e5 * np.exp(0.2 / 0.1)
+    for seed in range(100):
+        q = quadratic_fit(_world(1000 + seed, 1_500, elasticity=1.0).influencers)
+        false += claim_rate_sweet_spot(q).verdict == "supported"
+        m = rate_minimum(quadratic_fit(_world(2000 + seed, 1_500, curvature=0.05).influencers))
+        covered += m.ci_low < truth < m.ci_high
+    assert false <= 5, false
+    assert covered >= 92, covered
+
+
+def _kinked(seed: int, change: float, n: int = 1500) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(np.log(1e3), np.log(1e7), n)
+    y = 0.9 * x + change * np.clip(x - np.log(1e5), 0, None) + rng.normal(0, 0.5, n)
+    return pd.DataFrame({"followers": np.exp(x), "engagements": np.exp(y)})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", [-0.5, -0.15, -0.05])
+def test_breakpoint_interval_covers_for_strong_and_weak_kinks(change):
+    """True breakpoint 100k; 100 worlds per slope change. The sandwich interval covered 90%, 87%
+    and 69% of these worlds; the bootstrap-calibrated likelihood-ratio interval must cover >= 90%
+    (100 worlds: 95% +- 2.2% sd) and widens to the search edge when the kink is weak."""
+    tables = [segmented_fit(_kinked(seed, change)).table.iloc[0] for seed in range(100)]
+    covered = np.mean([t["ci_low"] <= 1e5 <= t["ci_high"] for t in tables])
+    assert covered >= 0.9, covered
+    if change == -0.5:
+        assert np.median([np.log10(t["ci_high"] / t["ci_low"]) for t in tables]) < 0.5
+
+
+def test_breakpoint_interval_is_seeded_and_contains_the_estimate():
+    d = _kinked(3, -0.3)
+    a, b = segmented_fit(d).table.iloc[0], segmented_fit(d).table.iloc[0]
+    assert a["ci_low"] == b["ci_low"] and a["ci_high"] == b["ci_high"]
+    assert a["ci_low"] < a["breakpoint"] < a["ci_high"]
+    assert a["lr_critical_value"] >= 3.84 and "likelihood-ratio" in a["ci_method"]

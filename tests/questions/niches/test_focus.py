@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from inflresearch.data.synth import simulate_world
-from inflresearch.questions.niches.focus import focus_data, focus_test, topic_entropy
+from inflresearch.questions.niches.focus import budget_focus, focus_data, focus_test, text_budget, topic_entropy
 from inflresearch.questions.niches.model import NicheModel
 from inflresearch.questions.niches.text import account_documents
 
@@ -49,3 +49,79 @@ def test_false_positive_rate_without_a_focus_effect():
     rate = float((p < 0.05).mean())
     assert rate <= 0.12, rate  # 60 worlds: 5% +- 2.8% sd; 0.12 is > 2.4 sd above 0.05
     assert 0.2 < float(np.mean(p)) < 0.8  # p-values spread over (0, 1), not piled at one end
+
+
+def _known_topic_mixer(truth):
+    """The true topic mix of a SIMULATED document: its tokens counted by true niche vocabulary."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    names, vocab = truth["niches"], truth["niche_vocabularies"]
+    words = sorted({v for name in names for v in vocab[name]})
+    index = {v: i for i, v in enumerate(words)}
+    member = np.zeros((len(words), len(names)))
+    for k, name in enumerate(names):
+        for v in vocab[name]:
+            member[index[v], k] += 1.0
+    member /= member.sum(1, keepdims=True)
+    counter = CountVectorizer(vocabulary=words, token_pattern=r"\S+", lowercase=False)
+    return lambda docs: np.asarray(counter.transform(docs) @ member) + 1e-12
+
+
+def _volume_world(seed: int, n: int = 300, slope: float = 0.3):
+    """focus_slope = 0 (focus independent of followers), larger accounts post more text."""
+    w = simulate_world(seed=seed, n_influencers=n, n_campaigns=0, focus_slope=0.0,
+                       text_volume_slope=slope)
+    text = (w.posts["caption"] + " " + w.posts["hashtags"]).groupby(w.posts["account_id"]).agg(
+        " ".join)
+    acc = w.influencers.set_index("account_id")
+    docs = (acc["bio"] + " " + acc["hashtags"] + " " + text.reindex(acc.index).fillna(""))
+    return w, docs.to_numpy(), acc["followers"].to_numpy()
+
+
+def test_budget_focus_removes_the_text_volume_artefact_in_one_world():
+    w, docs, followers = _volume_world(seed=0, n=600)
+    mix = _known_topic_mixer(w.truth)
+    n_tok = np.array([len(d.split()) for d in docs])
+    assert np.corrcoef(np.log(followers), n_tok)[0, 1] > 0.3  # larger accounts post more
+    whole = pd.DataFrame({"followers": followers, "n_tokens": n_tok,
+                          "focus": 1 - topic_entropy(mix(list(docs)))})
+    assert focus_test(whole, n_tokens=None).claim.verdict == "supported"  # the artefact
+    focus = budget_focus(docs, mix, budget=text_budget(n_tok), n_draws=5, seed=0)
+    fair = focus_test(pd.DataFrame({"followers": followers, "focus": focus}), n_tokens=None)
+    assert fair.claim.verdict == "inconclusive"
+    assert fair.claim.details["negligible_threshold_sd"] == 0.2
+    assert abs(fair.claim.details["effect_sd_10k_to_1m"]) < 0.3
+
+
+@pytest.mark.slow
+def test_false_supported_at_most_5_percent_when_larger_accounts_post_more():
+    """120 worlds, focus independent of followers, posts per account ~ followers^0.3.
+
+    Same worlds, before/after: the whole-document focus is `supported` in 69% of them and the
+    log(n_tokens) control swings to 5.8% `contradicted`; the equal budget: 0% `supported`, 1.7%
+    `contradicted`.
+    """
+    verdicts = []
+    for seed in range(120):
+        w, docs, followers = _volume_world(seed)
+        n_tok = np.array([len(d.split()) for d in docs])
+        focus = budget_focus(docs, _known_topic_mixer(w.truth), budget=text_budget(n_tok),
+                             n_draws=3, seed=seed)
+        frame = pd.DataFrame({"followers": followers, "focus": focus})
+        verdicts.append(focus_test(frame, n_tokens=None).claim.verdict)
+    v = np.array(verdicts)
+    assert (v == "supported").mean() <= 0.05, (v == "supported").mean()
+    assert (v == "contradicted").mean() <= 0.05, (v == "contradicted").mean()
+
+
+def test_focus_effect_is_stated_on_a_readable_scale():
+    rng = np.random.default_rng(1)
+    f = 10 ** rng.uniform(3, 7, 2000)
+    d = pd.DataFrame({"followers": f, "focus": 0.5 - 0.05 * np.log10(f) + rng.normal(0, 0.1, 2000)})
+    c = focus_test(d, n_tokens=None).claim
+    assert c.details["effect_10k_to_1m"] == pytest.approx(2 * c.estimate)
+    sd = d["focus"].std()
+    assert c.details["effect_sd_10k_to_1m"] == pytest.approx(2 * c.estimate / sd)
+    assert not c.details["negligible"] and "between-account SD" in c.note
+    tiny = d.assign(focus=0.5 - 0.001 * np.log10(f) + rng.normal(0, 0.1, 2000))
+    assert focus_test(tiny, n_tokens=None).claim.details["negligible"]

@@ -1,21 +1,29 @@
 """Engagement versus follower count: the elasticity b and the claim `engagement_rate_declines`.
 
-Model (account level, OLS with HC3 heteroskedasticity-robust errors)::
+Model (account level, OLS with HC3 heteroskedasticity-robust errors; the one estimator of
+`inflresearch.methods.elasticity`)::
 
-    log(engagements) ~ log(followers) [+ niche] [+ platform]     (niche, platform categorical)
+    log(engagements) ~ log(followers)                            (estimand "pooled": b)
+    log(engagements) ~ log(followers) + niche                    (estimand "within_niche")
 
-The slope b is the engagement elasticity: a 1% larger audience goes with b% more engagement per
-post, so the engagement *rate* (engagements / followers) falls with size exactly when b < 1.
+The claim and every "b" of the report are the POOLED elasticity: the question is how engagement
+changes between accounts of different sizes as a brand meets them, and the shape models
+(quadratic, segmented) and the ROI report's assumption-based path estimate the same quantity;
+`estimand_table` shows the within-niche slope beside it. The slope b is the engagement
+elasticity: a 1% larger audience goes with b% more engagement per post, so the engagement *rate*
+(engagements / followers) falls with size exactly when b < 1.
 The claim is tested one-sided, H0: b >= 1 against b < 1.
 
 The elasticity is descriptive, not causal: follower count is not randomly assigned (account age,
 bought or fake followers, platform mix all move it), and noise in follower counts attenuates b
-toward 0, i.e. toward "declining"; `follower_noise_sensitivity` says how much noise that takes.
+toward 0, i.e. toward "declining"; `follower_noise_sensitivity` says how much noise that takes,
+and `contamination_sensitivity` how large a bought-follower share (rising with size) or follower
+growth between post and crawl would explain the decline away.
 
 Example:
     >>> from inflresearch.data.synth import simulate_world
     >>> w = simulate_world(seed=1, n_influencers=2000, n_campaigns=0, with_text=False)
-    >>> fit = elasticity(w.influencers, niche="niche")
+    >>> fit = elasticity(w.influencers)
     >>> round(fit.estimate, 1), claim_rate_declines(fit).verdict
     (0.8, 'supported')
 """
@@ -28,10 +36,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
-from scipy import stats
+from scipy import optimize, stats
 
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
+from inflresearch.methods.elasticity import TERM, log_log_slope
 from inflresearch.questions.engagement.prepare import (
     MISSING_LEVEL,
     RangeCheck,
@@ -40,7 +49,6 @@ from inflresearch.questions.engagement.prepare import (
 )
 from inflresearch.tidy import TidyResult
 
-TERM = "log_followers"
 MIN_NICHE_ACCOUNTS = 10
 CAVEAT = (
     "Descriptive, not causal: follower count is not randomly assigned (account age, fake "
@@ -74,6 +82,24 @@ class ElasticityResult(TidyResult):
         return float(self.table["se"].iloc[0])
 
 
+ESTIMANDS = {
+    (): "pooled",
+    ("niche",): "within_niche",
+    ("platform",): "within_platform",
+    ("niche", "platform"): "within_niche_platform",
+}
+
+
+def estimand_name(within: tuple[str, ...]) -> str:
+    """The name of the elasticity estimand with fixed effects for `within` (``pooled`` for none).
+
+    Example:
+        >>> estimand_name(()), estimand_name(("niche",))
+        ('pooled', 'within_niche')
+    """
+    return ESTIMANDS.get(tuple(within), "within_" + "_".join(within))
+
+
 def elasticity(
     df: pd.DataFrame,
     *,
@@ -81,40 +107,84 @@ def elasticity(
     engagements: str = "engagements",
     niche: str | None = None,
     platform: str | None = None,
+    within: tuple[str, ...] | None = None,
     alpha: float = 0.05,
 ) -> ElasticityResult:
     """Engagement elasticity b from ``log(engagements) ~ log(followers) [+ niche] [+ platform]``.
 
-    OLS with HC3 errors; `niche` / `platform` name optional columns entered as fixed effects
-    (levels only; `niche_elasticities` gives a slope per niche; levels with fewer than 5
-    accounts are pooled, see `collapse_rare_levels`); a frame already prepared by
-    `prepare_accounts` is used as is, with its ``niche`` / ``platform`` columns as fixed effects.
-    Accounts with zero engagement are dropped (count in ``.data.attrs``). The table row holds ``estimate`` (b), ``se``,
-    ``ci_low``/``ci_high`` (two-sided 1 - alpha), ``null`` (1), ``p_value`` (one-sided,
-    H0: b >= 1), ``p_two_sided``, ``rate_change_per_doubling`` (2^(b-1) - 1, with CI), ``n``,
-    ``r2`` and ``method``.
+    One estimator for every report (`inflresearch.methods.elasticity.log_log_slope`: OLS, HC3,
+    t interval). The estimand is named in the table's ``estimand`` column:
+
+    - ``pooled`` (the default, and the one the claim and every "b" of report 01 use): the slope
+      across all accounts, as a marketer comparing accounts of different sizes meets them;
+    - ``within_niche`` (``within=("niche",)``): the common slope inside niches (niche levels as
+      fixed effects), which removes differences in size and engagement between niches.
+
+    `niche` / `platform` name optional columns of a raw table; given, they are entered as fixed
+    effects unless `within` says otherwise. A frame already prepared by `prepare_accounts` is used
+    as is: its ``niche`` / ``platform`` columns enter only when `within` names them. Levels with
+    fewer than 5 accounts are pooled (`collapse_rare_levels`); `niche_elasticities` gives a slope
+    per niche. Accounts with zero engagement are dropped (count in ``.data.attrs``). The table row
+    holds ``estimate`` (b), ``se``, ``ci_low``/``ci_high`` (two-sided 1 - alpha), ``null`` (1),
+    ``p_value`` (one-sided, H0: b >= 1), ``p_two_sided``, ``rate_change_per_doubling``
+    (2^(b-1) - 1, with CI), ``n``, ``r2``, ``estimand`` and ``method``.
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
         >>> w = simulate_world(seed=2, n_influencers=1000, n_campaigns=0, elasticity=0.7)
-        >>> round(elasticity(w.influencers).estimate, 1)
-        0.7
+        >>> fit = elasticity(w.influencers)
+        >>> round(fit.estimate, 1), fit.table["estimand"].item()
+        (0.7, 'pooled')
     """
     data = df if "log_engagements" in df.columns else prepare_accounts(
         df, followers=followers, engagements=engagements, niche=niche, platform=platform
     )
+    if within is None:
+        within = tuple(name for name, col in (("niche", niche), ("platform", platform)) if col)
     data = collapse_rare_levels(data)
-    covariates = _covariates(data, ("niche", "platform"))
-    formula = "log_engagements ~ " + " + ".join([TERM, *covariates])
-    model = smf.ols(formula, data).fit(cov_type="HC3")
-    if TERM not in model.params.index or not np.isfinite(model.bse[TERM]):
-        raise DataError("the elasticity is not identified (followers collinear with covariates)")
+    used = tuple(_covariates(data, within))
+    slope = log_log_slope(data, covariates=used, alpha=alpha)
+    model = slope.model
     table = elasticity_row(
-        float(model.params[TERM]), float(model.bse[TERM]), int(model.nobs), alpha,
-        method=f"OLS, HC3 robust errors: {formula}", df_resid=float(model.df_resid),
+        slope.estimate, slope.se, slope.n, alpha,
+        method=f"OLS, HC3 robust errors: {slope.formula}", df_resid=slope.df_resid,
     )
     table["r2"] = float(model.rsquared)
-    return ElasticityResult(table=table, model=model, data=data, formula=formula, alpha=alpha)
+    table["estimand"] = estimand_name(used)
+    return ElasticityResult(table=table, model=model, data=data, formula=slope.formula,
+                            alpha=alpha)
+
+
+def estimand_table(accounts: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """The pooled and the within-niche (and within-platform) elasticity side by side.
+
+    `accounts` is a `prepare_accounts` frame; a row per estimand its columns allow (``pooled``
+    always; ``within_niche`` with a niche column of two or more levels, ``within_platform`` and
+    ``within_niche_platform`` likewise). Columns as `elasticity`'s table, plus ``used_for`` saying
+    which one the claim uses. A large gap between the rows means niches differ in size and
+    engagement level, so "b" depends on whether accounts are compared across or inside niches.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> from inflresearch.questions.engagement.prepare import prepare_accounts
+        >>> acc = prepare_accounts(simulate_world(seed=3, n_influencers=900).influencers,
+        ...                        niche="niche")
+        >>> estimand_table(acc)["estimand"].tolist()
+        ['pooled', 'within_niche']
+    """
+    options = [(), ("niche",), ("platform",), ("niche", "platform")]
+    rows, seen = [], set()
+    for within in options:
+        if len(_covariates(collapse_rare_levels(accounts), within)) != len(within):
+            continue
+        row = elasticity(accounts, within=within, alpha=alpha).table
+        if row["estimand"].item() not in seen:
+            seen.add(row["estimand"].item())
+            rows.append(row)
+    out = pd.concat(rows, ignore_index=True)
+    out["used_for"] = np.where(out["estimand"] == "pooled",
+                               "the claim and every b in the report", "comparison only")
+    return out
 
 
 def elasticity_row(
@@ -360,3 +430,128 @@ def niche_heterogeneity(
         "n": [int(model.nobs)],
         "method": ["Wald chi2 on niche x log(followers) interactions, HC3"],
     })
+
+
+def _slope_refitter(fit: ElasticityResult) -> Any:
+    """b of the fit's own specification as a function of (corrected) log followers: the
+    covariates (intercept, fixed effects) are partialled out once (Frisch-Waugh-Lovell)."""
+    exog = pd.DataFrame(fit.model.model.exog, columns=fit.model.model.exog_names)
+    z = exog.drop(columns=[TERM]).to_numpy()
+    y = np.asarray(fit.model.model.endog, dtype=float)
+    q, _ = np.linalg.qr(z)
+    ry = y - q @ (q.T @ y)
+
+    def slope(log_followers: np.ndarray) -> float:
+        rx = log_followers - q @ (q.T @ log_followers)
+        return float(rx @ ry / (rx @ rx))
+
+    return slope
+
+
+def _bought_probability(log10_followers: np.ndarray, share: float, slope: float) -> np.ndarray:
+    logit = np.log(share / (1 - share)) + slope * (log10_followers - 5.0)
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def contamination_sensitivity(
+    fit: ElasticityResult,
+    *,
+    fake_slopes: tuple[float, ...] = (0.0, 0.5, 1.0),
+    fake_fraction: float = 0.5,
+) -> pd.DataFrame:
+    """How much follower contamination would explain the estimated decline away (bring b to 1).
+
+    Rows (``scenario``, ``parameter``, ``needed``: the value that makes b = 1, NaN when b >= 1
+    or when no value in range suffices, ``meaning``):
+
+    - ``fake followers, share rising by s per decade``: accounts buy `fake_fraction` extra
+      (never engaging) followers with probability logistic(logit(share) + s (log10 F - 5));
+      ``needed`` is the smallest share at 100k followers (``share_at_1m`` at 1M) that does it,
+      scanning shares from 0.25% to 99.75%. Correction by
+      regression calibration: log F_true ~ log F - P(bought | F) log(1 + fake_fraction).
+    - ``follower growth between post and crawl, random``: the sd of log growth (classical
+      noise, see `follower_noise_sensitivity`).
+    - ``follower growth rising with size``: extra log growth per unit log followers, rho; b
+      scales by 1 + rho, so rho = 1 / b - 1 (``needed`` as extra growth per tenfold size).
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> fit = elasticity(simulate_world(seed=5, n_influencers=800, n_campaigns=0).influencers)
+        >>> contamination_sensitivity(fit)["scenario"].str[:13].tolist()[0]
+        'fake follower'
+    """
+    b = fit.estimate
+    x = np.asarray(fit.model.model.exog[:, fit.model.model.exog_names.index(TERM)], dtype=float)
+    refit = _slope_refitter(fit)
+    lift = float(np.log1p(fake_fraction))
+    rows = []
+    for slope in fake_slopes:
+        def gap(share: float, slope: float = slope) -> float:
+            p = _bought_probability(x / np.log(10), share, slope)
+            return refit(x - p * lift) - 1.0
+
+        needed = np.nan
+        if b < 1:  # b(share) need not be monotone (everyone buying shifts, not tilts): scan
+            shares = np.linspace(0.0025, 0.9975, 80)
+            gaps = np.array([gap(v) for v in shares])
+            above = np.flatnonzero(gaps >= 0)
+            if len(above):
+                i = int(above[0])
+                needed = float(shares[0]) if i == 0 else float(
+                    optimize.brentq(gap, shares[i - 1], shares[i], xtol=1e-4))
+        at_1m = float(_bought_probability(np.array([6.0]), needed, slope)[0]) if np.isfinite(
+            needed) else np.nan
+        rows.append({
+            "scenario": f"fake followers, share rising by {slope:g} per decade (logit)",
+            "parameter": "share of 100k-follower accounts with bought followers",
+            "needed": needed, "share_at_1m": at_1m,
+            "meaning": (f"{needed:.0%} of 100k accounts and {at_1m:.0%} of 1M accounts with "
+                        f"{fake_fraction:.0%} bought followers" if np.isfinite(needed) else
+                        "no share below 100% explains the decline away" if b < 1 else
+                        "no decline to explain"),
+        })
+    noise = float(follower_noise_sensitivity(fit)["noise_sd"].iloc[-1])
+    rows.append({
+        "scenario": "follower growth between post and crawl, random",
+        "parameter": "sd of log growth", "needed": noise, "share_at_1m": np.nan,
+        "meaning": (f"follower counts off by a typical factor of {np.exp(noise):.2f}"
+                    if np.isfinite(noise) else "no decline to explain"),
+    })
+    rho = 1.0 / b - 1.0 if 0 < b < 1 else np.nan
+    per_decade = float(np.expm1(rho * np.log(10))) if np.isfinite(rho) else np.nan
+    rows.append({
+        "scenario": "follower growth rising with size",
+        "parameter": "extra growth per tenfold followers", "needed": per_decade,
+        "share_at_1m": np.nan,
+        "meaning": (f"each tenfold larger account grew {per_decade:.0%} more between post and "
+                    "crawl" if np.isfinite(per_decade) else "no decline to explain"),
+    })
+    out = pd.DataFrame(rows)
+    out["estimate"] = b
+    out["n"] = int(fit.table["n"].iloc[0])
+    out["method"] = "regression calibration of log followers; b re-estimated until b = 1"
+    return out
+
+
+def sensitivity_sentence(table: pd.DataFrame) -> str:
+    """One sentence to print next to the verdict of `engagement_rate_declines`.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> fit = elasticity(simulate_world(seed=5, n_influencers=800, n_campaigns=0).influencers)
+        >>> "decline away (b = 1)" in sensitivity_sentence(contamination_sensitivity(fit))
+        True
+    """
+    b = float(table["estimate"].iloc[0])
+    if not b < 1:
+        return f"There is no decline to explain away (b = {b:.3f} is not below 1)."
+    fake = table[table["scenario"].str.startswith("fake")]
+    steep = fake.iloc[-1]
+    growth = table[table["scenario"].str.endswith("random")].iloc[0]
+    vendors = ("vendors report fake followers on about a third of Instagram creators, more among "
+               "the largest (HypeAuditor 2023), so weigh the verdict against these figures.")
+    if np.isfinite(steep["needed"]):
+        return (f"To explain the decline away (b = 1), {steep['meaning']} would be needed (share "
+                f"rising steeply with size), or {growth['meaning']}; " + vendors)
+    return ("No share of accounts with bought followers explains the decline away (b = 1), even "
+            f"a share rising steeply with size; it would take {growth['meaning']}; " + vendors)

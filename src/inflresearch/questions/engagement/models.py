@@ -75,12 +75,12 @@ def compare_models(
         rows.append((name, formula, x.shape[1], aic, bic, np.sqrt(sq / n), 1 - rss / np.sum(
             (y - y.mean()) ** 2)))
     y = accounts["log_engagements"].to_numpy()
-    seg = segmented_fit(accounts)
+    seg = segmented_fit(accounts, n_boot=0)  # only its fitted line is used here
     rss = float(np.sum((y - np.log(seg.predict(accounts["followers"].to_numpy()))) ** 2))
     sq = 0.0
     for fold in range(k):
         test = folds == fold
-        part = segmented_fit(accounts[~test])
+        part = segmented_fit(accounts[~test], n_boot=0)
         sq += float(np.sum((y[test] - np.log(part.predict(accounts["followers"].to_numpy()[test])))
                            ** 2))
     aic, bic = _criteria(rss, n, 4)

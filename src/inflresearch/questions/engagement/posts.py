@@ -190,6 +190,9 @@ def post_elasticity(
             + ("; log(followers) also an offset: coefficient = b - 1" if offset else ""),
         })
     table = pd.DataFrame(rows)
+    # pooled across niches, like the headline b, but per post and of mean likes (not of the
+    # geometric mean of engagements per account): a different estimand, named apart
+    table["estimand"] = "pooled_post_level"
     table.attrs["dispersion"] = dispersion
     names = list(model.params.index)
     others = [t for t in names if "log_followers" not in t and not t.startswith("platform[")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.errors import DataError
+from inflresearch.methods.rates import engagements_per_post
 from inflresearch.tidy import TidyResult
 
 MIN_ACCOUNTS = 10
@@ -37,33 +38,14 @@ MIN_OUTCOME_EDGE = 0.25
 
 
 def resolve_engagements(df: pd.DataFrame, engagements: str = "engagements") -> tuple[pd.Series, str]:
-    """The per-post engagement series and a description of where it came from.
-
-    Uses `engagements` when present; otherwise likes + comments, likes alone, or
-    engagement_rate x followers (the contract's own derivations), in that order.
+    """The per-post engagement series and where it came from: the one rule of
+    `inflresearch.methods.rates.engagements_per_post`.
 
     Example:
         >>> resolve_engagements(pd.DataFrame({"avg_likes": [10.0], "avg_comments": [2.0]}))[1]
         'avg_likes + avg_comments'
     """
-    if engagements in df.columns:
-        return pd.to_numeric(df[engagements], errors="coerce"), engagements
-    if engagements != "engagements":
-        raise DataError("engagement column not found", column=engagements)
-    if "avg_likes" in df.columns and "avg_comments" in df.columns:
-        likes = pd.to_numeric(df["avg_likes"], errors="coerce")
-        return likes + pd.to_numeric(df["avg_comments"], errors="coerce").fillna(0.0), (
-            "avg_likes + avg_comments"
-        )
-    if "avg_likes" in df.columns:
-        return pd.to_numeric(df["avg_likes"], errors="coerce"), "avg_likes"
-    if "engagement_rate" in df.columns and "followers" in df.columns:
-        rate = pd.to_numeric(df["engagement_rate"], errors="coerce")
-        return rate * pd.to_numeric(df["followers"], errors="coerce"), "engagement_rate x followers"
-    raise DataError(
-        "no engagement column: need 'engagements', 'avg_likes' (+ 'avg_comments') or "
-        "'engagement_rate'", column=engagements,
-    )
+    return engagements_per_post(df, engagements)
 
 
 def prepare_accounts(

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from inflresearch.errors import DataError
+from inflresearch.methods.median import median_ci
+from inflresearch.methods.rates import engagements_per_post
 from inflresearch.questions.engagement.benchmarks import benchmarks
-from inflresearch.questions.engagement.prepare import resolve_engagements
 from inflresearch.tiers import preset
 
 STATS = ("median_rate", "mean_rate", "pooled_rate")
@@ -28,26 +28,14 @@ _CHUNK = 4_000_000  # resampled values held in memory at once
 
 
 def _rates(df: pd.DataFrame, followers: str, engagements: str) -> tuple[np.ndarray, np.ndarray]:
+    """Followers and engagements per post (the one rule of `methods.rates`) of usable accounts."""
     if followers not in df.columns:
         raise DataError("follower column not found", column=followers)
     f = pd.to_numeric(df[followers], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    e = resolve_engagements(df, engagements)[0].to_numpy(dtype=float, na_value=np.nan)
+    e = engagements_per_post(df, engagements, followers=followers)[0].to_numpy(
+        dtype=float, na_value=np.nan)
     ok = np.isfinite(f) & (f > 0) & np.isfinite(e) & (e >= 0)
     return f[ok], e[ok]
-
-
-def _median_ci(values: np.ndarray, alpha: float) -> tuple[float, float]:
-    """Percentile CI of the exact bootstrap distribution of the (lower) sample median.
-
-    With n draws from the sample, P(median* <= x_(k)) = P(Binomial(n, k/n) >= ceil(n/2)): the
-    limit of the percentile bootstrap as the number of replicates grows, without Monte Carlo error.
-    """
-    x = np.sort(values)
-    n = len(x)
-    cdf = stats.binom.sf((n + 1) // 2 - 1, n, np.arange(1, n + 1) / n)
-    lo = x[min(int(np.searchsorted(cdf, alpha / 2)), n - 1)]
-    hi = x[min(int(np.searchsorted(cdf, 1 - alpha / 2)), n - 1)]
-    return float(lo), float(hi)
 
 
 def _boot_sums(
@@ -84,8 +72,9 @@ def range_stats(
 
     CIs: the mean of rates and the pooled rate use one percentile bootstrap that resamples all
     accounts (so every range's statistics come from the same replicates; a range with no account
-    in a replicate is skipped there); the median uses the exact bootstrap distribution of the
-    sample median (no resampling needed). Ranges may overlap.
+    in a replicate is skipped there); the median uses the one median interval of the package
+    (`inflresearch.methods.median.median_ci`: distribution-free order statistics, NaN under 6
+    accounts). Ranges may overlap.
 
     Example:
         >>> f, e = np.array([1e3, 2e3, 5e4, 2e5]), np.array([40.0, 60, 900, 2e3])
@@ -114,7 +103,7 @@ def range_stats(
             row.update(median_rate=float(np.median(ra)), mean_rate=float(ra.mean()),
                        pooled_rate=float(e[a:b].sum() / f[a:b].sum()))
         if n > 1 and boot is not None:
-            row["median_rate_ci_low"], row["median_rate_ci_high"] = _median_ci(ra, alpha)
+            row["median_rate_ci_low"], row["median_rate_ci_high"] = median_ci(ra, alpha)
             counts, sr, se, sf = (m[:, where[b]] - m[:, where[a]] for m in boot)
             ok = counts > 0
             q = [alpha / 2, 1 - alpha / 2]
@@ -213,13 +202,14 @@ def compare_published(
                               rng=np.random.default_rng(seed))
         found.update({(metric, i): r for i, r in zip(chosen.index, results, strict=True)})
     rows = []
-    for i, b in published.iterrows():
+    for i, b in zip(published.index, (row for _, row in published.iterrows()), strict=True):
         base = {"source": b["source"], "year": b["year"], "tier": b["tier"],
                 "follower_min": b["follower_min"], "follower_max": b["follower_max"],
                 "metric": b["metric"], "statistic": b["statistic"], "definition": b["definition"],
                 "published_value": b["value"], "published_value_max": b["value_max"]}
-        if (b["metric"], i) in found:
-            rows.append(base | found[(b["metric"], i)] | {"note": b["note"]})
+        key = (str(b["metric"]), int(i))
+        if key in found:
+            rows.append(base | found[key] | {"note": b["note"]})
         else:
             rows.append(base | {"n": 0, "note": f"the data has no {likes!r} column"})
     out = pd.DataFrame(rows, columns=None if rows else ["source", "tier", "n", "published_value"])

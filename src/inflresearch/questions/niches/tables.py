@@ -30,20 +30,12 @@ import pandas as pd
 from scipy import stats
 
 from inflresearch.errors import DataError
+from inflresearch.methods.median import median_ci
 from inflresearch.methods.partitions import ari as _ari
 from inflresearch.methods.partitions import codes
 from inflresearch.methods.partitions import nmi as _nmi
+from inflresearch.methods.rates import engagement_rate
 from inflresearch.questions.niches.model import NO_TEXT
-
-
-def _median_ci(values: np.ndarray, alpha: float) -> tuple[float, float]:
-    """Order-statistic CI of a median (exact, binomial); NaN when n is too small for it."""
-    x = np.sort(values[np.isfinite(values)])
-    n = len(x)
-    j = int(stats.binom.ppf(alpha / 2, n, 0.5)) if n else 0
-    if n < 6 or j < 1:
-        return float("nan"), float("nan")
-    return float(x[j - 1]), float(x[n - j])
 
 
 def _subsample_ci(fn: Callable[[np.ndarray], float], n: int, est: float,
@@ -63,15 +55,6 @@ def _on_subsample(fn: Callable[[np.ndarray, np.ndarray], float], a: np.ndarray, 
     return fn(a[index], b[index])
 
 
-def _rates(accounts: pd.DataFrame, followers: str, engagements: str) -> pd.Series:
-    if "engagement_rate" in accounts.columns and accounts["engagement_rate"].notna().any():
-        return pd.to_numeric(accounts["engagement_rate"], errors="coerce")
-    if engagements in accounts.columns:
-        return pd.to_numeric(accounts[engagements], errors="coerce") / pd.to_numeric(
-            accounts[followers], errors="coerce")
-    return pd.Series(np.nan, index=accounts.index)
-
-
 def niche_profiles(
     assignments: pd.DataFrame,
     accounts: pd.DataFrame,
@@ -84,7 +67,8 @@ def niche_profiles(
 
     `accounts` is matched to `assignments` on ``account_id``. Columns: ``niche``, ``terms``,
     ``n``, ``share``, ``followers_median``, ``followers_q25``, ``followers_q75``,
-    ``rate_median`` with ``rate_ci_low``/``rate_ci_high`` (1 - alpha, order statistics),
+    ``rate_median`` with ``rate_ci_low``/``rate_ci_high`` (1 - alpha, `methods.median`; the rate
+    is the one rule of `inflresearch.methods.rates`, the same as the engagement tier table),
     ``rate_pooled`` (sum of engagements / sum of followers) and ``n_rate``.
 
     Example:
@@ -103,12 +87,15 @@ def niche_profiles(
     data = assignments[["account_id", "niche_discovered", "niche_terms"]].merge(
         acc, on="account_id", how="left")
     data["_f"] = pd.to_numeric(data[followers], errors="coerce")
-    data["_rate"] = _rates(data, followers, engagements)
+    try:
+        data["_rate"] = engagement_rate(data, followers=followers, engagements=engagements)
+    except DataError:  # the table has no engagement at all: profiles show sizes, rates NaN
+        data["_rate"] = np.nan
     data["_e"] = data["_rate"] * data["_f"]
     rows = []
     for niche, g in data.groupby("niche_discovered", sort=True):
         rate = g["_rate"].to_numpy(dtype=float)
-        lo, hi = _median_ci(rate, alpha)
+        lo, hi = median_ci(rate, alpha)
         both = g[["_e", "_f"]].dropna()
         rows.append({
             "niche": niche, "terms": g["niche_terms"].iloc[0], "n": len(g),

@@ -131,8 +131,8 @@ def account_documents(
         raise ValueError("give text_columns, or posts with post_text_columns")
     ids = accounts[account].astype(str)
     if ids.duplicated().any():
-        raise DataError("duplicate account ids", column=account,
-                        values=ids[ids.duplicated()].tolist())
+        dupes: list[object] = list(ids[ids.duplicated()])
+        raise DataError("duplicate account ids", column=account, values=dupes)
     raw = pd.Series("", index=ids.to_numpy(), dtype=object)
     n_posts = pd.Series(0, index=ids.to_numpy(), dtype=np.int64)
     if text_columns:

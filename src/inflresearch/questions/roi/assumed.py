@@ -3,9 +3,11 @@
 With only an influencer table (followers, engagement, perhaps a price per post) no ROI can be
 measured. What can be said: if engagements per post grow as followers^b and the price of a post
 as followers^g, the cost per engagement scales as followers^(g - b), so micro-influencers are
-cheaper per engagement exactly when g > b. Both elasticities are estimated by OLS of logs on log
-followers with HC3 errors (elasticities of the geometric mean; equal to those of the mean when the
-log noise does not change with size). When the table has prices, g - b is estimated directly as
+cheaper per engagement exactly when g > b. Both elasticities are estimated by the package's one
+log-log estimator (`inflresearch.methods.elasticity`: OLS of logs on log followers, HC3 errors,
+t interval; b is the pooled estimand, identical to report 01's b on the same table). These are
+elasticities of the geometric mean, equal to those of the mean when the log noise does not change
+with size. When the table has prices, g - b is estimated directly as
 the slope of log(price / engagements), so its CI accounts for the correlation of the two. Without
 prices, g is an assumption (a parameter) and only b's uncertainty enters the CI: the conclusion
 is then carried by the assumed g, and the result says so.
@@ -29,10 +31,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from inflresearch.errors import DataError
+from inflresearch.methods import rates
+from inflresearch.methods.elasticity import log_log_slope
 from inflresearch.tidy import TidyResult
 from inflresearch.tiers import Range, in_range
 
@@ -47,33 +50,20 @@ class AssumedResult(TidyResult):
 
 
 def engagements_per_post(influencers: pd.DataFrame) -> pd.Series:
-    """Mean engagements per post: ``engagements``, else likes + comments, else rate x followers.
+    """Mean engagements per post by the one rule of `inflresearch.methods.rates`.
 
     Example:
         >>> engagements_per_post(pd.DataFrame({"followers": [1e4], "avg_likes": [300.0],
         ...                                    "avg_comments": [20.0]})).tolist()
         [320.0]
     """
-    d = influencers
-    if "engagements" in d and d["engagements"].notna().any():
-        return pd.to_numeric(d["engagements"], errors="coerce").astype(float)
-    if "avg_likes" in d and d["avg_likes"].notna().any():
-        likes = pd.to_numeric(d["avg_likes"], errors="coerce").astype(float)
-        if "avg_comments" in d:
-            likes = likes + pd.to_numeric(d["avg_comments"], errors="coerce").fillna(0.0)
-        return likes
-    if "engagement_rate" in d and "followers" in d and d["engagement_rate"].notna().any():
-        return (pd.to_numeric(d["engagement_rate"], errors="coerce")
-                * pd.to_numeric(d["followers"], errors="coerce")).astype(float)
-    raise DataError("no engagement column (engagements, avg_likes or engagement_rate)",
-                    column="engagements")
+    return rates.engagements_per_post(influencers)[0]
 
 
 def _slope(y: np.ndarray, x: np.ndarray, alpha: float) -> dict[str, float]:
-    fit = sm.OLS(y, sm.add_constant(x)).fit(cov_type="HC3")
-    est, se = float(fit.params[1]), float(fit.bse[1])
-    z = stats.norm.ppf(1 - alpha / 2)
-    return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se}
+    """The one log-log estimator (`methods.elasticity.log_log_slope`) on arrays."""
+    frame = pd.DataFrame({"log_followers": x, "y": y})
+    return log_log_slope(frame, outcome="y", alpha=alpha).as_dict()
 
 
 def cost_efficiency_assumed(
@@ -125,7 +115,7 @@ def cost_efficiency_assumed(
         priced = d[d["price_per_post"] > 0]
         xp = np.log(priced["followers"].to_numpy())
         g = _slope(np.log(priced["price_per_post"].to_numpy()), xp, alpha)
-        log_cpe = np.log(priced["price_per_post"] / priced["engagements"]).to_numpy()
+        log_cpe = np.log((priced["price_per_post"] / priced["engagements"]).to_numpy())
         diff = _slope(log_cpe, xp, alpha)
         source, method_g = "estimated", "OLS log(price_per_post) ~ log(followers), HC3"
         method_d = "OLS log(price / engagements) ~ log(followers), HC3"
@@ -138,7 +128,8 @@ def cost_efficiency_assumed(
         source, method_g = "assumed", f"assumed: price grows as followers^{g_val:g}"
         method_d = "assumed g minus estimated b (only b's uncertainty)"
         n_g = len(d)
-    p_d = float(stats.norm.sf(diff["estimate"] / diff["se"])) if diff["se"] > 0 else np.nan
+    p_d = (float(stats.t.sf(diff["estimate"] / diff["se"], n_g - 2)) if diff["se"] > 0
+           else np.nan)  # t reference, as the interval of `log_log_slope`
     f_micro = _geo_mean(d["followers"], micro)
     f_macro = _geo_mean(d["followers"], macro)
     log_ratio = np.log(f_micro / f_macro)  # NaN when a group has no accounts
