@@ -25,6 +25,8 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
 from inflresearch.atomic import atomic_write_text
+from inflresearch.report.key_findings import key_findings
+from inflresearch.report.tables import readable_value
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_CELL = {"remove-cell", "remove_cell", "parameters", "injected-parameters"}
@@ -37,6 +39,9 @@ _ATTRIBUTES = {
     "img": {"src", "alt"},
     "a": {"href"},
 }
+# Downloads (report.tables.csv_link): the sanitiser keeps exactly `<a download href="data:text/csv;...">`
+# links; `download` is the only attribute added for them and only the text/csv data URI is meant.
+_ATTRIBUTES["a"] = _ATTRIBUTES["a"] | {"download"}
 
 
 def clean_fragment(text: str) -> str:
@@ -123,7 +128,7 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
         "started": run.get("started", ""),
         "status": run.get("status", "unknown"),
         "error": run.get("error"),
-        "parameters": [(k, repr(v)) for k, v in sorted(params.items())],
+        "parameters": [(k, readable_value(v)) for k, v in sorted(params.items())],
         "simulated": any(v == "sample" for v in params.values()),
         "package_version": run.get("package_version", ""),
         "git_commit": run.get("git_commit") or "unknown",
@@ -141,12 +146,14 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
 
 
 def render_html(
-    nb: nbformat.NotebookNode, results: dict[str, Any], fallback_title: str = "report"
+    nb: nbformat.NotebookNode, results: dict[str, Any], fallback_title: str = "report",
+    folder: Path | None = None,
 ) -> str:
-    """The report HTML of an executed notebook and its results.json."""
+    """The report HTML of an executed notebook and its results.json (`folder`: its run folder)."""
     title = _title(nb, fallback_title)
     body, _ = exporter().from_notebook_node(
-        nb, resources={"report": _context(results, title), "metadata": {"name": title}}
+        nb, resources={"report": _context(results, title), "metadata": {"name": title},
+                       "key_findings": key_findings(results, folder)},
     )
     return body.replace("<!--IR-TOC-->", table_of_contents(body), 1)
 
@@ -160,4 +167,5 @@ def write_html(notebook: str | Path, out: str | Path, results: dict[str, Any]) -
         nb = nbformat.v4.new_notebook(
             cells=[nbformat.v4.new_markdown_cell("# Run failed before any cell ran")]
         )
-    return atomic_write_text(out, render_html(nb, results, fallback_title=notebook.stem))
+    return atomic_write_text(out, render_html(nb, results, fallback_title=notebook.stem,
+                                                  folder=Path(out).parent))
