@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from inflresearch.atomic import atomic_write_text
-from inflresearch.claims import format_p, from_dict, plain_words
+from inflresearch.report.findings import findings_page, grid_labels, run_summary
 from inflresearch.runs import RESULTS
 
 PLAN_FILE = "plan.json"
@@ -67,6 +67,7 @@ def collect_runs(root: Path) -> list[dict[str, Any]]:
                 "seconds": run.get("seconds", ""),
                 "html": f"{folder.name}/report.html" if html.is_file() else None,
                 "results": f"{folder.name}/{RESULTS}",
+                **run_summary(folder, doc),  # data files, simulated or real, verdict counts
             }
         )
     return runs
@@ -110,51 +111,12 @@ def build_index(root: str | Path) -> Path:
     return atomic_write_text(root / "index.html", page)
 
 
-def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]], int, bool]:
-    """Claims of the given runs as table rows; also the number of failed runs and whether any
-    run used simulated data."""
-    rows, failed, simulated = [], 0, False
-    for run_id in run_ids:
-        doc = read_results(root / run_id) or {}
-        run = doc.get("run", {})
-        if run.get("status") == "failed":
-            failed += 1
-            continue
-        sim = any(v == "sample" for v in run.get("parameters", {}).values())
-        simulated |= sim
-        data = run.get("parameters", {}).get("data")
-        label = Path(run.get("notebook", run_id)).stem + (f" on {Path(str(data)).name}" if data else "")
-        for c in doc.get("claims", []):
-            lo, hi = c.get("ci_low"), c.get("ci_high")
-            rows.append(
-                {
-                    "id": c.get("id", ""),
-                    "statement": c.get("statement", ""),
-                    "verdict": c.get("verdict", ""),
-                    "verdict_class": c.get("verdict", "").replace(" ", "-"),
-                    "estimate": _fmt(c.get("estimate")),
-                    "ci": f"{_fmt(lo)} to {_fmt(hi)}" if lo is not None and hi is not None else "",
-                    "p": "" if c.get("p_adjusted") is None else format_p(c["p_adjusted"]).lstrip("= "),
-                    "n": _fmt(c.get("n")),
-                    "words": plain_words(from_dict(c)) if c.get("verdict") else "",
-                    "method": c.get("method", ""),
-                    "note": c.get("note", ""),
-                    "href": f"../{run_id}/report.html",
-                    "run_label": label,
-                    "simulated": sim,
-                }
-            )
-    return rows, failed, simulated
-
-
 def write_findings(plan_folder: Path, plan: dict[str, Any]) -> Path:
     """Write ``findings.html`` of a plan folder: one table of every claim across its runs."""
-    rows, failed, simulated = findings_rows(plan_folder.parent, [r["run_id"] for r in plan["runs"]])
     page = _ENV.get_template("findings.html.j2").render(
         plan=plan["name"],
         started=plan.get("started", ""),
-        claims=rows,
-        failed=failed,
-        simulated=simulated,
+        page=findings_page(plan_folder, plan),  # grouped claims, grid, page-level Holm, changes
+        grid_labels=grid_labels,
     )
     return atomic_write_text(plan_folder / "findings.html", page)
