@@ -4,6 +4,7 @@ A plan file (YAML, read with the safe loader)::
 
     name: weekly
     workers: 2            # optional; default: number of cores
+    pdf: true             # optional; also write report.pdf in each successful run folder
     cell_timeout: 600     # optional; seconds per cell
     runs:
       - notebook: notebooks/01_engagement_vs_followers.ipynb
@@ -43,7 +44,7 @@ from inflresearch.report.index import PLAN_FILE, build_index, read_results, writ
 from inflresearch.report.provenance import cache_key
 from inflresearch.runs import new_run_dir
 
-_PLAN_KEYS = {"name", "description", "workers", "cell_timeout", "runs"}
+_PLAN_KEYS = {"name", "description", "workers", "cell_timeout", "runs", "pdf"}
 _RUN_KEYS = {"notebook", "parameters", "grid"}
 
 
@@ -64,6 +65,7 @@ class Plan:
     workers: int | None = None
     cell_timeout: int = 600
     source: Path | None = None
+    pdf: bool = False
 
 
 @dataclass
@@ -141,7 +143,14 @@ def load_plan(path: str | Path) -> Plan:
         workers=None if workers is None else int(workers),
         cell_timeout=int(spec.get("cell_timeout", 600)),
         source=path,
+        pdf=_flag(spec.get("pdf", False), path, "pdf"),
     )
+
+
+def _flag(value: object, path: Path, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{path}: {key!r} must be true or false, not {value!r}")
+    return value
 
 
 def successful_runs_by_key(root: Path) -> dict[str, str]:
@@ -199,6 +208,13 @@ def run_plan(
             for i, future in futures:
                 run_id, status, error = future.result()
                 records[i].update(run_id=run_id, status=status, error=error)
+    if plan.pdf:  # the plan option `pdf: true`
+        from inflresearch.report.pdf import PDF_FILE, write_pdf
+
+        for record in records:
+            run_folder = root / str(record.get("run_id") or "")
+            if record["status"] != "failed" and record.get("run_id") and not (run_folder / PDF_FILE).exists():
+                write_pdf(run_folder / "report.html")
     folder = new_run_dir(f"plan-{plan.name}", root=root)
     document = {
         "name": plan.name,
