@@ -24,7 +24,7 @@ body.jp-Notebook { max-width: none; padding: 0; }
 details > * { display: block; }
 details > summary { font-weight: 600; }
 .ir-table-wrap { overflow: visible; }
-table.ir-table { font-size: 7.5pt; }
+.ir-table-wrap table { font-size: 7.5pt; }
 img { max-width: 100%; }
 """
 

@@ -169,7 +169,8 @@ def to_html(frame: pd.DataFrame, name: str | None = None, *, download: bool = Tr
         shown = shown.T.reset_index()
         shown.columns = ["Field", *(["Value"] if shown.shape[1] == 2 else
                                     [f"Row {i + 1}" for i in range(shown.shape[1] - 1)])]
-    styler = shown.style.hide(axis="index").set_table_attributes('class="ir-table"')
+    styler = (shown.style.hide(axis="index")
+              .format(escape="html").format_index(escape="html", axis=1))
     table = styler.to_html(exclude_styles=True)
     table = re.sub(r' id="T_[^"]*"', "", table)
     link = csv_link(frame, name or str(frame.attrs.get("name") or "table")) if download else ""
