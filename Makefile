@@ -59,7 +59,7 @@ test-spark: $(STAMP)
 # driven by Playwright's Python package (the `browser` extra) through /usr/bin/chromium; Playwright
 # never downloads a browser of its own. Screenshots go to the run folders of the test's demo plan.
 .PHONY: test-browser
-test-browser: $(STAMP)
+test-browser: $(SAMPLE)
 	@$(BIN)/python -c 'import playwright' 2>/dev/null \
 		|| $(BIN)/python -m pip install --quiet -e '.[dev,browser]'
 	@test -x /usr/bin/chromium || { \
@@ -67,3 +67,9 @@ test-browser: $(STAMP)
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "test-browser: no /usr/bin/chromium and not root: the browser tests will skip"; fi; }
 	$(BIN)/python -m pytest -m browser -p no:xdist
+
+# The README's screenshot: the first screen of report 01 of the demo at 1280 px (Chromium headless).
+screenshot: demo
+	chromium --headless --no-sandbox --hide-scrollbars --window-size=1280,800 \
+		--screenshot=docs/report-first-screen.png \
+		"file://$(CURDIR)/$$(ls -d reports/*-01-engagement-vs-followers | tail -1)/report.html"
