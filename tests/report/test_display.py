@@ -41,6 +41,10 @@ def test_readable_cells():
     assert [tables.label(c) for c in ["ci_low", "p_value", "roas_ratio", "n_boot"]] == [
         "CI low", "p-value", "ROAS ratio", "n boot"]
     assert tables.number(0.797123456) == "0.797" and tables.number(-1.5) == "-1.50"
+    nullable = pd.DataFrame({"n": pd.array([1200, None], dtype="Int64"), "tier": ["micro", pd.NA],
+                             "when": [pd.Timestamp("2026-01-02"), pd.NaT], "ok": [True, False]})
+    assert tables.readable(nullable).to_numpy().tolist() == [
+        ["1,200", "micro", "2026-01-02", "yes"], ["—", "—", "—", "no"]]
 
 
 def test_report_tables_read_like_a_person_wrote_them(run):

@@ -21,6 +21,7 @@ import html
 import math
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,8 @@ def text_of(value: Any) -> str:
         return MISSING
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
+    if isinstance(value, datetime):  # pandas Timestamps included
+        return value.strftime("%Y-%m-%d" if value.time() == time() else "%Y-%m-%d %H:%M")
     if isinstance(value, int | np.integer):
         return f"{int(value):,}"
     if isinstance(value, float | np.floating):
@@ -135,7 +138,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     cells = {}
     for column in shown.columns:
         fmt = _formatter(str(column), frame[column]) if column in frame else text_of
-        cells[column] = [v if v == NO_TURNING_POINT else fmt(v) for v in shown[column]]
+        cells[column] = [v if isinstance(v, str) and v == NO_TURNING_POINT else fmt(v)
+                         for v in shown[column]]
     return pd.DataFrame(cells, columns=shown.columns)
 
 
