@@ -91,3 +91,10 @@ def test_outside_ipython_nothing_is_registered():
     from inflresearch.report.display import use_report_display
 
     assert use_report_display() is False
+
+
+def test_long_tables_show_their_first_rows_and_download_all():
+    page = tables.to_html(pd.DataFrame({"account": range(1000)}), "accounts")
+    assert page.count("<tr>") == tables.MAX_ROWS + 1 and "The first 50 of 1,000 rows" in page
+    payload = re.search(r"base64,([^\"]+)", page)[1]
+    assert len(base64.b64decode(payload).decode().splitlines()) == 1001

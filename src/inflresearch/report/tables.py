@@ -34,6 +34,8 @@ from inflresearch.report.key_findings import sig
 MISSING = "—"
 #: a table with more columns than this is transposed (when it has few rows) or scrolls sideways
 WIDE = 8
+#: longer tables show their first rows (the CSV download holds every row)
+MAX_ROWS = 50
 ACRONYMS = {"ci": "CI", "roi": "ROI", "roas": "ROAS", "se": "SE", "mde": "MDE", "id": "ID",
             "ols": "OLS", "hc3": "HC3", "p": "p", "n": "n", "k": "k", "url": "URL", "csv": "CSV"}
 LABELS: Mapping[str, str] = {
@@ -166,7 +168,7 @@ def to_html(frame: pd.DataFrame, name: str | None = None, *, download: bool = Tr
     """
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         return f'<p class="ir-empty">{html.escape(empty_reason(frame), quote=False)}</p>'
-    shown = readable(frame)
+    shown = readable(frame.head(MAX_ROWS))
     shown.columns = [label(c) for c in shown.columns]
     transposed = shown.shape[1] > WIDE and shown.shape[0] <= 2
     if transposed:
@@ -178,7 +180,10 @@ def to_html(frame: pd.DataFrame, name: str | None = None, *, download: bool = Tr
     table = styler.to_html(exclude_styles=True)
     table = re.sub(r' id="T_[^"]*"', "", table)
     link = csv_link(frame, name or str(frame.attrs.get("name") or "table")) if download else ""
-    return f'<div class="ir-table-wrap">{table}</div>' + (f'<p class="ir-csv">{link}</p>' if link else "")
+    more = (f"The first {MAX_ROWS} of {len(frame):,} rows; the CSV holds all of them. "
+            if len(frame) > MAX_ROWS else "")
+    return (f'<div class="ir-table-wrap">{table}</div>'
+            + (f'<p class="ir-csv">{more}{link}</p>' if link or more else ""))
 
 
 def readable_value(value: Any) -> str:
