@@ -38,6 +38,12 @@ def test_readable_cells():
     assert cells["engagement_rate"].tolist() == ["3.1%", "12.3%", "—"]
     assert cells["turning_point"].tolist() == [tables.NO_TURNING_POINT, "250,000", tables.NO_TURNING_POINT]
     assert cells["groups"].tolist() == ["A: 1", "—", "1, 2"]
+    bounds = tables.readable(pd.DataFrame({"tp_ci_low": [7.8e-49, 2e3], "fieller_high": [2e30, 4e6],
+                                           "followers_min": [1e3, 1e3], "followers_max": [5e6, 5e6],
+                                           "curvature": [-0.000469, 3.2e-9]}))
+    assert bounds.to_numpy().tolist() == [
+        [tables.BELOW, tables.ABOVE, "1,000", "5,000,000", "-0.000469"],
+        ["2,000", "4,000,000", "1,000", "5,000,000", "< 0.0001"]]
     assert [tables.label(c) for c in ["ci_low", "p_value", "roas_ratio", "n_boot"]] == [
         "CI low", "p-value", "ROAS ratio", "n boot"]
     assert tables.number(0.797123456) == "0.797" and tables.number(-1.5) == "-1.50"

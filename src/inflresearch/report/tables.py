@@ -48,8 +48,11 @@ _P_COLUMN = re.compile(r"(^p$|^p_|_p$|p_value|pvalue|p_adjusted)")
 _RATE_COLUMN = re.compile(r"(rate|share|percent|power|probability|^p_micro_wins)")
 _COUNT_COLUMN = re.compile(r"(followers|^n$|^n_|count|rows|activations|campaigns|accounts|posts|"
                            r"engagements|likes|comments|views|budget|cost|revenue)")
-_TURNING = re.compile(r"turning_point")
+_TURNING = re.compile(r"turning_point|^tp$")
+_TURNING_BOUND = re.compile(r"(turning_point|^tp|fieller).*(low|high|lo|hi)$|^fieller")
 NO_TURNING_POINT = "no turning point within the observed range"
+BELOW, ABOVE = "below the observed range", "above the observed range"
+_WORDS = {NO_TURNING_POINT, BELOW, ABOVE}
 
 
 def label(column: Any) -> str:
@@ -74,11 +77,24 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+TINY, HUGE = 1e-4, 1e12
+
+
 def number(value: float, digits: int = 3) -> str:
-    """2-3 significant digits with separators, integers in full: ``number(57090.5) == '57,100'``."""
-    if float(value).is_integer() and abs(value) < 1e15:
+    """2-3 significant digits with separators, integers in full, never scientific notation.
+
+    Example:
+        >>> number(57090.5), number(3.0), number(7.8e-49), number(-2e-7), number(2.01e30)
+        ('57,100', '3', '< 0.0001', '> -0.0001', 'over 1 trillion')
+    """
+    value = float(value)
+    if abs(value) >= HUGE:
+        return "over 1 trillion" if value > 0 else "below -1 trillion"
+    if 0 < abs(value) < TINY:
+        return "< 0.0001" if value > 0 else "> -0.0001"
+    if value.is_integer():
         return f"{int(value):,}"
-    return sig(float(value), digits)
+    return sig(value, digits)
 
 
 def text_of(value: Any) -> str:
@@ -118,13 +134,18 @@ def _out_of_range(frame: pd.DataFrame) -> pd.DataFrame:
     low = frame.get("followers_min")
     high = frame.get("followers_max")
     for column in frame.columns:
-        if not _TURNING.search(str(column)) or not pd.api.types.is_numeric_dtype(frame[column]):
+        name = str(column).lower()
+        if not pd.api.types.is_numeric_dtype(frame[column]) or "log" in name:
             continue
         values = frame[column].astype(float)
-        outside = ~np.isfinite(values) | (values.abs() > 1e12)
-        if "log" not in str(column) and low is not None and high is not None:
-            outside |= (values < low.astype(float)) | (values > high.astype(float))
-        if outside.any():
+        if _TURNING_BOUND.search(name) and low is not None and high is not None:
+            words = np.where(values < low.astype(float), BELOW,
+                             np.where(values > high.astype(float), ABOVE, ""))
+            out[column] = [w or v for w, v in zip(words, values.astype(object), strict=True)]
+        elif _TURNING.search(name):
+            outside = values.abs() > HUGE
+            if low is not None and high is not None:
+                outside |= (values < low.astype(float)) | (values > high.astype(float))
             out[column] = values.astype(object).where(~outside, NO_TURNING_POINT)
     return out
 
@@ -140,7 +161,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     cells = {}
     for column in shown.columns:
         fmt = _formatter(str(column), frame[column]) if column in frame else text_of
-        cells[column] = [v if isinstance(v, str) and v == NO_TURNING_POINT else fmt(v)
+        cells[column] = [v if isinstance(v, str) and v in _WORDS else fmt(v)
                          for v in shown[column]]
     return pd.DataFrame(cells, columns=shown.columns)
 
