@@ -72,4 +72,4 @@ test-browser: $(SAMPLE)
 screenshot: demo
 	chromium --headless --no-sandbox --hide-scrollbars --window-size=1280,800 \
 		--screenshot=docs/report-first-screen.png \
-		"file://$(CURDIR)/$$(ls -d reports/*-01-engagement-vs-followers | tail -1)/report.html"
+		"file://$(CURDIR)/$$(ls -d reports/*-01-engagement-vs-followers | tail -1)/report.html" 2>/dev/null

@@ -70,11 +70,11 @@ def test_caveats_simulated_quarantine_assumptions_and_family(tmp_path):
     assert kf.findings[0].badge == "Inconclusive"
     assert "includes no effect" in kf.findings[0].certainty
     text = "\n".join(kf.caveats)
-    assert text.startswith("Simulated data")
+    assert text.startswith("SIMULATED data")
     assert "3 influencers rows failed the data checks" in text
     assert "assumed inputs" in text and "n = 3,000" in text
     real = key_findings({"run": {"parameters": {"data": "x.csv"}}, "claims": []})
-    assert not any("Simulated" in c for c in real.caveats)
+    assert not any("SIMULATED" in c for c in real.caveats)
 
 
 def test_report_opens_with_the_key_findings():

@@ -292,7 +292,7 @@ def caveats(results: Mapping[str, Any], run_claims: Iterable[Claim],
     run_claims = list(run_claims)
     lines = []
     if is_simulated(results):
-        lines.append("Simulated data: these numbers demonstrate the method, not facts about real "
+        lines.append("SIMULATED data: these numbers demonstrate the method, not facts about real "
                      "influencers.")
     for table, n in quarantined_rows(folder).items():
         lines.append(f"{n:,} {table} row{'s' * (n != 1)} failed the data checks and were left out "
@@ -320,7 +320,7 @@ def key_findings(results: Mapping[str, Any], folder: str | Path | None = None) -
 
     Example:
         >>> key_findings({"run": {"parameters": {"data": "sample"}}, "claims": []}).caveats[0][:15]
-        'Simulated data:'
+        'SIMULATED data:'
     """
     run_claims = [claims.from_dict(r) for r in results.get("claims", [])]
     return KeyFindings(tuple(finding(c) for c in run_claims),
