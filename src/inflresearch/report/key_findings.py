@@ -248,9 +248,9 @@ def sentence(claim: Claim) -> str:
 
 
 def certainty(claim: Claim) -> str:
-    """How sure the verdict is, in words: ``'Holm-adjusted p < 0.001 (1 of 2 claims)'``."""
+    """How sure the verdict is, in words: ``'Holm-adjusted p < 0.001'`` ("" when untestable)."""
     if not claim.testable:
-        return "no test"
+        return ""
     p = claim.p_adjusted if claim.p_adjusted is not None else claim.p_two_sided
     assert p is not None
     shown = format_p(p)
