@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/sample/truth.json
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install kernel demo sample test test-slow test-all lab clean-reports
+.PHONY: install kernel demo sample test test-slow test-all lab clean-reports screenshot
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (none found on PATH)"; exit 1; }
@@ -42,7 +42,7 @@ demo: $(SAMPLE)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not slow and not spark" -n $(JOBS)
+	$(BIN)/python -m pytest -m "not slow and not spark and not browser" -n $(JOBS)
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m "slow" -n $(JOBS)
@@ -67,3 +67,22 @@ test-spark: $(STAMP)
 			|| DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }; \
 		else echo "test-spark: no Java runtime and not root: the Spark tests will skip"; fi; }
 	$(BIN)/python -m pytest -m spark
+
+# The reports in a real browser: Debian's Chromium (installed with apt when root and missing)
+# driven by Playwright's Python package (the `browser` extra) through /usr/bin/chromium; Playwright
+# never downloads a browser of its own. Screenshots go to the run folders of the test's demo plan.
+.PHONY: test-browser
+test-browser: $(SAMPLE)
+	@$(BIN)/python -c 'import playwright' 2>/dev/null \
+		|| $(BIN)/python -m pip install --quiet -e '.[dev,browser]'
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "test-browser: no /usr/bin/chromium and not root: the browser tests will skip"; fi; }
+	$(BIN)/python -m pytest -m browser -p no:xdist
+
+# The README's screenshot: the first screen of report 01 of the demo at 1280 px (Chromium headless).
+screenshot: demo
+	chromium --headless --no-sandbox --hide-scrollbars --window-size=1280,800 \
+		--screenshot=docs/report-first-screen.png \
+		"file://$(CURDIR)/$$(ls -d reports/*-01-engagement-vs-followers | tail -1)/report.html" 2>/dev/null

@@ -66,6 +66,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         build_index(root)
         return _interrupted("the run was")
+    if args.pdf and result.html.is_file():
+        from inflresearch.report.pdf import write_pdf
+
+        print(f"  pdf:    {write_pdf(result.html)}")
     index = build_index(root)
     print(f"{result.status}: {result.folder}")
     if result.error:
@@ -147,6 +151,7 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--params", help="YAML file of parameters (-p values override it)")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
     p.add_argument("--reports", help="reports folder (default: the project's reports/)")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf (for e-mail)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("plan", help="run a plan of notebooks x parameter sets in parallel")

@@ -26,7 +26,9 @@ from traitlets.config import Config
 from inflresearch.atomic import atomic_write_text
 from inflresearch.errors import quote
 from inflresearch.params import simulated_inputs
+from inflresearch.report.key_findings import key_findings
 from inflresearch.report.safe import clean_fragment
+from inflresearch.report.tables import readable_value
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_CELL = {"remove-cell", "remove_cell", "parameters", "injected-parameters"}
@@ -109,7 +111,7 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
         "started": run.get("started", ""),
         "status": run.get("status", "unknown"),
         "error": run.get("error"),
-        "parameters": [(k, quote(v)) for k, v in sorted(params.items())],
+        "parameters": [(k, quote(readable_value(v))) for k, v in sorted(params.items())],
         "simulated": bool(simulated_inputs(run)),
         "simulated_inputs": simulated_inputs(run),
         "package_version": run.get("package_version", ""),
@@ -128,12 +130,14 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
 
 
 def render_html(
-    nb: nbformat.NotebookNode, results: dict[str, Any], fallback_title: str = "report"
+    nb: nbformat.NotebookNode, results: dict[str, Any], fallback_title: str = "report",
+    folder: Path | None = None,
 ) -> str:
-    """The report HTML of an executed notebook and its results.json."""
+    """The report HTML of an executed notebook and its results.json (`folder`: its run folder)."""
     title = _title(nb, fallback_title)
     page, _ = exporter().from_notebook_node(
-        nb, resources={"report": _context(results, title), "metadata": {"name": title}}
+        nb, resources={"report": _context(results, title), "metadata": {"name": title},
+                       "key_findings": key_findings(results, folder)},
     )
     parts = _BODY.match(page)
     if parts is None:
@@ -152,4 +156,5 @@ def write_html(notebook: str | Path, out: str | Path, results: dict[str, Any]) -
         nb = nbformat.v4.new_notebook(
             cells=[nbformat.v4.new_markdown_cell("# Run failed before any cell ran")]
         )
-    return atomic_write_text(out, render_html(nb, results, fallback_title=notebook.stem))
+    return atomic_write_text(out, render_html(nb, results, fallback_title=notebook.stem,
+                                                  folder=Path(out).parent))

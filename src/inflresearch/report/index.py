@@ -25,9 +25,9 @@ import jinja2
 import jsonschema
 
 from inflresearch.atomic import atomic_write_text
-from inflresearch.claims import format_p, from_dict, plain_words
 from inflresearch.errors import quote
 from inflresearch.params import simulated_inputs
+from inflresearch.report.findings import findings_page, grid_labels, run_summary
 from inflresearch.report.schema_check import validate_results
 from inflresearch.runs import RESULTS
 
@@ -148,6 +148,7 @@ def collect_runs_and_skipped(root: Path) -> tuple[list[dict[str, Any]], list[dic
                 "seconds": run.get("seconds", ""),
                 "html": href(folder.name, "report.html") if html.is_file() else None,
                 "results": href(folder.name, RESULTS),
+                **run_summary(folder, doc),  # data files, simulated or real, verdict counts
             }
         )
     return runs, skipped
@@ -222,53 +223,12 @@ def build_index(root: str | Path) -> Path:
     return atomic_write_text(root / "index.html", page)
 
 
-def findings_rows(root: Path, run_ids: list[str]) -> tuple[list[dict[str, Any]], int, bool]:
-    """Claims of the given runs as table rows; also the number of failed runs and whether any
-    run used simulated data."""
-    rows, failed, simulated = [], 0, False
-    for run_id in run_ids:
-        folder = _run_folder(root, run_id)
-        doc = read_results(folder) if folder is not None else None
-        if doc is None or folder is None or run_status(folder, doc["run"]) != "succeeded":
-            failed += 1  # failed, interrupted, incomplete, or without a usable results.json
-            continue
-        run = doc["run"]
-        sim = bool(simulated_inputs(run))
-        simulated |= sim
-        data = run.get("parameters", {}).get("data")
-        label = Path(run.get("notebook", run_id)).stem + (f" on {Path(str(data)).name}" if data else "")
-        for c in doc.get("claims", []):
-            lo, hi = c.get("ci_low"), c.get("ci_high")
-            rows.append(
-                {
-                    "id": c.get("id", ""),
-                    "statement": c.get("statement", ""),
-                    "verdict": c.get("verdict", ""),
-                    "verdict_class": c.get("verdict", "").replace(" ", "-"),
-                    "estimate": _fmt(c.get("estimate")),
-                    "ci": f"{_fmt(lo)} to {_fmt(hi)}" if lo is not None and hi is not None else "",
-                    "p": "" if c.get("p_adjusted") is None else format_p(c["p_adjusted"]).lstrip("= "),
-                    "n": _fmt(c.get("n")),
-                    "words": plain_words(from_dict(c)) if c.get("verdict") else "",
-                    "method": c.get("method", ""),
-                    "note": c.get("note", ""),
-                    "href": href("..", run_id, "report.html"),
-                    "run_label": label,
-                    "simulated": sim,
-                }
-            )
-    return rows, failed, simulated
-
-
 def write_findings(plan_folder: Path, plan: dict[str, Any]) -> Path:
     """Write ``findings.html`` of a plan folder: one table of every claim across its runs."""
-    run_ids = [str(r.get("run_id") or "") for r in plan["runs"]]
-    rows, failed, simulated = findings_rows(plan_folder.parent, run_ids)
     page = _ENV.get_template("findings.html.j2").render(
         plan=plan["name"],
         started=plan.get("started", ""),
-        claims=rows,
-        failed=failed,
-        simulated=simulated,
+        page=findings_page(plan_folder, plan),  # grouped claims, grid, page-level Holm, changes
+        grid_labels=grid_labels,
     )
     return atomic_write_text(plan_folder / "findings.html", page)

@@ -4,6 +4,7 @@ A plan file (YAML, read with the safe loader)::
 
     name: weekly
     workers: 2            # optional; default: number of cores
+    pdf: true             # optional; also write report.pdf in each successful run folder
     cell_timeout: 600     # optional; seconds per cell
     runs:
       - notebook: notebooks/01_engagement_vs_followers.ipynb
@@ -49,7 +50,7 @@ from inflresearch.report.index import PLAN_FILE, build_index, read_results, run_
 from inflresearch.report.provenance import cache_key
 from inflresearch.runs import new_run_dir
 
-_PLAN_KEYS = {"name", "description", "workers", "cell_timeout", "runs"}
+_PLAN_KEYS = {"name", "description", "workers", "cell_timeout", "runs", "pdf"}
 _RUN_KEYS = {"notebook", "parameters", "grid"}
 PLAN_FILE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -97,6 +98,7 @@ class Plan:
     workers: int | None = None
     cell_timeout: int = 600
     source: Path | None = None
+    pdf: bool = False
 
 
 @dataclass
@@ -197,7 +199,14 @@ def load_plan(path: str | Path) -> Plan:
         workers=None if workers is None else int(workers),
         cell_timeout=int(spec.get("cell_timeout", 600)),
         source=path,
+        pdf=_flag(spec.get("pdf", False), path, "pdf"),
     )
+
+
+def _flag(value: object, path: Path, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{path}: {key!r} must be true or false, not {value!r}")
+    return value
 
 
 def successful_runs_by_key(root: Path) -> dict[str, str]:
@@ -355,6 +364,13 @@ def run_plan(
     n_workers = max(1, min(workers or plan.workers or os.cpu_count() or 1, len(todo) or 1))
     try:
         _run_all(todo, records, root, n_workers, plan.cell_timeout)
+        if plan.pdf:  # the plan option `pdf: true`
+            from inflresearch.report.pdf import PDF_FILE, write_pdf
+
+            for record in records:
+                run_folder = root / str(record.get("run_id") or "")
+                if record["status"] == "succeeded" and not (run_folder / PDF_FILE).exists():
+                    write_pdf(run_folder / "report.html")
     finally:  # also after Ctrl-C: the plan, its findings and the index are written
         result = _write_plan(plan, root, records, started, time.perf_counter() - t0, n_workers)
     return result

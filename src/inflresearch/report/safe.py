@@ -24,11 +24,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _BACKTICKS = re.compile(r"`+")
 _EMBEDDED_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*\Z")
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
+# the report's own table downloads (report.tables.csv_link): inert text, saved, never run
+_CSV_DOWNLOAD = re.compile(r"data:text/csv;base64,[A-Za-z0-9+/=]*\Z")
 TAGS = nh3.ALLOWED_TAGS | {"main"}
 ATTRIBUTES = {
     "*": {"class", "id", "title", "align", "colspan", "rowspan"},
     "img": {"src", "alt", "width", "height"},
-    "a": {"href"},
+    "a": {"href", "download"},
 }
 
 
@@ -62,6 +64,10 @@ def _url_filter(element: str, attribute: str, value: str) -> str | None:
     compact = re.sub(r"[\x00-\x20]+", "", value).lower()
     if element == "img" and attribute == "src":
         return value if _EMBEDDED_IMAGE.match(value.strip()) else None
+    if element == "a" and attribute == "download":
+        return value if re.fullmatch(r"[A-Za-z0-9_.-]{1,120}", value) else None
+    if attribute == "href" and compact.startswith("data:"):
+        return value if _CSV_DOWNLOAD.match(value.strip()) else None
     if attribute == "href":
         has_scheme = re.match(r"[a-z][a-z0-9+.-]*:", compact)
         if has_scheme and not compact.startswith(_LINK_SCHEMES):
