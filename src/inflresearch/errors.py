@@ -17,7 +17,16 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
         >>> quote("x" * 1000, limit=12)
         "'xxxxxxxxxx… (1,002 characters)"
     """
-    text = repr(value)
+    return shorten(repr(value), limit)
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` cut to `limit` characters, with the full length when cut.
+
+    Example:
+        >>> shorten("abc"), shorten("x" * 100, limit=5)
+        ('abc', 'xxxx… (100 characters)')
+    """
     if len(text) <= limit:
         return text
     return f"{text[: limit - 1]}… ({len(text):,} characters)"

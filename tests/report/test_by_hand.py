@@ -34,7 +34,7 @@ def test_a_hand_run_writes_its_report_and_updates_the_index(tmp_path: Path) -> N
     page = (run / "report.html").read_text()
     assert "run by hand" in page and "SIMULATED data" in page and "no engagement column" in page
     index = (tmp_path / "reports" / "index.html").read_text()
-    assert run.name in index and "SIMULATED: data" in index
+    assert run.name in index and "simulated" in index
 
 
 def test_a_pipeline_run_leaves_report_and_index_to_the_pipeline(tmp_path: Path) -> None:

@@ -302,8 +302,11 @@ def test_defect08_long_text_parameter_is_not_a_path(tmp_path):
     plan_file = _write_plan(tmp_path, f"runs:\n  - notebook: {FIXTURE}\n    parameters: {{bio: {long}}}\n")
     result = run_plan(load_plan(plan_file), root=tmp_path / "reports")
     assert [r["status"] for r in result.runs] == ["succeeded"]
-    page = (tmp_path / "reports" / "index.html").read_text()
-    assert long not in page and "5,002 characters" in page  # quoted values are shortened
+    index = (tmp_path / "reports" / "index.html").read_text()
+    report = (tmp_path / "reports" / result.runs[0]["run_id"] / "report.html").read_text()
+    details = report[report.index('id="run-details"'):]
+    assert long not in index and long not in details  # the index shows no parameters; the report
+    assert "5,000 characters" in details  # shortens values in its run details
 
 
 def test_defect12_params_file_and_reports_folder_errors_are_one_line(tmp_path, capsys):

@@ -16,7 +16,11 @@ def _run(root, run_id, estimate, *, tiers="blog", status="succeeded", p=1e-6, da
     claim = claims.adjust_holm([claims.claim_result(
         claims.ENGAGEMENT_RATE_DECLINES, estimate=estimate, ci_low=estimate - 0.05,
         ci_high=estimate + 0.05, p_value=p, n=500, method="OLS", null=1.0, direction="less")])[0]
-    doc = {"run": {"status": status, "notebook": "notebooks/01_engagement_vs_followers.ipynb",
+    for name in ("report.html", "notebook.ipynb"):  # a complete run folder
+        (folder / name).write_text("{}")
+    doc = {"run": {"id": run_id, "started": "2026-01-01T00:00:00+00:00", "seconds": 1.0,
+                   "package_version": "0", "git_commit": "x",
+                   "status": status, "notebook": "notebooks/01_engagement_vs_followers.ipynb",
                    "parameters": {"data": data, "tiers": tiers}, "error": "boom" if status == "failed" else None,
                    "data": [{"path": "/somewhere/influencers.csv", "rows": 500, "sha256": "0" * 64}]},
            "claims": [] if status == "failed" else [claim.to_dict()], "estimates": {}}

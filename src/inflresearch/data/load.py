@@ -56,6 +56,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -85,8 +86,8 @@ _TRUE = ("true", "t", "yes", "y", "1", "1.0")
 _FALSE = ("false", "f", "no", "n", "0", "0.0")
 _DECORATION = r"[\s=\-_*~.]*"
 _FILLED = {("influencers", "platform"), ("campaigns", "activation_id")}  # the loader supplies them
-Source = str | Path | pd.DataFrame
-Sources = Source | Sequence[str | Path]
+Source: TypeAlias = str | Path | pd.DataFrame
+Sources: TypeAlias = Source | Sequence[str | Path]
 _STR = pd.StringDtype(na_value=np.nan)  # pandas' default text dtype (pyarrow storage)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from inflresearch.report import tables
+from inflresearch.tidy import TidyResult
 
 TABLES_DIR = "tables"
 
@@ -67,5 +68,16 @@ def use_report_display(run_dir: str | Path | None = None) -> bool:
     shell: Any = get_ipython()
     if shell is None:
         return False
-    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, TableSaver(run_dir))
+    saver = TableSaver(run_dir)
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type(pd.DataFrame, saver)
+    html.for_type(TidyResult, lambda result: saver(named(result.summary_frame(), type(result).__name__)))
     return True
+
+
+def named(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """`frame` with a download name, unless it has one (``ElasticityResult`` -> ``elasticity``)."""
+    if not frame.attrs.get("name"):
+        frame = frame.copy()
+        frame.attrs["name"] = re.sub(r"(Result|Test|Check)$", "", name).lower() or "table"
+    return frame

@@ -25,7 +25,6 @@ from inflresearch.claims import Claim, format_p, holm
 from inflresearch.questions import discover
 from inflresearch.report.key_findings import finding, is_simulated, sig
 from inflresearch.report.tables import label, readable_value
-from inflresearch.runs import RESULTS
 
 PLAN_FILE = "plan.json"
 OTHER = "Other claims"
@@ -90,7 +89,7 @@ class Row:
             "page_significant": self.page_p is not None and self.page_p < c.alpha,
             "n": f"{c.n:,}", "method": c.method, "note": c.note,
             "grid": [readable_value(self.parameters.get(g)) for g in grid],
-            "href": f"../{self.run_id}/report.html", "simulated": self.simulated,
+            "href": _link("..", self.run_id, "report.html"), "simulated": self.simulated,
             "change": self.change,
         }
 
@@ -108,19 +107,31 @@ class FindingsPage:
     changes: list[str] = field(default_factory=list)
 
 
+def _link(*parts: str) -> str:
+    from inflresearch.report.index import href  # index imports this module
+
+    return href(*parts)
+
+
 def plan_rows(root: Path, plan: Mapping[str, Any]) -> tuple[list[Row], list[dict[str, Any]]]:
     """The claim rows of a plan's runs and the records of its failed runs."""
+    from inflresearch.report.index import read_results, run_status  # index imports this module
+
     rows, failed = [], []
     for record in plan.get("runs", []):
-        doc = _read(root / str(record.get("run_id") or "") / RESULTS) if record.get("run_id") else None
+        run_id = str(record.get("run_id") or "")
+        folder = root / run_id
+        doc = read_results(folder) if run_id and folder.is_dir() else None
         run = (doc or {}).get("run", {})
-        if doc is None or record.get("status") == "failed" or run.get("status") == "failed":
-            failed.append({"notebook": Path(str(record.get("notebook", ""))).name,
-                           "error": record.get("error") or run.get("error") or "no results",
-                           "href": f"../{record['run_id']}/report.html" if record.get("run_id") else None})
+        status = run_status(folder, run) if doc is not None else str(record.get("status") or "failed")
+        if doc is None or status != "succeeded":  # failed, refused, interrupted or incomplete
+            report = folder / "report.html"
+            failed.append({"notebook": Path(str(record.get("notebook", ""))).name, "status": status,
+                           "error": record.get("error") or run.get("error") or f"no results ({status})",
+                           "href": _link("..", run_id, "report.html") if run_id and report.is_file() else None})
             continue
         for c in doc.get("claims", []):
-            rows.append(Row(str(record["run_id"]), str(record.get("notebook", "")),
+            rows.append(Row(run_id, str(record.get("notebook", "")),
                             dict(record.get("parameters") or {}), claims.from_dict(c),
                             is_simulated(doc)))
     return rows, failed

@@ -24,7 +24,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
 from inflresearch.atomic import atomic_write_text
-from inflresearch.errors import quote
+from inflresearch.errors import shorten
 from inflresearch.params import simulated_inputs
 from inflresearch.report.key_findings import key_findings
 from inflresearch.report.safe import clean_fragment
@@ -111,7 +111,7 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
         "started": run.get("started", ""),
         "status": run.get("status", "unknown"),
         "error": run.get("error"),
-        "parameters": [(k, quote(readable_value(v))) for k, v in sorted(params.items())],
+        "parameters": [(k, shorten(readable_value(v))) for k, v in sorted(params.items())],
         "simulated": bool(simulated_inputs(run)),
         "simulated_inputs": simulated_inputs(run),
         "package_version": run.get("package_version", ""),

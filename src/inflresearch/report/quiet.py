@@ -37,7 +37,7 @@ from jupyter_client.manager import AsyncKernelManager
 KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
-class QuietKernelManager(AsyncKernelManager):  # type: ignore[misc]
+class QuietKernelManager(AsyncKernelManager):
     """A kernel manager with encrypted channels that shuts kernels down without SIGINT.
 
     Example:

@@ -26,7 +26,7 @@ _EMBEDDED_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
 # the report's own table downloads (report.tables.csv_link): inert text, saved, never run
 _CSV_DOWNLOAD = re.compile(r"data:text/csv;base64,[A-Za-z0-9+/=]*\Z")
-TAGS = nh3.ALLOWED_TAGS | {"main"}
+TAGS = nh3.ALLOWED_TAGS | {"main", "section"}
 ATTRIBUTES = {
     "*": {"class", "id", "title", "align", "colspan", "rowspan"},
     "img": {"src", "alt", "width", "height"},

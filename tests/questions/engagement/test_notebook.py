@@ -71,9 +71,9 @@ def test_notebook_end_to_end_with_papermill(tmp_path, world_dir):
     )
     results = json.loads((run / "results.json").read_text())
     claims = {c["id"]: c for c in results["claims"]}
-    assert set(claims) == {"engagement_rate_declines", "engagement_inverted_u"}
+    assert set(claims) == {"engagement_rate_declines", "engagement_inverted_u", "engagement_rate_sweet_spot"}
     assert claims["engagement_rate_declines"]["verdict"] == "supported"
-    assert claims["engagement_rate_declines"]["holm_family_size"] == 2
+    assert claims["engagement_rate_declines"]["holm_family_size"] == 3
     est = results["estimates"]
     for key in REQUIRED:
         assert key in est, key

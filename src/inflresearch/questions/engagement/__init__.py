@@ -7,7 +7,7 @@ QUESTION = Question(
     name="engagement",
     title="Engagement versus follower count",
     notebook="notebooks/01_engagement_vs_followers.ipynb",
-    claims=(claims.ENGAGEMENT_RATE_DECLINES, claims.ENGAGEMENT_INVERTED_U),
+    claims=(claims.ENGAGEMENT_RATE_DECLINES, claims.ENGAGEMENT_INVERTED_U, claims.ENGAGEMENT_RATE_SWEET_SPOT),
     inputs={"data": "influencers", "posts": "posts"},
     needs=(
         Need(("data", "posts"), ("followers",), "follower count"),

@@ -11,7 +11,7 @@ Example:
     >>> inputs = load_inputs(p)
     >>> a = run_analysis(inputs.accounts, n_boot=p.n_boot, seed=p.seed)
     >>> [c.id for c in a.claims()]
-    ['engagement_rate_declines', 'engagement_inverted_u']
+    ['engagement_rate_declines', 'engagement_inverted_u', 'engagement_rate_sweet_spot']
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 from scipy import stats
 
 from inflresearch.atomic import atomic_write
@@ -49,11 +50,14 @@ from inflresearch.questions.engagement.elasticity import (
     CAVEAT,
     ElasticityResult,
     claim_rate_declines,
+    contamination_sensitivity,
     elasticity,
+    estimand_table,
     follower_noise_sensitivity,
     niche_elasticities,
     niche_heterogeneity,
     rate_models,
+    sensitivity_sentence,
 )
 from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
 from inflresearch.questions.engagement.posts import PostResult, offset_view, post_elasticity
@@ -62,8 +66,10 @@ from inflresearch.questions.engagement.shape import (
     QuadraticResult,
     SegmentedResult,
     claim_inverted_u,
+    claim_rate_sweet_spot,
     lowess_curve,
     quadratic_fit,
+    rate_minimum,
     segmented_fit,
     spline_curve,
     two_lines_test,
@@ -284,9 +290,28 @@ class EngagementAnalysis(Analysis):
     alpha: float = 0.05
 
     def tested_claims(self) -> list[Claim]:
-        """The two claims as tested (`claims()` gives them Holm-adjusted for the report)."""
+        """The three claims as tested (`claims()` gives them Holm-adjusted for the report)."""
         return [claim_rate_declines(self.fit, range_check=self.check),
-                claim_inverted_u(self.quadratic, range_check=self.check)]
+                claim_inverted_u(self.quadratic, range_check=self.check),
+                claim_rate_sweet_spot(self.quadratic, range_check=self.check)]
+
+    def headline_markdown(self) -> str:
+        """The first-screen sentences: the rate's shape over the observed range (numbers only)."""
+        return rate_minimum(self.quadratic).headline()
+
+    def estimand_views(self) -> list[Any]:
+        """Pooled and within-niche elasticities side by side: which one "b" means in this report."""
+        table = estimand_table(self.accounts, alpha=self.alpha)
+        table.attrs["name"] = "estimands"
+        return [Markdown("Every *b* in this report is the **pooled** elasticity: how engagement "
+                         "differs between accounts of different sizes as a brand meets them. "
+                         "The within-niche slope compares accounts of one niche only."), table]
+
+    def sensitivity_views(self) -> list[Any]:
+        """How much fake followers or follower drift would explain the decline away."""
+        table = contamination_sensitivity(self.fit)
+        table.attrs["name"] = "contamination_sensitivity"
+        return [Markdown(md_escape(sensitivity_sentence(table))), table]
 
     def post_views(self) -> list[Any]:
         """The post-level count models, or why they were not run."""
@@ -386,6 +411,9 @@ class EngagementAnalysis(Analysis):
             head = f"- *{md_escape(claim.statement)}* -> **{claim.verdict}**"
             if claim.verdict == "not testable":
                 lines.append(f"{head}: {md_escape(claim.note)}")
+            elif claim.id == "engagement_rate_sweet_spot":
+                lines.append(f"{head} (Lind-Mehlum test on the rate's elasticity crossing 1, "
+                             f"Holm-adjusted {_p(claim.p_adjusted)}). {md_escape(_sentence(claim.note))}.")
             elif claim.id == "engagement_rate_declines":
                 lines.append(f"{head} (one-sided test of b < 1, Holm-adjusted "
                              f"{_p(claim.p_adjusted)}).")

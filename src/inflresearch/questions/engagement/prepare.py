@@ -167,6 +167,13 @@ class RangeCheck(TidyResult):
         """The plain-language messages of the failed checks."""
         return self.table.loc[self.table["flag"], "message"].tolist()
 
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per check with its result; the message only where the check failed."""
+        flag = self.table["flag"].astype(bool)
+        out = self.table.assign(result=flag.map({True: "failed", False: "passed"}),
+                                message=self.table["message"].where(flag, None))
+        return out[["check", "value", "threshold", "result", "message"]]
+
 
 def range_check(
     accounts: pd.DataFrame, *, selected_on_outcome: bool | None = None

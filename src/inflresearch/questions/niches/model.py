@@ -149,7 +149,7 @@ def _check_pair(name: str, value: object, minimum: int) -> None:
         raise _bad(name, value, f"a pair of integers ({minimum} <= low <= high)")
 
 
-class NicheModel(ClusterMixin, BaseEstimator):  # type: ignore[misc]
+class NicheModel(ClusterMixin, BaseEstimator):
     """Content niches from account documents (see the module docstring).
 
     A scikit-learn estimator: parameters are stored unchanged by ``__init__`` and validated by

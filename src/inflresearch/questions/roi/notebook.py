@@ -323,12 +323,15 @@ def claim_words(claim: Claim) -> str:
     cid = claim.id
     if cid in ("micro_roi_exceeds_macro", "influencer_roi_exceeds_traditional"):
         (a, ra), (b, rb) = claim.details["pooled_roi"].items()
+        kish = "; ".join(f"{md_escape(g)} {n:,.0f}" for g, n in claim.details["kish_effective_accounts"].items())
+        top5 = "; ".join(f"{md_escape(g)} {_pct(s)}" for g, s in claim.details["top5_cost_share"].items())
         text += (f" Pooled ROI: {md_escape(a)} {ra:.2f}, {md_escape(b)} {rb:.2f} "
-                 f"(ROAS ratio {claim.details['roas_ratio']:.2f}). Permutation p = "
-                 f"{claim.details['permutation_p']:.3g}; within-campaign regression ROAS ratio "
-                 f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. Power to detect "
-                 f"{claim.details['power_effect']}: {_pct(claim.details['power'])}; smallest ROI difference "
-                 f"detectable with 80% power: {claim.details['mde']:.2f}.")
+                 f"(ROAS ratio {claim.details['roas_ratio']:.2f}); within-campaign regression ROAS ratio "
+                 f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. Effective number of "
+                 f"creators: {kish}; cost share of the five largest: {top5}. Power to detect "
+                 f"{claim.details['power_effect']} at the verdict's level "
+                 f"({claim.details['power_level']:.3g}, two-sided): {_pct(claim.details['power'])}; "
+                 f"smallest ROI difference detectable with 80% power: {claim.details['mde']:.2f}.")
     elif cid == "ten_micro_beat_one_macro":
         lo, hi = claim.details["p_micro_wins_ci"]
         text += (f" At a budget of {claim.details['budget']:,.0f}, ten micro posts earn "
