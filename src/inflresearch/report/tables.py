@@ -123,7 +123,7 @@ def _formatter(column: str, values: pd.Series) -> Callable[[Any], str]:
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if numeric and _RATE_COLUMN.search(name) and values.dropna().abs().le(1).all():
         return lambda v: MISSING if is_missing(v) else sig(100 * float(v), 2 + (abs(v) >= 0.1)) + "%"
-    if numeric and _COUNT_COLUMN.search(name):
+    if numeric and _COUNT_COLUMN.search(name) and "per_" not in name and "per " not in name:
         return lambda v: MISSING if is_missing(v) else f"{round(float(v)):,}"
     return text_of
 
@@ -189,6 +189,8 @@ def to_html(frame: pd.DataFrame, name: str | None = None, *, download: bool = Tr
     """
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         return f'<p class="ir-empty">{html.escape(empty_reason(frame), quote=False)}</p>'
+    if not isinstance(frame.index, pd.RangeIndex):  # a labelled index is data: keep it as columns
+        frame = frame.reset_index()
     shown = readable(frame.head(MAX_ROWS))
     shown.columns = [label(c) for c in shown.columns]
     transposed = shown.shape[1] > WIDE and shown.shape[0] <= 2

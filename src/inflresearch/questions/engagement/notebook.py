@@ -415,7 +415,7 @@ class EngagementAnalysis(Analysis):
                 lines.append(f"{head} (Lind-Mehlum test on the rate's elasticity crossing 1, "
                              f"Holm-adjusted {_p(claim.p_adjusted)}). {md_escape(_sentence(claim.note))}.")
             elif claim.id == "engagement_rate_declines":
-                lines.append(f"{head} (one-sided test of b < 1, Holm-adjusted "
+                lines.append(f"{head} (two-sided test of b = 1, the claim needing b < 1; Holm-adjusted "
                              f"{_p(claim.p_adjusted)}).")
             else:
                 ends = [(shape[f"slope_at_{e}"], shape[f"slope_at_{e}_se"]) for e in ("min", "max")]

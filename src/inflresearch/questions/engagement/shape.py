@@ -191,9 +191,11 @@ def _interior_maximum_claim(
     elif row["kind"] == "maximum":
         note = (f"the fitted maximum lies more than tenfold outside the observed range {span}: "
                 "no sweet spot in the data")
+    elif near:
+        note = (f"no fitted maximum: the curve is convex, with a MINIMUM at "
+                f"{row['turning_point']:,.0f} followers (observed range {span})")
     else:
-        note = (f"no fitted maximum: the curve is convex (a MINIMUM at "
-                f"{row['turning_point']:,.0f} followers)")
+        note = f"no fitted maximum: the curve is convex, with no turning point near the observed range {span}"
     note += ("; the engagement rate (engagements / followers)" if is_rate else
              "; absolute engagement per post, not the rate")
     peak = float(row["turning_point"]) if row["kind"] == "maximum" and near else None

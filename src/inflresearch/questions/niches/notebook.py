@@ -345,7 +345,7 @@ class NicheAnalysis(Analysis):
         return (
             f"**Verdict: {word}** (before adjustment across the report). Niche focus changes by "
             f"**{c.estimate:+.4f}** per tenfold followers (95% CI {c.ci_low:+.4f} to "
-            f"{c.ci_high:+.4f}; one-sided p = {c.p_value:.3g}; n = {c.n:,}). The claim "
+            f"{c.ci_high:+.4f}; two-sided p = {c.p_two_sided:.3g}; n = {c.n:,}). The claim "
             "needs a negative slope. The smallest slope this test detects with 80% power is "
             f"{c.details['mde']:.4f}. Assumes: the topic model's mix measures focus; followers measured "
             "without error; errors robust to heteroskedasticity (HC3)."
