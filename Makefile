@@ -83,6 +83,7 @@ test-browser: $(SAMPLE)
 
 # The README's screenshot: the first screen of report 01 of the demo at 1280 px (Chromium headless).
 screenshot: demo
-	chromium --headless --no-sandbox --hide-scrollbars --window-size=1280,800 \
+	chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
+		--hide-scrollbars --window-size=1280,800 \
 		--screenshot=docs/report-first-screen.png \
 		"file://$(CURDIR)/$$(ls -d reports/*-01-engagement-vs-followers | tail -1)/report.html" 2>/dev/null
