@@ -27,7 +27,6 @@ import pandas as pd
 from IPython.display import Markdown
 from scipy import stats
 
-from inflresearch.atomic import atomic_write
 from inflresearch.claims import Claim
 from inflresearch.data import load as io
 from inflresearch.errors import DataError
@@ -189,20 +188,15 @@ class Inputs:
 
 def _read(paths: Sequence[Path], table: str, columns: Any, run_dir: Path,
           platform: str | None) -> tuple[pd.DataFrame, list[dict[str, Any]], list[str]]:
-    frames, records, summaries, bad = [], [], [], []
-    for path in paths:
-        result = io.read_table(path, table, columns=columns, platform=platform)
-        frames.append(result.data)
-        records.append(data_record(path, len(result.data)))
-        summaries.append(f"{path.name} ({table}): {result.summary()}")
-        if len(result.quarantined):
-            bad.append(result.quarantined.assign(source_file=path.name))
-    if bad:
-        target = run_dir / f"quarantine-{table}.csv"
-        frame = pd.concat(bad, ignore_index=True)
-        atomic_write(target, lambda tmp: frame.to_csv(tmp, index=False))
+    # one read over every file: a post or account repeated across files is kept once
+    result = io.read_table(list(paths), table, columns=columns, platform=platform)
+    kept = pd.Series(result.row_files).value_counts()
+    records = [data_record(path, int(kept.get(path.name, 0))) for path in paths]
+    summaries = [f"{', '.join(path.name for path in paths)} ({table}): {result.summary()}"]
+    target = result.write_quarantine(run_dir)
+    if target is not None:
         summaries.append(f"quarantined {table} rows written to {target.name}")
-    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    data = result.data
     if platform is not None and "platform" in data.columns:
         kept = data[data["platform"].astype("string").str.lower() == platform]
         if kept.empty:

@@ -185,7 +185,7 @@ def post_elasticity(
             "platform": name, "term": term, "estimate": est, "elasticity": est + (1 - null),
             "se": se, "ci_low": est - crit * se, "ci_high": est + crit * se, "null": null,
             "p_value": float(stats.norm.cdf((est - null) / se)),
-            "n_posts": int(sub.sum()), "n_accounts": int(data.loc[sub, "account"].nunique()),
+            "n": int(sub.sum()), "n_posts": int(sub.sum()), "n_accounts": int(data.loc[sub, "account"].nunique()),
             "method": "NB2 GLM (log link), errors clustered by account"
             + ("; log(followers) also an offset: coefficient = b - 1" if offset else ""),
         })
