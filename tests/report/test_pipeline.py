@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from inflresearch.report import parameters as nbparams
 from inflresearch.report.execute import execute_run
 from inflresearch.report.html import clean_fragment
 from inflresearch.report.index import build_index
-from inflresearch.report.plan import expand_grid, load_plan, run_plan
+from inflresearch.report.plan import expand_grid, load_plan, run_plan, worker_threads
 from inflresearch.report.schema_check import validate_results
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "fixture_report.ipynb"
@@ -140,6 +141,9 @@ def test_plan_runs_in_parallel_survives_a_failure_and_caches(tmp_path):
     first = run_plan(load_plan(plan_file), root=root)
     statuses = [r["status"] for r in first.runs]
     assert statuses == ["succeeded", "succeeded", "failed"]
+    doc = json.loads((root / first.runs[0]["run_id"] / "results.json").read_text())
+    if "OPENBLAS_NUM_THREADS" not in os.environ:  # each kernel gets its share of the cores
+        assert doc["estimates"]["blas_threads"] == str(worker_threads(2))
     findings = first.findings.read_text()
     assert_self_contained(findings)
     assert findings.count("engagement_rate_declines") == 2 and "1 run(s) failed" in findings

@@ -15,9 +15,11 @@ Notebook paths are relative to the project root. The file is read without YAML t
 checked against a schema; a wrong key or type gets one message naming it. A run whose notebook
 source, parameters, input files and package code hash to the key of an earlier successful run is
 skipped and reported as ``cached`` (unless ``force``). Each run executes in its own worker process:
-a worker killed by the operating system fails only its run. Every run, cached ones included, is
-listed in the plan folder's plan.json and findings page; the index is rebuilt at the end, also
-after Ctrl-C (running and waiting runs are then recorded ``interrupted``).
+a worker killed by the operating system fails only its run. Each run's kernel gets its share of the
+cores as its BLAS/OpenMP thread count (`worker_threads`), so parallel runs do not oversubscribe
+them. Every run, cached ones included, is listed in the plan folder's plan.json and findings page;
+the index is rebuilt at the end, also after Ctrl-C (running and waiting runs are then recorded
+``interrupted``).
 
 Example:
     >>> expand_grid({"data": "sample"}, {"tiers": ["blog", "industry"]})
@@ -224,8 +226,27 @@ def successful_runs_by_key(root: Path) -> dict[str, str]:
     return found
 
 
-def _work(planned: PlannedRun, folder: str, cell_timeout: int) -> None:
-    """Worker process: execute one run into `folder`; an error outside the notebook is recorded."""
+#: thread-pool variables of OpenBLAS, MKL and OpenMP (scikit-learn, numpy, scipy)
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def worker_threads(n_workers: int, cores: int | None = None) -> int:
+    """Threads per run's kernel so that parallel runs do not oversubscribe the cores.
+
+    Example:
+        >>> worker_threads(2, cores=2), worker_threads(2, cores=8), worker_threads(4, cores=2)
+        (1, 4, 1)
+    """
+    return max(1, (cores or os.cpu_count() or 1) // max(1, n_workers))
+
+
+def _work(planned: PlannedRun, folder: str, cell_timeout: int, threads: int) -> None:
+    """Worker process: execute one run into `folder`; an error outside the notebook is recorded.
+
+    The kernel inherits `threads` as its BLAS/OpenMP thread count, unless the caller's
+    environment sets one (`THREAD_VARIABLES`)."""
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, str(threads))
     started = datetime.now(UTC)
     try:
         execute_run(
@@ -287,6 +308,7 @@ def _run_all(
 ) -> None:
     """Run `todo` with at most `n_workers` worker processes, filling `records` in place."""
     context = multiprocessing.get_context("spawn")
+    threads = worker_threads(n_workers)
     waiting = list(todo)
     running: dict[int, _Running] = {}
     try:
@@ -294,7 +316,8 @@ def _run_all(
             while waiting and len(running) < n_workers:
                 i, planned = waiting.pop(0)
                 folder = new_run_dir(planned.notebook.stem, root=root)
-                process = context.Process(target=_work, args=(planned, str(folder), cell_timeout))
+                process = context.Process(target=_work,
+                                          args=(planned, str(folder), cell_timeout, threads))
                 process.start()
                 running[i] = _Running(process, planned, folder, datetime.now(UTC))
             wait([r.process.sentinel for r in running.values()], timeout=5)

@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 from inflresearch.data.synth import simulate_world
-from inflresearch.questions.niches.focus import budget_focus, focus_data, focus_test, text_budget, topic_entropy
+from inflresearch.questions.niches.focus import (
+    budget_focus,
+    focus_data,
+    focus_test,
+    nmf_mixer,
+    text_budget,
+    topic_entropy,
+)
 from inflresearch.questions.niches.model import NicheModel
 from inflresearch.questions.niches.text import account_documents
 
@@ -52,7 +59,8 @@ def test_false_positive_rate_without_a_focus_effect():
 
 
 def _known_topic_mixer(truth):
-    """The true topic mix of a SIMULATED document: its tokens counted by true niche vocabulary."""
+    """The true topic mix of a SIMULATED document, from its counts of the true niche
+    vocabularies: (vocabulary, mixer on term counts, mixer on whole documents)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     names, vocab = truth["niches"], truth["niche_vocabularies"]
@@ -64,7 +72,11 @@ def _known_topic_mixer(truth):
             member[index[v], k] += 1.0
     member /= member.sum(1, keepdims=True)
     counter = CountVectorizer(vocabulary=words, token_pattern=r"\S+", lowercase=False)
-    return lambda docs: np.asarray(counter.transform(docs) @ member) + 1e-12
+
+    def from_counts(counts):
+        return np.asarray(counts @ member) + 1e-12
+
+    return index, from_counts, lambda docs: from_counts(counter.transform(docs))
 
 
 def _volume_world(seed: int, n: int = 300, slope: float = 0.3):
@@ -80,13 +92,13 @@ def _volume_world(seed: int, n: int = 300, slope: float = 0.3):
 
 def test_budget_focus_removes_the_text_volume_artefact_in_one_world():
     w, docs, followers = _volume_world(seed=0, n=600)
-    mix = _known_topic_mixer(w.truth)
+    vocabulary, mix, mix_documents = _known_topic_mixer(w.truth)
     n_tok = np.array([len(d.split()) for d in docs])
     assert np.corrcoef(np.log(followers), n_tok)[0, 1] > 0.3  # larger accounts post more
     whole = pd.DataFrame({"followers": followers, "n_tokens": n_tok,
-                          "focus": 1 - topic_entropy(mix(list(docs)))})
+                          "focus": 1 - topic_entropy(mix_documents(list(docs)))})
     assert focus_test(whole, n_tokens=None).claim.verdict == "supported"  # the artefact
-    focus = budget_focus(docs, mix, budget=text_budget(n_tok), n_draws=5, seed=0)
+    focus = budget_focus(docs, vocabulary, mix, budget=text_budget(n_tok), n_draws=5, seed=0)
     fair = focus_test(pd.DataFrame({"followers": followers, "focus": focus}), n_tokens=None)
     assert fair.claim.verdict == "inconclusive"
     assert fair.claim.details["negligible_threshold_sd"] == 0.2
@@ -105,8 +117,9 @@ def test_false_supported_at_most_5_percent_when_larger_accounts_post_more():
     for seed in range(120):
         w, docs, followers = _volume_world(seed)
         n_tok = np.array([len(d.split()) for d in docs])
-        focus = budget_focus(docs, _known_topic_mixer(w.truth), budget=text_budget(n_tok),
-                             n_draws=3, seed=seed)
+        vocabulary, mix, _ = _known_topic_mixer(w.truth)
+        focus = budget_focus(docs, vocabulary, mix, budget=text_budget(n_tok), n_draws=3,
+                             seed=seed)
         frame = pd.DataFrame({"followers": followers, "focus": focus})
         verdicts.append(focus_test(frame, n_tokens=None).claim.verdict)
     v = np.array(verdicts)
@@ -125,3 +138,33 @@ def test_focus_effect_is_stated_on_a_readable_scale():
     assert not c.details["negligible"] and "between-account SD" in c.note
     tiny = d.assign(focus=0.5 - 0.001 * np.log10(f) + rng.normal(0, 0.1, 2000))
     assert focus_test(tiny, n_tokens=None).claim.details["negligible"]
+
+
+def test_the_budget_draws_are_uniform_subsets_without_replacement():
+    """Each token is drawn with probability budget / length, never twice (counts never exceed
+    the document's own), and a budget equal to the length keeps the whole document."""
+    doc = " ".join(f"w{i}" for i in range(10))
+    vocabulary = {f"w{i}": i for i in range(10)}
+    seen = []
+    budget_focus([doc] * 2000, vocabulary, lambda c: seen.append(c.toarray()) or
+                 np.ones((c.shape[0], 2)), budget=3, n_draws=1, seed=1)
+    drawn = seen[0]
+    assert drawn.max() == 1 and (drawn.sum(1) == 3).all()
+    np.testing.assert_allclose(drawn.mean(0), 0.3, atol=0.04)  # 2000 draws: sd 0.010
+    full = budget_focus([doc], vocabulary, lambda c: np.c_[c.toarray()[:, :5].sum(1), 1.0],
+                        budget=10, n_draws=1)
+    assert full[0] == pytest.approx(1 - topic_entropy(np.array([[5.0, 1.0]]))[0])
+
+
+def test_nmf_mixer_on_counts_equals_the_model_on_the_documents():
+    w = simulate_world(seed=5, n_influencers=400, n_campaigns=0)
+    docs = account_documents(w.influencers, w.posts, text_columns=["bio", "hashtags"],
+                             post_text_columns=["caption", "hashtags"])
+    model = NicheModel(n_niches=4, n_resamples=0, seed=5).fit(docs)
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    text = docs["document"].astype(str).tolist()[:50]
+    counts = CountVectorizer(vocabulary=model.vectorizer_.vocabulary_, token_pattern=r"\S+",
+                             lowercase=False).transform(text)
+    direct = model.nmf_.transform(model.vectorizer_.transform(text))
+    np.testing.assert_allclose(nmf_mixer(model)(counts), direct, rtol=1e-6, atol=1e-9)

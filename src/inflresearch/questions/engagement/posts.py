@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import patsy
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.genmod.families import NegativeBinomial
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from inflresearch.errors import DataError
 from inflresearch.tidy import TidyResult
@@ -169,7 +170,7 @@ def post_elasticity(
     start, mu = _poisson_irls(y, exog.to_numpy(), off)
     dispersion = float(np.clip(np.sum((y - mu) ** 2 - y) / np.sum(mu**2), 1e-6, 100.0))
     groups = pd.factorize(data["account"])[0]
-    model = sm.GLM(endog, exog, family=sm.families.NegativeBinomial(alpha=dispersion),
+    model = GLM(endog, exog, family=NegativeBinomial(alpha=dispersion),
                    offset=off).fit(cov_type="cluster", cov_kwds={"groups": groups},
                                    start_params=start)
     crit = float(stats.norm.ppf(1 - alpha / 2))

@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import optimize, stats
 from statsmodels.nonparametric.smoothers_lowess import lowess
+from statsmodels.regression.linear_model import OLS
 
 from inflresearch import claims
 from inflresearch.claims import Claim, claim_result, not_testable
@@ -396,7 +396,7 @@ def lowess_curve(
 def _two_lines_at(x: np.ndarray, y: np.ndarray, xc: float) -> Any:
     high = (x >= xc).astype(float)
     exog = np.column_stack([np.ones_like(x), (x - xc) * (1 - high), (x - xc) * high, high])
-    return sm.OLS(y, exog).fit(cov_type="HC3")
+    return OLS(y, exog).fit(cov_type="HC3")
 
 
 def two_lines_test(

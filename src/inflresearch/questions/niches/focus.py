@@ -27,14 +27,16 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import statsmodels.formula.api as smf
 from scipy import stats
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
@@ -194,7 +196,8 @@ def text_budget(n_tokens: np.ndarray) -> int:
 
 def budget_focus(
     documents: Sequence[str],
-    mixer: Callable[[list[str]], np.ndarray],
+    vocabulary: Mapping[str, int],
+    mixer: Callable[[sp.csr_matrix], np.ndarray],
     *,
     budget: int,
     n_draws: int = 10,
@@ -203,43 +206,64 @@ def budget_focus(
     """Focus of each document on an equal text budget, averaged over `n_draws` subsamples.
 
     Each document (space-separated tokens) with at least `budget` tokens is subsampled to
-    `budget` tokens without replacement `n_draws` times; `mixer` maps a list of documents to
-    their topic mixes (rows: documents); focus = 1 - `topic_entropy`, averaged over draws. NaN for
-    documents shorter than the budget (they cannot be measured on it).
+    `budget` tokens without replacement `n_draws` times (every token, in or out of `vocabulary`,
+    counts towards the budget); `mixer` maps the draw's counts of the `vocabulary` terms (a
+    sparse documents x terms matrix) to topic mixes (rows: documents); focus = 1 -
+    `topic_entropy`, averaged over draws. NaN for documents shorter than the budget (they cannot
+    be measured on it). The draws are vectorised: each token gets a uniform random key and a
+    document keeps its `budget` tokens with the smallest keys, a uniform subset.
 
     Example:
-        >>> mix = lambda docs: np.array([[d.split().count("a"), d.split().count("b")]
-        ...                              for d in docs], dtype=float)
-        >>> budget_focus(["a a a a a", "a b b a", "a"], mix, budget=4, n_draws=3).tolist()
+        >>> mix = lambda counts: counts.toarray()
+        >>> budget_focus(["a a a a a", "a b b a", "a"], {"a": 0, "b": 1}, mix, budget=4,
+        ...              n_draws=3).tolist()
         [1.0, 0.0, nan]
     """
     if budget < 1 or n_draws < 1:
         raise ValueError("budget and n_draws must be at least 1")
     tokens = [str(d).split() for d in documents]
-    long_enough = np.array([len(t) >= budget for t in tokens], dtype=bool)
+    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+    long_enough = lengths >= budget
     out = np.full(len(tokens), np.nan)
     if not long_enough.any():
         return out
-    rng = np.random.default_rng(seed)
     chosen = [t for t, ok in zip(tokens, long_enough, strict=True) if ok]
+    sizes = lengths[long_enough]
+    ids = np.fromiter((vocabulary.get(w, -1) for t in chosen for w in t), dtype=np.int64,
+                      count=int(sizes.sum()))
+    doc = np.repeat(np.arange(len(chosen)), sizes)
+    rank = np.arange(len(ids)) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # position in doc
+    shape = (len(chosen), max(vocabulary.values(), default=-1) + 1)
+    rng = np.random.default_rng(seed)
     total = np.zeros(len(chosen))
     for _ in range(n_draws):
-        sample = [" ".join(rng.choice(t, budget, replace=False)) if len(t) > budget else " ".join(t)
-                  for t in chosen]
-        total += 1.0 - topic_entropy(np.asarray(mixer(sample), dtype=float))
+        order = np.argsort(2.0 * doc + rng.random(len(ids)))  # by document, then random key
+        drawn = order[rank < budget]  # blocks keep their layout: the first `budget` of each
+        drawn = drawn[ids[drawn] >= 0]
+        counts = sp.csr_matrix((np.ones(len(drawn), dtype=np.float32), (doc[drawn], ids[drawn])),
+                               shape=shape)
+        counts.sum_duplicates()
+        total += 1.0 - topic_entropy(np.asarray(mixer(counts), dtype=float))
     out[long_enough] = total / n_draws
     return out
 
 
-def nmf_mixer(model: Any) -> Callable[[list[str]], np.ndarray]:
-    """The topic mix a fitted `NicheModel` gives new documents (its TF-IDF, then its NMF).
+def nmf_mixer(model: Any) -> Callable[[sp.csr_matrix], np.ndarray]:
+    """The topic mix a fitted `NicheModel` gives term counts over its vocabulary: the counts
+    weighted exactly as its TF-IDF vectorizer weights them (same IDF, sublinear tf and norm),
+    then its NMF. Counts of the tokens of a document give the same mix as the document itself.
 
     Example:
         >>> nmf_mixer.__name__
         'nmf_mixer'
     """
-    def mix(docs: list[str]) -> np.ndarray:
-        return np.asarray(model.nmf_.transform(model.vectorizer_.transform(docs)))
+    v = model.vectorizer_
+    weight = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf,
+                              sublinear_tf=v.sublinear_tf)
+    weight.idf_ = v.idf_
+
+    def mix(counts: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(model.nmf_.transform(weight.transform(counts.astype(v.dtype))))
 
     return mix
 
@@ -278,7 +302,8 @@ def focus_data(
     chosen = text_budget(n_tokens) if budget == "auto" else budget
     if chosen is not None:
         focus = budget_focus(documents["document"].astype(str).to_numpy()[usable],
-                             nmf_mixer(model), budget=int(chosen), n_draws=n_draws, seed=seed)
+                             model.vectorizer_.vocabulary_, nmf_mixer(model), budget=int(chosen),
+                             n_draws=n_draws, seed=seed)
         out["topic_entropy"] = 1.0 - focus
         out["n_tokens"] = np.where(np.isfinite(focus), int(chosen), n_tokens)
     out["focus"] = 1.0 - out["topic_entropy"]

@@ -73,8 +73,9 @@ def hashtag_text(values: pd.Series) -> pd.Series:
         ['#ootd #Style', '', '#gym #fit']
     """
     text = values.astype("string").fillna("")
-    parts = text.str.replace(_TAG_SPLIT, " ", regex=True).str.strip()
-    return parts.str.replace(r"(\S+)", r"#\1", regex=True).astype(object)
+    parts = text.str.replace(_TAG_SPLIT, " ", regex=True).str.strip()  # tags, one space apart
+    tagged = ("#" + parts.str.replace(" ", " #", regex=False)).where(parts != "", "")
+    return tagged.astype(object)
 
 
 def _free_text(frame: pd.DataFrame, columns: Sequence[str], *, source: str) -> pd.Series:
