@@ -315,6 +315,11 @@ def _run_all(
         while waiting or running:
             while waiting and len(running) < n_workers:
                 i, planned = waiting.pop(0)
+                refusal = _refusal(planned)  # checked as its turn comes: overlaps running kernels
+                if refusal is not None:  # refused before any kernel: no run folder, not indexed
+                    records[i].update(run_id="", status="refused", error=refusal)
+                    quiet.report_progress(records[i]["notebook"], "refused")
+                    continue
                 folder = new_run_dir(planned.notebook.stem, root=root)
                 process = context.Process(target=_work,
                                           args=(planned, str(folder), cell_timeout, threads))
@@ -376,12 +381,9 @@ def run_plan(
         shown = {k: v for k, v in planned.parameters.items() if k != "run_dir"}
         record: dict[str, Any] = {"notebook": relative_notebook(planned.notebook), "parameters": shown}
         key = cache_key(planned.notebook, planned.parameters)
-        refusal = _refusal(planned)
-        if refusal is not None:  # refused before any kernel: no run folder, nothing indexed
-            record.update(run_id="", status="refused", error=refusal)
-        elif key in cached:
+        if key in cached:  # same notebook, parameters, input files and code: it passed before
             record.update(run_id=cached[key], status="cached", error=None)
-        else:
+        else:  # the pre-flight runs as its turn comes (`_run_all`)
             todo.append((len(records), planned))
         records.append(record)
     n_workers = max(1, min(workers or plan.workers or os.cpu_count() or 1, len(todo) or 1))
