@@ -36,7 +36,10 @@ $(SAMPLE): $(STAMP)
 
 sample: $(SAMPLE)
 
+# compileall: byte-compile the package once (skipped when up to date), so the kernels do not
+# each compile it again where PYTHONDONTWRITEBYTECODE is set (as in many containers)
 demo: $(SAMPLE)
+	@$(BIN)/python -m compileall -q src
 	$(BIN)/inflresearch demo
 
 test: $(STAMP)

@@ -6,7 +6,7 @@ Floor and demo run alternately `--repeat` times (default 3); the medians are com
 shared machine's noise is a few seconds. Then, for the last demo run, where the time goes: per
 notebook the seconds of the run, of its kernel's cells (papermill's per-cell durations) and of its
 slowest cells. Runs go to a temporary reports folder (never into the project's reports/), with
-caching off.
+caching off. The package is byte-compiled first, as `make demo` does.
 
     .venv/bin/python benchmarks/demo.py [--repeat 3]
 """
@@ -14,6 +14,7 @@ caching off.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -82,6 +83,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="alternate runs of floor and demo")
     repeat = max(1, parser.parse_args().repeat)
     sample_dir()  # generate the sample first: not part of the timed job after installation
+    compileall.compile_dir(project_root() / "src", quiet=1)  # as `make demo` does
     demo = load_plan(project_root() / "plans" / "demo.yml")
     workers = demo.workers or os.cpu_count() or 1
     tmp = Path(tempfile.mkdtemp(prefix="inflresearch-bench-"))
