@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from inflresearch.methods.resampling import (
+    _POISSON1_CDF,
+    _poisson1_counts,
     cluster_bootstrap_sums,
     kish_effective_n,
     multiplicities,
@@ -20,6 +22,17 @@ def test_poisson_multiplicities_have_mean_and_variance_one():
     assert (multiplicities(np.random.default_rng(0), 7, 5, "multinomial").sum(axis=1) == 7).all()
     with pytest.raises(ValueError):
         multiplicities(np.random.default_rng(0), 3, 2, "wild")
+
+
+def test_poisson_counts_are_the_inverse_cdf_lookup_including_the_tail():
+    """The fast counts equal the exact lookup, at the steps themselves and far in the tail."""
+    u = np.random.default_rng(3).random((400, 500))
+    u[0, :23] = np.r_[0.0, _POISSON1_CDF, np.nextafter(1.0, 0.0)]  # on every step, and ~1
+    u[1, :12] = np.nextafter(_POISSON1_CDF[:12], 1.0)  # just above each step: counts 1..12
+    expected = np.searchsorted(_POISSON1_CDF, u)
+    got = _poisson1_counts(u)
+    assert got.dtype == float and (got == expected).all()
+    assert got[1, :12].tolist() == list(range(1, 13))  # beyond the eight fast steps too
 
 
 def test_seeded_and_block_size_free():

@@ -17,6 +17,7 @@ import numpy as np
 
 _BLOCK_CELLS = 4_000_000  # replicates x clusters per block: bounds memory at ~32 MB
 _POISSON1_CDF = np.cumsum(np.exp(-1.0) / np.cumprod(np.r_[1.0, np.arange(1.0, 21.0)]))
+_FAST_STEPS = 8  # P(Poisson(1) > 7) = 1.0e-5: beyond the eighth step, counts are looked up
 
 
 def bootstrap_counts(rng: np.random.Generator, n_clusters: int, n_boot: int) -> np.ndarray:
@@ -120,6 +121,28 @@ def stratified_permutations(
     return np.argsort(keys, axis=1, kind="stable")
 
 
+def _poisson1_counts(u: np.ndarray) -> np.ndarray:
+    """Poisson(1) counts from uniforms by the inverse CDF: ``searchsorted(_POISSON1_CDF, u)``.
+
+    The count is the number of CDF steps below `u`; eight comparisons settle all but the
+    1-in-100,000 values beyond the eighth step, which are looked up exactly. Same values as the
+    lookup, about three times faster on large blocks.
+
+    Example:
+        >>> u = np.random.default_rng(0).random((200, 300))
+        >>> bool((_poisson1_counts(u) == np.searchsorted(_POISSON1_CDF, u)).all())
+        True
+    """
+    small = np.zeros(u.shape, dtype=np.uint8)
+    for step in _POISSON1_CDF[:_FAST_STEPS]:
+        small += u > step
+    counts = small.astype(float)
+    tail = u > _POISSON1_CDF[_FAST_STEPS - 1]
+    if tail.any():
+        counts[tail] = np.searchsorted(_POISSON1_CDF, u[tail])
+    return counts
+
+
 def multiplicities(rng: np.random.Generator, n_units: int, n_boot: int, kind: str = "poisson"
                    ) -> np.ndarray:
     """(n_boot x n_units) resampling multiplicities: Poisson(1) draws or multinomial counts.
@@ -129,8 +152,8 @@ def multiplicities(rng: np.random.Generator, n_units: int, n_boot: int, kind: st
         >>> m.sum(axis=1).tolist()
         [4.0, 4.0, 4.0]
     """
-    if kind == "poisson":  # inverse-CDF lookup: exact to 1e-19, several times faster than poisson()
-        return np.searchsorted(_POISSON1_CDF, rng.random((n_boot, n_units))).astype(float)
+    if kind == "poisson":  # inverse CDF: exact to 1e-19, several times faster than poisson()
+        return _poisson1_counts(rng.random((n_boot, n_units)))
     if kind == "multinomial":
         return bootstrap_counts(rng, n_units, n_boot).astype(float)
     raise ValueError("kind must be 'poisson' or 'multinomial'")
