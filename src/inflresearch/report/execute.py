@@ -33,6 +33,7 @@ from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
 from inflresearch.report import quiet
 from inflresearch.report.html import write_html
+from inflresearch.report.papermill_engine import ENGINE
 from inflresearch.report.provenance import cache_key, git_commit, package_version
 from inflresearch.report.schema_check import validate_results
 from inflresearch.runs import RESULTS, new_run_dir
@@ -117,6 +118,7 @@ def execute_run(
             str(folder / NOTEBOOK_FILE),
             parameters=params,
             kernel_name="python3",
+            engine_name=ENGINE,
             cwd=str(project_root()),
             execution_timeout=cell_timeout,
             progress_bar=on_tty,
