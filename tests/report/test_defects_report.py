@@ -272,6 +272,26 @@ def _write_plan(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def test_a_worker_takes_the_next_run_and_a_dead_one_is_replaced(tmp_path):
+    """One worker runs the runs one after another; the run after a killed worker still runs."""
+    pid = ("import os\nfrom inflresearch import runs\n"
+           "_ = runs.save_results(run_dir, [], {'worker': os.getppid()}, notebook='pid')")
+    ok = _notebook(tmp_path, pid, name="pid")
+    killer = _notebook(
+        tmp_path, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer"
+    )
+    plan_file = _write_plan(
+        tmp_path, f"name: reuse\nworkers: 1\nruns:\n  - notebook: {ok}\n  - notebook: {ok}\n"
+        f"  - notebook: {killer}\n  - notebook: {ok}\n",
+    )
+    root = tmp_path / "reports"
+    result = run_plan(load_plan(plan_file), root=root)
+    assert [r["status"] for r in result.runs] == ["succeeded", "succeeded", "failed", "succeeded"]
+    workers = [json.loads((root / r["run_id"] / "results.json").read_text())["estimates"]
+               .get("worker") for r in result.runs]
+    assert workers[0] == workers[1] and workers[3] not in (None, workers[0])
+
+
 def test_defect02_a_killed_worker_fails_only_its_run(tmp_path):
     killer = _notebook(
         tmp_path, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer"

@@ -14,12 +14,12 @@ A plan file (YAML, read with the safe loader)::
 Notebook paths are relative to the project root. The file is read without YAML tags or aliases and
 checked against a schema; a wrong key or type gets one message naming it. A run whose notebook
 source, parameters, input files and package code hash to the key of an earlier successful run is
-skipped and reported as ``cached`` (unless ``force``). Each run executes in its own worker process:
-a worker killed by the operating system fails only its run. Each run's kernel gets its share of the
-cores as its BLAS/OpenMP thread count (`worker_threads`), so parallel runs do not oversubscribe
-them. Every run, cached ones included, is listed in the plan folder's plan.json and findings page;
-the index is rebuilt at the end, also after Ctrl-C (running and waiting runs are then recorded
-``interrupted``).
+skipped and reported as ``cached`` (unless ``force``). Runs execute in worker processes, each
+taking the next run when done: a worker killed by the operating system fails only its run. Each
+run's kernel gets its share of the cores as its BLAS/OpenMP thread count (`worker_threads`), so
+parallel runs do not oversubscribe them. Every run, cached ones included, is listed in the plan
+folder's plan.json and findings page; the index is rebuilt at the end, also after Ctrl-C (running
+and waiting runs are then recorded ``interrupted``).
 
 Example:
     >>> expand_grid({"data": "sample"}, {"tiers": ["blog", "industry"]})
@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import multiprocessing
@@ -265,6 +266,23 @@ def _work(planned: PlannedRun, folder: str, cell_timeout: int, threads: int) -> 
                        started=started)
 
 
+def _serve(conn: Any, cell_timeout: int, threads: int) -> None:
+    """Worker process: execute runs sent as ``(planned, folder)`` one after another, answering
+    ``"done"`` after each; it exits when the plan closes the connection.
+
+    A worker is started before its first run's pre-flight, so the interpreter and its imports
+    start up while the pre-flight reads the inputs; later runs start without that cost."""
+    try:
+        while True:
+            planned, folder = conn.recv()
+            _work(planned, folder, cell_timeout, threads)
+            conn.send("done")
+    except (EOFError, OSError, KeyboardInterrupt):  # the plan ended, or was interrupted
+        pass
+    finally:
+        conn.close()
+
+
 def _exit_reason(code: int | None) -> str:
     """``'killed by signal SIGKILL'`` for -9, ``'exit code 1'`` for 1."""
     if code is not None and code < 0:
@@ -278,6 +296,7 @@ def _exit_reason(code: int | None) -> str:
 @dataclass
 class _Running:
     process: Any
+    conn: Any
     planned: PlannedRun
     folder: Path
     started: datetime
@@ -306,30 +325,47 @@ def _run_all(
     n_workers: int,
     cell_timeout: int,
 ) -> None:
-    """Run `todo` with at most `n_workers` worker processes, filling `records` in place."""
+    """Run `todo` with at most `n_workers` worker processes, filling `records` in place.
+
+    Workers are started first; each run's pre-flight runs here as its turn comes, overlapping
+    the workers' start-up and the kernels already running. A worker that finishes a run takes
+    the next; one that dies fails its run only and is replaced."""
     context = multiprocessing.get_context("spawn")
     threads = worker_threads(n_workers)
     waiting = list(todo)
     running: dict[int, _Running] = {}
+    idle: list[tuple[Any, Any]] = []  # workers without a run: (process, connection)
     try:
         while waiting or running:
-            while waiting and len(running) < n_workers:
+            while len(idle) < min(n_workers - len(running), len(waiting)):
+                conn, child = context.Pipe()
+                process = context.Process(target=_serve, args=(child, cell_timeout, threads))
+                process.start()
+                child.close()
+                idle.append((process, conn))
+            while waiting and idle:
                 i, planned = waiting.pop(0)
-                refusal = _refusal(planned)  # checked as its turn comes: overlaps running kernels
+                refusal = _refusal(planned)
                 if refusal is not None:  # refused before any kernel: no run folder, not indexed
                     records[i].update(run_id="", status="refused", error=refusal)
                     quiet.report_progress(records[i]["notebook"], "refused")
                     continue
+                process, conn = idle.pop(0)
                 folder = new_run_dir(planned.notebook.stem, root=root)
-                process = context.Process(target=_work,
-                                          args=(planned, str(folder), cell_timeout, threads))
-                process.start()
-                running[i] = _Running(process, planned, folder, datetime.now(UTC))
-            wait([r.process.sentinel for r in running.values()], timeout=5)
+                with contextlib.suppress(OSError):  # a worker that died starting up is
+                    conn.send((planned, str(folder)))  # recorded below as died
+                running[i] = _Running(process, conn, planned, folder, datetime.now(UTC))
+            if not running:
+                break
+            wait([w for r in running.values() for w in (r.conn, r.process.sentinel)], timeout=5)
             for i, r in list(running.items()):
-                if r.process.exitcode is None:
+                if _answered(r):
+                    idle.append((r.process, r.conn))
+                elif r.process.exitcode is not None:
+                    r.process.join()
+                    r.conn.close()
+                else:
                     continue
-                r.process.join()
                 status, error = _outcome(r, interrupted=False)
                 records[i].update(run_id=r.folder.name, status=status, error=error)
                 quiet.report_progress(records[i]["notebook"], status)
@@ -337,6 +373,8 @@ def _run_all(
     except KeyboardInterrupt:
         # a terminal's Ctrl-C reaches the workers too: give them time to record their runs, then
         # interrupt the ones still going (Ctrl-C sent to this process only), then make sure
+        for r in running.values():
+            r.conn.close()  # each worker exits once its run is recorded
         grace = time.monotonic() + 15
         for r in running.values():
             r.process.join(timeout=max(0.0, grace - time.monotonic()))
@@ -353,6 +391,22 @@ def _run_all(
         for i, _ in waiting:
             records[i].update(run_id="", status="interrupted", error="not started: Ctrl-C")
         raise
+    finally:
+        for _, conn in idle:  # no run left for them: closing the connection ends them
+            conn.close()
+        for process, _ in idle:
+            process.join(timeout=30)
+            if process.exitcode is None:
+                process.kill()
+                process.join()
+
+
+def _answered(running: _Running) -> bool:
+    """True when the worker reported its run done (it is then free for the next one)."""
+    try:
+        return bool(running.conn.poll()) and running.conn.recv() == "done"
+    except (EOFError, OSError):  # the worker died: its exit code tells why
+        return False
 
 
 def _refusal(planned: PlannedRun) -> str | None:
