@@ -36,6 +36,19 @@ def test_budget_normalisation_and_weights():
     assert np.allclose(w["micro"], 300.0) and np.allclose(w["large"], 100.0)
 
 
+@pytest.mark.parametrize("weights", [[0.0, 1.0, 3.0, 0.0, 2.0], [0.0, 0.5, 1.5, 0.0, 1.0]],
+                         ids=["whole-number", "fractional"])
+def test_weighted_draws_are_proportional_to_the_weights(weights):
+    """Both draw paths (multiplicities repeated; cumulative weights) pick index i w.p. w_i / sum w."""
+    w = np.array(weights)
+    cost = np.ones(5)
+    out = draw_portfolios(cost, np.arange(5.0), cost, np.arange(5.0), budget=1.0, k=1,
+                          n_portfolios=60_000, seed=3, micro_weight=w, large_weight=w)
+    for drawn in (out["single_micro"], out["large"]):
+        share = np.bincount(drawn.astype(int), minlength=5) / len(drawn)
+        np.testing.assert_allclose(share, w / w.sum(), atol=0.006)  # ~3 standard errors
+
+
 def test_portfolios_are_seeded_and_reproducible():
     c = world(seed=1, n_campaigns=60)
     a = equal_budget_portfolios(c, micro=MICRO, large=LARGE, n_portfolios=2000, n_boot=50, seed=3)

@@ -106,6 +106,10 @@ def _draw(rng: np.random.Generator, n: int, size: tuple[int, ...], weight: np.nd
           ) -> np.ndarray:
     if weight is None:
         return rng.integers(0, n, size=size)
+    counts = weight.astype(np.int64)
+    if (counts == weight).all():  # whole-number weights (bootstrap multiplicities): the same
+        pool = np.repeat(np.arange(n), counts)  # draw, uniform over the repeated indices
+        return pool[rng.integers(0, len(pool), size=size)]
     cum = np.cumsum(weight, dtype=float)
     idx = np.searchsorted(cum, rng.random(size) * cum[-1], side="right")
     return np.minimum(idx, n - 1)
