@@ -7,11 +7,13 @@ import os
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 from html_checks import assert_self_contained
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.cli import main
+from inflresearch.report import html
 from inflresearch.report import parameters as nbparams
 from inflresearch.report.execute import execute_run
 from inflresearch.report.html import clean_fragment
@@ -74,6 +76,29 @@ def test_clean_fragment_strips_everything_executable():
     assert "<table>" in clean and "onclick" not in clean and "<script" not in clean
     assert "https://" not in clean and "javascript:" not in clean and "<iframe" not in clean
     assert "onload" not in clean
+
+
+def _report_notebook(title: str, shown: str) -> nbformat.NotebookNode:
+    out = nbformat.v4.new_output("display_data", data={"text/html": shown, "text/plain": shown})
+    return nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(f"# {title}\n\n## Part {title}"),
+        nbformat.v4.new_code_cell("x", outputs=[out]),
+    ])
+
+
+def test_the_exporter_kept_for_a_process_carries_nothing_from_one_report_to_the_next():
+    """A plan's worker renders every run it takes with one exporter: the page of B is the same
+    whether or not A was rendered before it."""
+    a = _report_notebook("A", "<table><tr><td>only-in-report-a</td></tr></table>")
+    b = _report_notebook("B", "<b>beta</b><script>x()</script>")
+    html.exporter.cache_clear()
+    alone = html.render_html(b, {"run": {"id": "b"}})
+    html.render_html(a, {"run": {"id": "a"}})
+    after = html.render_html(b, {"run": {"id": "b"}})
+    assert html.exporter() is html.exporter()
+    body = after.split("<body", 1)[1]
+    assert after == alone and "only-in-report-a" not in body and "Part A" not in body and "beta" in body
+    assert "<script" not in body  # still sanitised on reuse
 
 
 @pytest.mark.parametrize(

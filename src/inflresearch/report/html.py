@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -58,8 +59,10 @@ class SanitizeOutputs(Preprocessor):
         return cell, resources
 
 
+@functools.cache
 def exporter() -> HTMLExporter:
-    """The configured HTML exporter."""
+    """The configured HTML exporter, one per process: a plan's worker renders every run it takes
+    with the templates compiled once (its preprocessors keep no state between notebooks)."""
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = REMOVE_CELL
     config.TagRemovePreprocessor.remove_input_tags = REMOVE_INPUT
