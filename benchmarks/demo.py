@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from inflresearch.paths import project_root, sample_dir
-from inflresearch.report.plan import Plan, PlannedRun, PlanResult, load_plan, run_plan
+from inflresearch.report.plan import Plan, PlannedRun, PlanResult, demo_plan, run_plan
 
 
 def empty_notebook(folder: Path) -> Path:
@@ -84,7 +84,7 @@ def main() -> None:
     repeat = max(1, parser.parse_args().repeat)
     sample_dir()  # generate the sample first: not part of the timed job after installation
     compileall.compile_dir(project_root() / "src", quiet=1)  # as `make demo` does
-    demo = load_plan(project_root() / "plans" / "demo.yml")
+    demo = demo_plan()
     workers = demo.workers or os.cpu_count() or 1
     tmp = Path(tempfile.mkdtemp(prefix="inflresearch-bench-"))
     floors, demos, failed = [], [], 0

@@ -2,7 +2,7 @@
 
 Prints (best of `--repeat` runs each):
 
-1. the full engagement analysis (`engagement_notebook.run_analysis`: every account-level model,
+1. the full engagement analysis (`engagement_notebook.analyse_accounts`: every account-level model,
    the post-level NB GLM, tier table with bootstrap, model comparison with CV, diagnostics) on
    100,000 accounts and their posts, next to the bare statsmodels calls for the same models;
 2. the log-log OLS alone (`engagement.elasticity`, HC3) on 1,000,000 accounts, next to the bare
@@ -67,7 +67,7 @@ def main() -> None:
     world = simulate_world(seed=1, n_influencers=args.accounts, n_campaigns=0, with_text=False,
                            posts_per_account=args.posts_per_account)
     accounts, posts = world.influencers, world.posts
-    full = best_of(lambda: engagement_notebook.run_analysis(accounts, posts, n_boot=args.n_boot),
+    full = best_of(lambda: engagement_notebook.analyse_accounts(accounts, posts, n_boot=args.n_boot),
                    args.repeat)
     bare = best_of(lambda: bare_models(accounts, posts), args.repeat)
     print(f"full analysis, {len(accounts):,} accounts / {len(posts):,} posts, n_boot "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,43 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def results_document(
+    claims: Sequence[Claim],
+    estimates: dict[str, Any],
+    *,
+    notebook: str,
+    data: list[dict[str, Any]] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The results.json a notebook writes: its ``run`` block (notebook, `data` records of the
+    input files, ``inputs``: per input parameter its paths and whether it is simulated), the
+    Holm-adjusted `claims` and the `estimates`. The report pipeline completes the run block.
+
+    Example:
+        >>> sorted(results_document([], {}, notebook="01_x", inputs={"data": None})["run"])
+        ['data', 'inputs', 'notebook']
+    """
+    if any(c.holm_family_size is None for c in claims):
+        raise ValueError("results take Holm-adjusted claims (claims.adjust_holm)")
+    run: dict[str, Any] = {"notebook": notebook, "data": list(data or [])}
+    if inputs is not None:
+        run["inputs"] = dict(inputs)
+    return {"run": run, "claims": [c.to_dict() for c in claims], "estimates": estimates}
+
+
+def write_results(folder: str | Path, document: Mapping[str, Any]) -> Path:
+    """The one writer of results.json: `document` as strict JSON (no NaN), written atomically.
+
+    Example:
+        >>> import tempfile
+        >>> write_results(tempfile.mkdtemp(), {"run": {}, "claims": [], "estimates": {}}).name
+        'results.json'
+    """
+    path = Path(folder) / RESULTS
+    atomic_write_text(path, json.dumps(_jsonable(dict(document)), indent=2, allow_nan=False) + "\n")
+    return path
+
+
 def save_results(
     run_dir: str | Path | None,
     claims: Sequence[Claim],
@@ -86,25 +123,14 @@ def save_results(
     notebook: str,
     data: list[dict[str, Any]] | None = None,
 ) -> Path:
-    """Write results.json (Holm-adjusted claims, estimates, data) into the run folder.
+    """`results_document` written by `write_results` into `run_dir` (a new run folder when None).
 
-    `claims` must come from `claims.adjust_holm` (each question's analysis adjusts once per report).
-
-    The report pipeline later completes the ``run`` block (status, timing, provenance). `data` is a
-    list of ``{"path", "sha256", "rows"}`` records of the inputs.
+    `claims` must come from `claims.adjust_holm`; `data` is a list of ``{"path", "sha256",
+    "rows"}`` records of the inputs.
     """
     folder = Path(run_dir) if run_dir else new_run_dir(Path(notebook).stem)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / RESULTS
-    existing = json.loads(path.read_text()) if path.is_file() else {}
-    run = existing.get("run", {})
-    run.setdefault("notebook", notebook)
-    run["data"] = data or run.get("data", [])
-    if any(c.holm_family_size is None for c in claims):
-        raise ValueError("save_results takes Holm-adjusted claims (claims.adjust_holm)")
-    document = {"run": run, "claims": [c.to_dict() for c in claims], "estimates": estimates}
-    atomic_write_text(path, json.dumps(_jsonable(document), indent=2, allow_nan=False) + "\n")
-    return path
+    return write_results(folder, results_document(claims, estimates, notebook=notebook, data=data))
 
 
 def data_record(path: str | Path, rows: int) -> dict[str, Any]:

@@ -13,7 +13,9 @@ from inflresearch.plots import is_labelled_simulated
 from inflresearch.questions import discover
 from inflresearch.tidy import CORE_COLUMNS, TidyResult, missing_core_columns
 
-PLOT_MODULES = [importlib.import_module(f"inflresearch.questions.{q.name}.plots") for q in discover()]
+PLOT_MODULES = [*(importlib.import_module(f"inflresearch.questions.{q.name}.plots") for q in discover()),
+                importlib.import_module("inflresearch.plots.forest"),
+                importlib.import_module("inflresearch.plots.diagnostics")]
 PLOTS = [(m.__name__, name, fn) for m in PLOT_MODULES for name, fn in inspect.getmembers(m, inspect.isfunction)
          if name.startswith("plot_") and fn.__module__ == m.__name__]
 
@@ -25,27 +27,40 @@ def test_every_figure_function_requires_the_simulated_flag(module, name, fn):
     assert param.default is inspect.Parameter.empty, "a default would let a figure forget the label"
 
 
+def _views(analysis) -> list:
+    """Everything an analysis shows: each of its ``*_views`` methods, on the SIMULATED sample."""
+    views = []
+    for name, method in inspect.getmembers(analysis, inspect.ismethod):
+        if name.endswith("_views"):
+            takes = inspect.signature(method).parameters
+            views.extend(method(simulated=True) if "simulated" in takes else method())
+    return views
+
+
+# TidyResults whose table does not have the core columns (yet): known, named, and kept out
+NOT_ONE_ROW_PER_ESTIMATE = {
+    "RangeCheck": "a table of data checks (value, threshold, result), not of estimates",
+    "QuadraticResult": "one row per outcome with curvature and turning point; no single estimate column",
+    "SegmentedResult": "breakpoint and slopes per row; its estimate/p-value columns are named for them",
+}
+
+
+def _results(analysis) -> list:
+    """The analysis's results that print themselves (`TidyResult` fields)."""
+    return [value for value in vars(analysis).values() if isinstance(value, TidyResult)
+            and type(value).__name__ not in NOT_ONE_ROW_PER_ESTIMATE]
+
+
 @pytest.fixture(scope="module")
 def sample_views():
-    """The figures and results each notebook shows on the SIMULATED sample (small settings)."""
-    from inflresearch.questions.engagement import notebook as n1
-    from inflresearch.questions.niches import notebook as n2
-    from inflresearch.questions.roi import notebook as n3
-
+    """The figures and results each question shows on the SIMULATED sample (its small settings)."""
     run = tempfile.mkdtemp()
-    p1 = n1.notebook_params(data="sample", n_boot=20, run_dir=run)
-    i1 = n1.load_inputs(p1)
-    a1 = n1.run_analysis(i1.accounts, i1.posts, n_boot=20)
-    p2 = n2.notebook_params(data="sample", k=6, n_boot=20, n_resamples=2, run_dir=run)
-    a2 = n2.run_analysis(n2.load_inputs(p2), p2)
-    p3 = n3.notebook_params(data="sample", n_boot=50, n_portfolios=200, run_dir=run)
-    a3 = n3.run_analysis(n3.load_inputs(p3), p3)
-    views = [*a1.niche_views(simulated=True), *a1.diagnostic_views(simulated=True),
-             *a2.agreement_views(simulated=True), *a2.focus_views(simulated=True),
-             *a2.elasticity_views(simulated=True), *a3.metrics_views(), *a3.portfolio_views(),
-             *a3.spec_views(), *a3.assumed_views()]
-    results = [a1.fit, a1.posts, a1.posts_offset, a2.focus, a3.micro_macro, a3.portfolio, a3.channels,
-               a3.assumed]
+    views, results = [], []
+    for q in discover():
+        p = q.params(**{name: "sample" for name in q.inputs}, **q.small_parameters, run_dir=run)
+        analysis = q.analyse(q.load(p), p)
+        views.extend(_views(analysis))
+        results.extend(_results(analysis))
     return views, results
 
 
@@ -57,6 +72,7 @@ def test_every_figure_made_from_the_sample_carries_the_label(sample_views):
 
 
 def test_results_print_themselves_with_the_core_columns(sample_views):
+    assert len(sample_views[1]) >= 8
     for result in sample_views[1]:
         assert isinstance(result, TidyResult)
         frame = result.summary_frame()

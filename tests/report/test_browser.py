@@ -25,12 +25,12 @@ SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE][+-]?\d+")
 
 @pytest.fixture(scope="module")
 def demo_pages():
-    from inflresearch.report.plan import load_plan, run_plan
+    from inflresearch.report.plan import demo_plan, run_plan
 
     if not (project_root() / "data" / "sample" / "truth.json").is_file():
         pytest.skip("no simulated sample: run `make sample` first")
     root = reports_dir() / "browser-check"
-    result = run_plan(load_plan(project_root() / "plans" / "demo.yml"), root=root, force=True)
+    result = run_plan(demo_plan(), root=root, force=True)
     assert not result.failed, result.runs
     reports = [root / r["run_id"] / "report.html" for r in result.runs]
     return {"reports": reports, "findings": result.findings, "index": root / "index.html"}

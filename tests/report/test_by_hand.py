@@ -1,5 +1,6 @@
-"""A notebook run by hand ends with one call (`Analysis.save`) that also writes report.html and
-updates the index; a run by the report pipeline leaves both to the pipeline."""
+"""A notebook ends with one call (`report`): run by hand, it also writes report.html and updates
+the index, and results.json is written once; a run by the report pipeline leaves the report and
+the index to the pipeline."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 from inflresearch.claims import ENGAGEMENT_RATE_DECLINES, Claim, not_testable
 from inflresearch.params import input_records
-from inflresearch.questions import Analysis
+from inflresearch.questions import Analysis, Inputs, RunParams
+from inflresearch.report.finish import report
 from inflresearch.report.schema_check import validate_results
 
 
@@ -20,12 +22,19 @@ class _Tiny(Analysis):
         return {"n": 0}
 
 
-def test_a_hand_run_writes_its_report_and_updates_the_index(tmp_path: Path) -> None:
+def test_a_hand_run_writes_its_report_and_updates_the_index(tmp_path: Path, monkeypatch) -> None:
+    from inflresearch.atomic import atomic_write_text as real_write
+
     run = tmp_path / "reports" / "20260101T000000000000Z-01-engagement-vs-followers"
     run.mkdir(parents=True)
     inputs = input_records({"data": "sample", "posts": None}, {"data": "influencers",
                                                               "posts": "posts"})
-    shown = _Tiny().save(run, notebook="01_engagement_vs_followers", data=[], inputs=inputs)
+    p = RunParams(notebook="01_engagement_vs_followers", run_dir=run, simulated=True, inputs=inputs)
+    writes = []
+    monkeypatch.setattr("inflresearch.runs.atomic_write_text",
+                        lambda path, text: writes.append(path) or real_write(path, text))
+    shown = report(_Tiny(), p, Inputs({}))
+    assert writes == [run / "results.json"], "results.json is written once"
     assert "report.html" in shown.data and "index.html" in shown.data
     doc = json.loads((run / "results.json").read_text())
     validate_results(doc)
@@ -41,6 +50,6 @@ def test_a_pipeline_run_leaves_report_and_index_to_the_pipeline(tmp_path: Path) 
     run = tmp_path / "run"
     run.mkdir()
     (run / "notebook.ipynb").write_text("{}")  # what papermill executes into the folder
-    _Tiny().save(run, notebook="01_engagement_vs_followers", data=[])
+    report(_Tiny(), RunParams(notebook="01_engagement_vs_followers", run_dir=run, simulated=False), Inputs({}))
     assert (run / "results.json").is_file()
     assert not (run / "report.html").exists() and not (tmp_path / "index.html").exists()

@@ -28,8 +28,9 @@ from inflresearch.report.html import render_html
 from inflresearch.report.index import build_index, write_findings
 from inflresearch.report.plan import load_plan, run_plan, successful_runs_by_key
 from inflresearch.report.provenance import cache_key
-from inflresearch.report.safe import clean_fragment, md_escape
+from inflresearch.report.safe import clean_fragment
 from inflresearch.report.schema_check import validate_results
+from inflresearch.text import md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "fixture_report.ipynb"

@@ -18,7 +18,7 @@ from inflresearch.report.execute import execute_run
 from inflresearch.report.schema_check import validate_results
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))  # the questions' and the template (_template.ipynb)
 QUESTIONS = discover()
 COMMON = {"data", "seed", "alpha", "run_dir"}
 EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
@@ -38,10 +38,13 @@ def test_notebook_is_committed_thin_and_clean(path):
     assert "params(" in code[1].source or "notebook_params(" in code[1].source, "validation call"
     assert nb.metadata.kernelspec.name == "inflresearch"  # the project kernel (make kernel)
     assert max(len(c.source.splitlines()) for c in code) <= 25, "logic belongs in the package"
+    assert code[-1].source.strip() == "report(analysis, p, inputs)", "it ends with one report call"
 
 
-def test_every_notebook_is_a_discovered_question():
-    assert [q.path.resolve() for q in QUESTIONS] == [p.resolve() for p in NOTEBOOKS]
+def test_every_notebook_but_the_template_is_a_discovered_question():
+    questions = [p.resolve() for p in NOTEBOOKS if not p.name.startswith("_")]
+    assert [q.path.resolve() for q in QUESTIONS] == questions
+    assert (NOTEBOOK_DIR / "_template.ipynb") in NOTEBOOKS
     for q in QUESTIONS:
         assert q.claims and set(q.inputs) >= {"data"}
 

@@ -1,12 +1,28 @@
-"""Shared figure helpers. Each question's figures live in ``questions/<name>/plots.py``: every
-function takes data, a required keyword ``simulated`` (drawn as a label) and an optional ``ax``,
-draws, and returns the Axes; none calls ``show``, ``savefig`` or ``matplotlib.use``."""
+"""Shared figure helpers, and figures shared by the questions (`forest`, `diagnostics`). Each
+question's own figures live in ``questions/<name>/plots.py``: every function takes data, a
+required keyword ``simulated`` (drawn as a label) and an optional ``ax``, draws, and returns the
+Axes; none calls ``show``, ``savefig`` or ``matplotlib.use``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+POINTS: dict[str, Any] = {"s": 6, "alpha": 0.25, "color": "0.45", "linewidths": 0}  # a scatter's style
+
+
+def sample_points(data: pd.DataFrame, max_points: int, seed: int) -> pd.DataFrame:
+    """At most `max_points` rows of `data` for a scatter (a seeded sample when there are more).
+
+    Example:
+        >>> len(sample_points(pd.DataFrame({"x": range(10)}), 3, seed=0))
+        3
+    """
+    return data.sample(max_points, random_state=seed) if len(data) > max_points else data
 
 
 def axes_or_new(ax: Axes | None, size: tuple[float, float] = (7, 4.5)) -> Axes:

@@ -6,6 +6,19 @@ Example:
     ['01_engagement_vs_followers', '02_niche_clustering', '03_roi_micro_vs_macro']
 """
 
-from inflresearch.questions._base import Analysis, Need, Question, discover, find
+from inflresearch.questions._base import (
+    Analysis,
+    HalfBuiltQuestion,
+    Inputs,
+    Need,
+    NotebookParameters,
+    Question,
+    RunParams,
+    Table,
+    discover,
+    find,
+    load_tables,
+)
 
-__all__ = ["Analysis", "Need", "Question", "discover", "find"]
+__all__ = ["Analysis", "HalfBuiltQuestion", "Inputs", "Need", "NotebookParameters", "Question", "RunParams",
+           "Table", "discover", "find", "load_tables"]

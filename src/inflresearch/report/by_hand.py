@@ -1,20 +1,17 @@
 """A notebook run by hand (JupyterLab, VS Code): its report and the index, from one call.
 
-`Analysis.save` calls `finish_by_hand` when the run folder was not made by the report pipeline
+`inflresearch.report.finish.report` calls `finish_by_hand` when the run folder was not made by the report pipeline
 (no executed ``notebook.ipynb`` in it): the run block of results.json is completed (status,
 time, provenance, ``by_hand: true``), ``report.html`` is rendered from results.json (the claims
 and verdicts, the inputs, which of them were simulated; the figures stay in the notebook: a
 kernel cannot read its own outputs, and a saved copy may be stale), and the index is rebuilt.
 
-Example:
-    >>> finish_by_hand(run_folder, "01_engagement_vs_followers")  # doctest: +SKIP
-    (PosixPath('reports/2026...-01-engagement-vs-followers/report.html'), PosixPath('reports/index.html'))
+Usage: ``finish_by_hand(run_folder, document)`` returns the paths of report.html and the index.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,7 @@ from inflresearch.report.execute import HTML_FILE, complete_results
 from inflresearch.report.html import render_html
 from inflresearch.report.index import build_index
 from inflresearch.report.provenance import git_commit, package_version
-from inflresearch.runs import RESULTS
+from inflresearch.runs import write_results
 
 
 def _summary(results: dict[str, Any], notebook: str) -> nbformat.NotebookNode:
@@ -54,14 +51,15 @@ def _summary(results: dict[str, Any], notebook: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=cells)
 
 
-def finish_by_hand(folder: Path, notebook: str) -> tuple[Path, Path]:
-    """Complete results.json, write report.html and rebuild the index of `folder`'s parent."""
-    # the notebook's own results.json is not complete yet (no id, status, ...): read it as it is
-    existing = json.loads((folder / RESULTS).read_text()).get("run", {})
+def finish_by_hand(folder: Path, document: dict[str, Any]) -> tuple[Path, Path]:
+    """Complete the notebook's results `document`, write it (once) with report.html, and rebuild
+    the index of `folder`'s parent."""
+    written = document.get("run", {})
+    notebook = str(written.get("notebook", folder.name))
     run = {
         "id": folder.name,
-        "notebook": existing.get("notebook") or notebook,
-        "parameters": existing.get("parameters", {}),
+        "notebook": notebook,
+        "parameters": written.get("parameters", {}),
         "status": "succeeded",
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": 0.0,
@@ -70,8 +68,8 @@ def finish_by_hand(folder: Path, notebook: str) -> tuple[Path, Path]:
         "error": None,
         "by_hand": True,
     }
-    results = complete_results(folder, run)
-    atomic_write_text(folder / RESULTS, json.dumps(results, indent=2, allow_nan=False) + "\n")
+    results = complete_results(folder, run, document)
     page = render_html(_summary(results, Path(notebook).stem), results, fallback_title=notebook)
     report = atomic_write_text(folder / HTML_FILE, page)
+    write_results(folder, results)
     return report, build_index(folder.parent)

@@ -1,8 +1,7 @@
 """The report sub-commands of `inflresearch`: run, plan, analyze, index, demo.
 
-Example:
-    >>> from inflresearch.cli import main
-    >>> main(["run", "notebooks/01_engagement_vs_followers.ipynb", "-p", "alpha", "0.1"])  # doctest: +SKIP
+Usage: ``inflresearch.cli.main(["run", "notebooks/01_engagement_vs_followers.ipynb", "-p", "alpha",
+"0.1"])`` is ``inflresearch run notebooks/01_engagement_vs_followers.ipynb -p alpha 0.1``.
 """
 
 from __future__ import annotations
@@ -14,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from inflresearch.errors import quote
-from inflresearch.paths import project_root, reports_dir, sample_dir
+from inflresearch.paths import reports_dir, sample_dir
 
-DEMO_PLAN = "plans/demo.yml"
 INTERRUPTED = 130  # the shell's exit code for Ctrl-C
 
 
@@ -119,16 +117,12 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from inflresearch.report.plan import load_plan, run_plan
+    from inflresearch.report.plan import demo_plan, run_plan
 
     print(f"SIMULATED sample world: {sample_dir()}")
-    plan_file = project_root() / DEMO_PLAN
-    if not plan_file.is_file():
-        print(f"no demo plan ({DEMO_PLAN}) yet: nothing more to run")
-        return 0
     root = _root(args)
     try:
-        result = run_plan(load_plan(plan_file), root=root, force=args.force)
+        result = run_plan(demo_plan(), root=root, force=args.force)
     except KeyboardInterrupt:
         return _interrupted("the demo was")
     _print_plan(result, root)

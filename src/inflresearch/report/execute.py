@@ -8,10 +8,8 @@ original is kept as ``results.invalid.json``). Ctrl-C gives status ``interrupted
 error returned are always those recorded in results.json, and report.html is written before the
 final results.json, so a run recorded ``succeeded`` has all its outputs.
 
-Example:
-    >>> run = execute_run("notebooks/01_engagement_vs_followers.ipynb", {"data": "sample"})  # doctest: +SKIP
-    >>> run.status, run.folder.name  # doctest: +SKIP
-    ('succeeded', '20261125T120000123456Z-01-engagement-vs-followers')
+Usage: ``execute_run("notebooks/01_engagement_vs_followers.ipynb", {"data": "sample"})`` returns
+the run (``status`` ``'succeeded'``, ``folder`` ``reports/<UTC timestamp>-01-engagement-vs-followers``).
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ from typing import Any
 
 import papermill
 
-from inflresearch.atomic import atomic_write_text
 from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
 from inflresearch.report import quiet
@@ -36,7 +33,7 @@ from inflresearch.report.html import write_html
 from inflresearch.report.papermill_engine import ENGINE
 from inflresearch.report.provenance import cache_key, git_commit, package_version
 from inflresearch.report.schema_check import validate_results
-from inflresearch.runs import RESULTS, new_run_dir
+from inflresearch.runs import RESULTS, new_run_dir, write_results
 
 NOTEBOOK_FILE = "notebook.ipynb"
 HTML_FILE = "report.html"
@@ -182,18 +179,14 @@ def record_failure(
 
 
 def finish_run(folder: Path, run: dict[str, Any]) -> dict[str, Any]:
-    """Complete results.json with the run block and write report.html, the report first.
-
-    Example:
-        >>> finish_run(Path("reports/x"), {"id": "x", "status": "failed", ...})  # doctest: +SKIP
-    """
+    """Complete results.json with the run block and write report.html, the report first."""
     results = complete_results(folder, run)
     try:
         write_html(folder / NOTEBOOK_FILE, folder / HTML_FILE, results)
     except Exception as exc:  # a report that cannot be rendered fails the run, visibly
         failed = {"status": "failed", "error": f"report.html not written: {type(exc).__name__}: {exc}"}
         results["run"].update(failed)
-    atomic_write_text(folder / RESULTS, json.dumps(results, indent=2, allow_nan=False) + "\n")
+    write_results(folder, results)
     return results
 
 
@@ -211,6 +204,13 @@ def notebook_document(path: Path) -> tuple[dict[str, Any], str | None]:
         document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return empty, f"results.json unreadable: {exc}"
+    return checked_document(document)
+
+
+def checked_document(document: Any) -> tuple[dict[str, Any], str | None]:
+    """A notebook's results document checked against the schema (the run block aside), or empty
+    claims and estimates and the reason it is unusable."""
+    empty: dict[str, Any] = {"run": {}, "claims": [], "estimates": {}}
     if not isinstance(document, dict):
         return empty, f"results.json holds a JSON {type(document).__name__}, not an object"
     document = {"run": {}, "claims": [], "estimates": {}, **document}
@@ -223,16 +223,19 @@ def notebook_document(path: Path) -> tuple[dict[str, Any], str | None]:
     return document, None
 
 
-def complete_results(folder: Path, run: dict[str, Any]) -> dict[str, Any]:
-    """Merge the run block into the notebook's results.json (or create one); an unusable one is
-    kept as ``results.invalid.json`` and the run marked failed with the reason."""
+def complete_results(folder: Path, run: dict[str, Any],
+                     written: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Merge the run block into the notebook's results document: `written` (a notebook run by
+    hand, not yet on disk) or its results.json; an unusable file is kept as
+    ``results.invalid.json`` and the run marked failed with the reason."""
     path = folder / RESULTS
-    document, problem = notebook_document(path)
+    document, problem = notebook_document(path) if written is None else checked_document(written)
     if problem is not None:
         if path.is_file():
             path.replace(folder / INVALID_RESULTS)
         if run["status"] == "succeeded":
             run = {**run, "status": "failed", "error": problem}
-    written = document["run"]  # what the notebook recorded (data, inputs); the pipeline's run wins
-    merged_run = {"data": written.get("data", []), **{k: v for k, v in written.items() if k == "inputs"}, **run}
+    notebook_run = document["run"]  # what the notebook recorded (data, inputs); the pipeline's run wins
+    merged_run = {"data": notebook_run.get("data", []),
+                  **{k: v for k, v in notebook_run.items() if k == "inputs"}, **run}
     return {"run": merged_run, "claims": document["claims"], "estimates": document["estimates"]}

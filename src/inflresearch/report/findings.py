@@ -23,8 +23,9 @@ from typing import Any
 from inflresearch import claims
 from inflresearch.claims import Claim, format_p, holm
 from inflresearch.questions import discover
-from inflresearch.report.key_findings import finding, is_simulated, sig
+from inflresearch.report.key_findings import finding, is_simulated
 from inflresearch.report.tables import label, readable_value
+from inflresearch.text import sig
 
 PLAN_FILE = "plan.json"
 OTHER = "Other claims"

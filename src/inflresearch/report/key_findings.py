@@ -17,8 +17,6 @@ Example:
 from __future__ import annotations
 
 import csv
-import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,8 @@ from typing import Any
 from inflresearch import claims
 from inflresearch.claims import Claim, format_p
 from inflresearch.params import simulated_inputs
+from inflresearch.questions import discover
+from inflresearch.text import capital, has_interval, sig
 
 BADGES: Mapping[str, str] = {
     "supported": "Supported",
@@ -65,174 +65,18 @@ class KeyFindings:
     caveats: tuple[str, ...]
 
 
-def sig(value: float, digits: int = 2) -> str:
-    """A number for readers with `digits` significant digits and thousands separators.
-
-    Example:
-        >>> sig(0.13137), sig(1234567.0), sig(12.0), sig(0.0)
-        ('0.13', '1,200,000', '12', '0')
-    """
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else "—"
-    magnitude = math.floor(math.log10(abs(value)))
-    rounded = round(value, digits - 1 - magnitude)
-    return f"{rounded:,.{max(0, digits - 1 - magnitude)}f}"
-
-
-def percent(fraction: float, digits: int = 2) -> str:
-    """A fraction as a percentage with `digits` significant digits: ``percent(0.1313) == '13%'``."""
-    return sig(100 * fraction, digits) + "%"
-
-
-def money(value: float) -> str:
-    """An amount with two decimals below 10, else 2-3 significant digits: ``money(1.3) == '1.30'``.
-
-    Example:
-        >>> money(1.3), money(-0.256), money(47.53), money(12345.0)
-        ('1.30', '-0.26', '48', '12,300')
-    """
-    return f"{value:,.2f}" if abs(value) < 10 else sig(value, 3 if abs(value) >= 100 else 2)
-
-
-def followers(value: float) -> str:
-    """A follower count in words: ``followers(250000) == '250k'``, ``followers(1.2e6) == '1.2M'``."""
-    if value >= 1e6:
-        return f"{sig(value / 1e6, 2)}M"
-    if value >= 1e3:
-        return f"{sig(value / 1e3, 2)}k"
-    return sig(value, 2)
-
-
-def _interval(claim: Claim, lo: float, hi: float, unit: Callable[[float], str],
-              up: str, down: str) -> str:
-    """``'95% CI 12% to 14% lower'`` for a change whose sign says the direction."""
-    lo, hi = min(lo, hi), max(lo, hi)
-    if hi <= 0:
-        return f"{claim.ci_label} {unit(-hi)} to {unit(-lo)} {down}"
-    if lo >= 0:
-        return f"{claim.ci_label} {unit(lo)} to {unit(hi)} {up}"
-    return f"{claim.ci_label} {unit(-lo)} {down} to {unit(hi)} {up}"
-
-
-def _has_interval(claim: Claim) -> bool:
-    return claim.ci_low is not None and claim.ci_high is not None
-
-
-def _rate_declines(claim: Claim) -> str:
-    """Elasticity b: the rate changes by 2^(b-1) - 1 per doubling of followers."""
-    assert claim.estimate is not None
-    change = 2 ** (claim.estimate - 1) - 1
-    words = f"{percent(abs(change))} {'lower' if change < 0 else 'higher'}"
-    text = f"An account with twice the followers gets a {words} engagement rate"
-    if _has_interval(claim):
-        assert claim.ci_low is not None and claim.ci_high is not None
-        lo, hi = 2 ** (claim.ci_low - 1) - 1, 2 ** (claim.ci_high - 1) - 1
-        text += f" ({_interval(claim, lo, hi, lambda v: percent(v), 'higher', 'lower')})"
-    return text + "."
-
-
-def _turning_point(claim: Claim, what: str) -> str:
-    point = claim.details.get("turning_point_followers")
-    inside = claim.details.get("turning_point_inside")
-    if point is not None and inside:
-        return f"{what} peaks at about {followers(float(point))} followers, inside the observed range"
-    if point is not None:
-        return f"{what} has its fitted peak at {followers(float(point))} followers, outside the observed range"
-    return f"{what} has no turning point within the observed range"
-
-
-def _inverted_u(claim: Claim) -> str:
-    text = _turning_point(claim, "Engagement per post")
-    if claim.verdict == "contradicted":
-        text += "; it still rises or falls significantly at one end of the data"
-    return text + "."
-
-
-def _rate_sweet_spot(claim: Claim) -> str:
-    return _turning_point(claim, "The engagement rate") + "."
-
-
-def _group_label(text: str) -> str:
-    """``'micro 5k-10k'`` -> ``'micro (5k–10k)'``."""
-    match = re.fullmatch(r"(.+?) (\S+)-(\S+)", text)
-    return f"{match[1]} ({match[2]}–{match[3]})" if match else text
-
-
-def _groups(claim: Claim, default: tuple[str, str]) -> tuple[str, str]:
-    groups = claim.details.get("groups")
-    if isinstance(groups, Mapping) and "a" in groups and "b" in groups:
-        return _group_label(str(groups["a"])), _group_label(str(groups["b"]))
-    return default
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _roi_difference(claim: Claim, default: tuple[str, str]) -> str:
-    """Difference in pooled ROI (revenue per unit of spend) of group a minus group b."""
-    assert claim.estimate is not None
-    a, b = _groups(claim, default)
-    more = "more" if claim.estimate >= 0 else "less"
-    text = (f"{_capital(a)} campaigns returned {money(abs(claim.estimate))} {more} in revenue per "
-            f"1 spent than {b}")
-    if _has_interval(claim):
-        assert claim.ci_low is not None and claim.ci_high is not None
-        text += f" ({_interval(claim, claim.ci_low, claim.ci_high, money, 'more', 'less')})"
-    return text + "."
-
-
-def _micro_roi(claim: Claim) -> str:
-    return _roi_difference(claim, ("micro", "macro"))
-
-
-def _influencer_roi(claim: Claim) -> str:
-    return _roi_difference(claim, ("influencer", "traditional"))
-
-
-def _ten_micro(claim: Claim) -> str:
-    assert claim.estimate is not None
-    budget = claim.details.get("budget")
-    at = f"At a budget of {money(float(budget))}, ten" if budget else "Ten"
-    more = "more" if claim.estimate >= 0 else "less"
-    text = (f"{at} micro activations earned {money(abs(claim.estimate))} {more} revenue than one "
-            "large activation on average")
-    if _has_interval(claim):
-        assert claim.ci_low is not None and claim.ci_high is not None
-        text += f" ({_interval(claim, claim.ci_low, claim.ci_high, money, 'more', 'less')})"
-    return text + "."
-
-
-def _focused(claim: Claim) -> str:
-    """Slope of niche focus (0-1 scale) per tenfold followers."""
-    assert claim.estimate is not None
-    direction = "less" if claim.estimate < 0 else "more"
-    text = (f"An account with ten times the followers is {sig(abs(claim.estimate))} {direction} "
-            "focused on one niche, on a 0–1 scale")
-    if _has_interval(claim):
-        assert claim.ci_low is not None and claim.ci_high is not None
-        text += (f" ({_interval(claim, claim.ci_low, claim.ci_high, sig, 'more', 'less')})")
-    return text + "."
-
-
 def _generic(claim: Claim) -> str:
     assert claim.estimate is not None
     text = f"{claim.statement.rstrip('.')}: estimate {sig(claim.estimate, 3)}"
-    if _has_interval(claim):
+    if has_interval(claim):
         assert claim.ci_low is not None and claim.ci_high is not None
         text += f" ({claim.ci_label} {sig(claim.ci_low, 3)} to {sig(claim.ci_high, 3)})"
     return text + f" against {sig(claim.null, 3)} if the claim were false."
 
 
-SENTENCES: Mapping[str, Callable[[Claim], str]] = {
-    claims.ENGAGEMENT_RATE_DECLINES: _rate_declines,
-    claims.ENGAGEMENT_INVERTED_U: _inverted_u,
-    claims.ENGAGEMENT_RATE_SWEET_SPOT: _rate_sweet_spot,
-    claims.MICRO_ROI_EXCEEDS_MACRO: _micro_roi,
-    claims.TEN_MICRO_BEAT_ONE_MACRO: _ten_micro,
-    claims.INFLUENCER_ROI_EXCEEDS_TRADITIONAL: _influencer_roi,
-    claims.MICRO_AUDIENCES_MORE_FOCUSED: _focused,
-}
+def sentences() -> dict[str, Callable[[Claim], str]]:
+    """Per claim id, the sentence function its question declares (``questions/<q>/words.py``)."""
+    return {cid: fn for q in discover() for cid, fn in q.sentences.items()}
 
 
 def sentence(claim: Claim) -> str:
@@ -245,7 +89,7 @@ def sentence(claim: Claim) -> str:
     if not claim.testable:
         return (f"{claim.statement.rstrip('.')}: not testable with this data "
                 f"({claim.note or 'no reason given'}).")
-    return SENTENCES.get(claim.id, _generic)(claim)
+    return sentences().get(claim.id, _generic)(claim)
 
 
 def certainty(claim: Claim) -> str:
@@ -305,10 +149,10 @@ def caveats(results: Mapping[str, Any], run_claims: Iterable[Claim],
         if not c.testable:
             continue
         if c.details.get("assumption_based"):
-            lines.append(f"{_capital(c.statement.rstrip('.'))}: rests on assumed inputs, not "
+            lines.append(f"{capital(c.statement.rstrip('.'))}: rests on assumed inputs, not "
                          "measured ones.")
         if c.note:
-            lines.append(_capital(c.note.rstrip(".")) + ".")
+            lines.append(capital(c.note.rstrip(".")) + ".")
     family = max((c.holm_family_size or 0 for c in run_claims), default=0)
     if family > 1:
         lines.append(f"p-values are Holm-adjusted across this report's {family} tested claims.")

@@ -46,6 +46,7 @@ import jsonschema
 from inflresearch.atomic import atomic_write_text
 from inflresearch.errors import quote
 from inflresearch.paths import project_root, reports_dir
+from inflresearch.questions import discover
 from inflresearch.report import parameters as nbparams
 from inflresearch.report import quiet
 from inflresearch.report.execute import execute_run, record_failure, relative_notebook
@@ -204,6 +205,19 @@ def load_plan(path: str | Path) -> Plan:
         source=path,
         pdf=_flag(spec.get("pdf", False), path, "pdf"),
     )
+
+
+def demo_plan() -> Plan:
+    """The main job (`make demo`): every discovered question on the SIMULATED sample, each of its
+    inputs given as ``sample`` (none absent); a new question joins it by being discovered.
+
+    Example:
+        >>> [(r.notebook.stem, r.parameters) for r in demo_plan().runs][0]
+        ('01_engagement_vs_followers', {'data': 'sample', 'posts': 'sample'})
+    """
+    runs = [PlannedRun(q.path.resolve(), nbparams.validate(q.path, dict.fromkeys(q.inputs, "sample")))
+            for q in discover()]
+    return Plan(name="demo", runs=runs)
 
 
 def _flag(value: object, path: Path, key: str) -> bool:

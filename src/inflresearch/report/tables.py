@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.claims import format_p
-from inflresearch.report.key_findings import sig
+from inflresearch.text import sig
 
 MISSING = "—"
 #: a table with more columns than this is transposed (when it has few rows) or scrolls sideways

@@ -46,7 +46,7 @@ def test_params_are_coerced_and_bad_values_refused(tmp_path, world_dir):
 def test_analysis_estimates_and_claims(world_dir):
     accounts = pd.read_csv(world_dir / "influencers.csv")
     posts = pd.read_csv(world_dir / "posts.csv", parse_dates=["posted_at"])
-    a = nb01.run_analysis(accounts, posts, n_boot=20)
+    a = nb01.analyse_accounts(accounts, posts, n_boot=20)
     est = a.estimates()
     for key in REQUIRED:
         assert key in est, key
@@ -120,7 +120,7 @@ def test_real_kim_and_hypeauditor_files(real_data, tmp_path):
         data=str(real_data / "hypeauditor_top1000_2022" / "instagram_2022-12.csv"),
         columns={"name": "account_id", "instagram name": None}, platform="instagram",
         run_dir=str(tmp_path / "hype"))
-    h = nb01.run_analysis(nb01.load_inputs(hype).accounts, n_boot=20)
+    h = nb01.analyse_accounts(nb01.load_inputs(hype).accounts, n_boot=20)
     assert h.check.warning
     assert all(c.verdict == "not testable" for c in h.claims())
     assert np.isfinite(h.estimates()["elasticity"])

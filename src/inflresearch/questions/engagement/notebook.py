@@ -1,35 +1,32 @@
 """Notebook 01 (engagement vs followers): parameters, inputs, the whole analysis and its results.
 
 The notebook stays thin: `notebook_params` coerces its parameters, `load_inputs` reads the files
-through the `io` loaders (quarantined rows go to the run folder), `run_analysis` runs every model
-(and is what the benchmark times), and `EngagementAnalysis.claims` / `.estimates` feed
-`runs.save_results`.
+through `load_tables` (quarantined rows go to the run folder), `run_analysis` runs every model
+(`analyse_accounts` on a table, what the benchmark times), and `EngagementAnalysis.claims` /
+`.estimates` go to results.json.
 
 Example:
-    >>> import tempfile
-    >>> p = notebook_params(data="sample", n_boot=50, run_dir=tempfile.mkdtemp())
-    >>> inputs = load_inputs(p)
-    >>> a = run_analysis(inputs.accounts, n_boot=p.n_boot, seed=p.seed)
-    >>> [c.id for c in a.claims()]
-    ['engagement_rate_declines', 'engagement_inverted_u', 'engagement_rate_sweet_spot']
+    >>> sorted(Parameters.model_fields)[:3]
+    ['alpha', 'columns', 'data']
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown
+from pydantic import Strict
 from scipy import stats
 
 from inflresearch.claims import Claim
-from inflresearch.data import load as io
 from inflresearch.errors import DataError
+from inflresearch.methods.counts import PostResult, offset_view, post_elasticity
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
@@ -43,8 +40,19 @@ from inflresearch.params import (
     resolve_inputs,
 )
 from inflresearch.plots import figure_of
-from inflresearch.questions._base import Analysis, absent, banner_lines
-from inflresearch.questions.engagement import plots
+from inflresearch.plots.diagnostics import plot_qq, plot_residuals
+from inflresearch.plots.forest import plot_forest
+from inflresearch.questions._base import (
+    Analysis,
+    Inputs,
+    NotebookParameters,
+    RunParams,
+    Table,
+    absent,
+    banner_lines,
+    load_tables,
+)
+from inflresearch.questions.engagement import QUESTION
 from inflresearch.questions.engagement.elasticity import (
     CAVEAT,
     ElasticityResult,
@@ -59,7 +67,6 @@ from inflresearch.questions.engagement.elasticity import (
     sensitivity_sentence,
 )
 from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
-from inflresearch.questions.engagement.posts import PostResult, offset_view, post_elasticity
 from inflresearch.questions.engagement.prepare import RangeCheck, data_overview, prepare_accounts, range_check
 from inflresearch.questions.engagement.shape import (
     QuadraticResult,
@@ -68,14 +75,12 @@ from inflresearch.questions.engagement.shape import (
     claim_rate_sweet_spot,
     lowess_curve,
     quadratic_fit,
-    rate_minimum,
     segmented_fit,
     spline_curve,
     two_lines_test,
 )
 from inflresearch.questions.engagement.tier_table import compare_published, tier_table
-from inflresearch.report.safe import md_escape
-from inflresearch.runs import data_record
+from inflresearch.text import md_escape
 from inflresearch.tiers import PRESETS
 
 NOTEBOOK = "01_engagement_vs_followers"
@@ -91,13 +96,12 @@ def _p(value: float | None) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
-@dataclass(frozen=True)
-class EngagementParams:
+@dataclass(frozen=True, kw_only=True)
+class EngagementParams(RunParams):
     """The coerced parameters of notebook 01."""
 
     data: tuple[Path, ...]
     posts: tuple[Path, ...]
-    simulated: bool
     tiers: str
     platform: str | None
     niche_column: str | None
@@ -107,9 +111,7 @@ class EngagementParams:
     alpha: float
     seed: int
     n_boot: int
-    run_dir: Path
     engine: str = "duckdb"
-    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
 def _paths(value: Any, name: str, table: str) -> tuple[Path, ...]:
@@ -122,96 +124,79 @@ def _paths(value: Any, name: str, table: str) -> tuple[Path, ...]:
         raise ValueError(f"parameter {name!r}: {exc}") from None
 
 
-def notebook_params(
-    *,
-    data: Any = "sample",
-    posts: Any = None,
-    tiers: Any = "blog",
-    platform: Any = None,
-    niche_column: Any = "niche",
-    columns: Any = None,
-    post_columns: Any = None,
-    selected_on_outcome: Any = None,
-    alpha: Any = 0.05,
-    seed: Any = 7,
-    n_boot: Any = 1000,
-    run_dir: Any = None,
-    engine: Any = "duckdb",
-) -> EngagementParams:
-    """Coerce and validate notebook 01's parameters; one `ValueError` naming a bad one.
+class Parameters(NotebookParameters):
+    """Notebook 01's ``parameters`` cell, declared once (its comments say what each one is)."""
 
-    `data` and `posts` are a path, a list of paths, ``"sample"`` (the SIMULATED sample world) or
-    None (`data=None` builds the account table from `posts` with the aggregation step on `engine`,
-    ``"duckdb"`` or ``"spark"``).
+    data: str | list[str] | None = "sample"
+    posts: str | list[str] | None = None
+    tiers: str = "blog"
+    platform: str | None = None
+    niche_column: str | None = "niche"
+    columns: str | dict[str, str | None] | None = None
+    post_columns: str | dict[str, str | None] | None = None
+    selected_on_outcome: Annotated[bool | None, Strict()] = None
+    alpha: float = 0.05
+    seed: int = 7
+    n_boot: int = 1000
+    engine: str = "duckdb"
+    run_dir: str | None = None
+
+    def coerce(self) -> EngagementParams:
+        """Coerce and validate: one `ValueError` naming a bad parameter.
+
+        `data` and `posts` are a path, a list of paths, ``"sample"`` (the SIMULATED sample world)
+        or None (`data=None` builds the account table from `posts` with the aggregation step on
+        `engine`, ``"duckdb"`` or ``"spark"``).
+        """
+        given = resolve_inputs(list(QUESTION.inputs), {"data": self.data, "posts": self.posts})
+        data, posts = given["data"], given["posts"]
+        data_paths = _paths(data, "data", "influencers")
+        post_paths = _paths(posts, "posts", "posts")
+        if not data_paths and not post_paths:
+            raise ValueError("parameter 'data' must be a file path or 'sample' (or give 'posts')")
+        return EngagementParams(
+            notebook=NOTEBOOK, data=data_paths, posts=post_paths,
+            simulated=any(is_sample(v) for v in (data, posts) if isinstance(v, str)),
+            tiers=coerce_choice(self.tiers, "tiers", tuple(PRESETS)),
+            platform=(coerce_optional_str(self.platform, "platform") or "").lower() or None,
+            niche_column=coerce_optional_str(self.niche_column, "niche_column"),
+            columns=coerce_column_map(self.columns, "columns", "influencers"),
+            post_columns=coerce_column_map(self.post_columns, "post_columns", "posts"),
+            selected_on_outcome=self.selected_on_outcome, alpha=coerce_alpha(self.alpha),
+            seed=coerce_int(self.seed, "seed", minimum=0), n_boot=coerce_int(self.n_boot, "n_boot", minimum=0),
+            run_dir=coerce_run_dir(self.run_dir, NOTEBOOK),
+            engine=coerce_choice(self.engine, "engine", ("duckdb", "spark")),
+            inputs=input_records(given, QUESTION.inputs),
+        )
+
+
+def notebook_params(namespace: Mapping[str, Any] | None = None, /, **given: Any) -> EngagementParams:
+    """Notebook 01's parameters, from the notebook's namespace (``globals()``) and/or by name.
 
     Example:
         >>> import tempfile
         >>> notebook_params(alpha="0.1", tiers="INDUSTRY", run_dir=tempfile.mkdtemp()).tiers
         'industry'
     """
-    from inflresearch.questions.engagement import QUESTION
-
-    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "posts": posts})
-    data, posts = given["data"], given["posts"]
-    data_paths = _paths(data, "data", "influencers")
-    post_paths = _paths(posts, "posts", "posts")
-    if not data_paths and not post_paths:
-        raise ValueError("parameter 'data' must be a file path or 'sample' (or give 'posts')")
-    if selected_on_outcome is not None and not isinstance(selected_on_outcome, bool):
-        raise ValueError(f"parameter 'selected_on_outcome' must be True, False or None, got "
-                         f"{selected_on_outcome!r}")
-    simulated = any(is_sample(v) for v in (data, posts) if isinstance(v, str))
-    return EngagementParams(
-        data=data_paths, posts=post_paths, simulated=simulated,
-        tiers=coerce_choice(tiers, "tiers", tuple(PRESETS)),
-        platform=(coerce_optional_str(platform, "platform") or "").lower() or None,
-        niche_column=coerce_optional_str(niche_column, "niche_column"),
-        columns=coerce_column_map(columns, "columns", "influencers"),
-        post_columns=coerce_column_map(post_columns, "post_columns", "posts"),
-        selected_on_outcome=selected_on_outcome, alpha=coerce_alpha(alpha),
-        seed=coerce_int(seed, "seed", minimum=0), n_boot=coerce_int(n_boot, "n_boot", minimum=0),
-        run_dir=coerce_run_dir(run_dir, NOTEBOOK),
-        engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
-        inputs=input_records(given, QUESTION.inputs),
-    )
+    return Parameters.read(namespace, **given).coerce()
 
 
-@dataclass
-class Inputs:
-    """The loaded tables, their provenance records and the loaders' one-line summaries."""
-
-    accounts: pd.DataFrame
-    posts: pd.DataFrame | None
-    records: list[dict[str, Any]] = field(default_factory=list)
-    summaries: list[str] = field(default_factory=list)
-
-
-def _read(paths: Sequence[Path], table: str, columns: Any, run_dir: Path,
-          platform: str | None) -> tuple[pd.DataFrame, list[dict[str, Any]], list[str]]:
-    # one read over every file: a post or account repeated across files is kept once
-    result = io.read_table(list(paths), table, columns=columns, platform=platform)
-    kept = pd.Series(result.row_files).value_counts()
-    records = [data_record(path, int(kept.get(path.name, 0))) for path in paths]
-    summaries = [f"{', '.join(path.name for path in paths)} ({table}): {result.summary()}"]
-    target = result.write_quarantine(run_dir)
-    if target is not None:
-        summaries.append(f"quarantined {table} rows written to {target.name}")
-    data = result.data
-    if platform is not None and "platform" in data.columns:
-        kept = data[data["platform"].astype("string").str.lower() == platform]
-        if kept.empty:
-            found = sorted(data["platform"].dropna().astype(str).unique())
-            raise DataError(f"no rows on platform {platform!r}; the data has {found}",
-                            column="platform")
-        data = kept.reset_index(drop=True)
-    return data, records, summaries
+def _on_platform(data: pd.DataFrame, platform: str | None) -> pd.DataFrame:
+    """The rows on `platform` (all rows when None or when the table has no platform column)."""
+    if platform is None or "platform" not in data.columns:
+        return data
+    kept = data[data["platform"].astype("string").str.lower() == platform]
+    if kept.empty:
+        found = sorted(data["platform"].dropna().astype(str).unique())
+        raise DataError(f"no rows on platform {platform!r}; the data has {found}", column="platform")
+    return kept.reset_index(drop=True)
 
 
 def load_inputs(p: EngagementParams) -> Inputs:
-    """Read the influencers (and posts) files of `p` through the loaders.
+    """Read the influencers (and posts) files of `p` through `load_tables`, keeping `p.platform`.
 
-    Quarantined rows go to ``quarantine-<table>.csv`` in the run folder. Without an influencers
-    file the account table is aggregated from the posts (`aggregate.load_accounts_from_posts`).
+    Without an influencers file the account table is aggregated from the posts
+    (`aggregate.load_accounts_from_posts`).
 
     Example:
         >>> import tempfile
@@ -219,23 +204,19 @@ def load_inputs(p: EngagementParams) -> Inputs:
         >>> len(inputs.accounts), inputs.records[0]["rows"]
         (3000, 3000)
     """
-    posts: pd.DataFrame | None = None
-    records: list[dict[str, Any]] = []
-    summaries: list[str] = []
-    if p.posts:
-        posts, records, summaries = _read(p.posts, "posts", p.post_columns, p.run_dir, p.platform)
-    if p.data:
-        accounts, more, lines = _read(p.data, "influencers", p.columns, p.run_dir, p.platform)
-        records, summaries = more + records, lines + summaries
-    else:
+    out = load_tables([Table("accounts", "data", "influencers", p.data, p.columns, p.platform),
+                       Table("posts", "posts", "posts", p.posts, p.post_columns, p.platform)], p.run_dir)
+    for key, frame in out.tables.items():
+        if frame is not None:
+            out.tables[key] = _on_platform(frame, p.platform)
+    if out.accounts is None:
         from inflresearch.data.aggregate import load_accounts_from_posts
 
-        if posts is None:
-            raise ValueError("parameter 'data' or 'posts' must name an input")
-        accounts = load_accounts_from_posts(posts, engine=p.engine)
-        summaries.append(f"account table aggregated from {len(posts):,} posts on {p.engine}: "
-                         f"{len(accounts):,} accounts")
-    return Inputs(accounts=accounts, posts=posts, records=records, summaries=summaries)
+        accounts = load_accounts_from_posts(out.posts, engine=p.engine)
+        out.tables["accounts"] = accounts
+        out.summaries.append(f"account table aggregated from {len(out.posts):,} posts on {p.engine}: "
+                             f"{len(accounts):,} accounts")
+    return out
 
 
 def data_banner(p: EngagementParams, inputs: Inputs) -> str:
@@ -285,10 +266,6 @@ class EngagementAnalysis(Analysis):
                 claim_inverted_u(self.quadratic, range_check=self.check),
                 claim_rate_sweet_spot(self.quadratic, range_check=self.check)]
 
-    def headline_markdown(self) -> str:
-        """The first-screen sentences: the rate's shape over the observed range (numbers only)."""
-        return rate_minimum(self.quadratic).headline()
-
     def estimand_views(self) -> list[Any]:
         """Pooled and within-niche elasticities side by side: which one "b" means in this report."""
         table = estimand_table(self.accounts, alpha=self.alpha)
@@ -317,7 +294,7 @@ class EngagementAnalysis(Analysis):
         """Per-niche elasticities (forest plot and tables), or why there are none."""
         if self.niches is None:
             return [absent("The data has no usable niche column (parameter `niche_column`).")]
-        ax = plots.plot_forest(self.niches, simulated=simulated)
+        ax = plot_forest(self.niches, simulated=simulated)
         views: list[Any] = [figure_of(ax), self.niches]
         if self.niche_test is not None:
             views.append(self.niche_test)
@@ -326,8 +303,8 @@ class EngagementAnalysis(Analysis):
     def diagnostic_views(self, *, simulated: bool, seed: int = 7) -> list[Any]:
         """Model comparison, residual and Q-Q plots, and the most influential accounts."""
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-        plots.plot_residuals(self.residuals, ax=left, seed=seed, simulated=simulated)
-        plots.plot_qq(self.residuals, ax=right, seed=seed, simulated=simulated)
+        plot_residuals(self.residuals, ax=left, seed=seed, simulated=simulated)
+        plot_qq(self.residuals, ax=right, seed=seed, simulated=simulated)
         return [self.models, figure_of(left), self.influential]
 
     def estimates(self) -> dict[str, Any]:
@@ -420,7 +397,21 @@ class EngagementAnalysis(Analysis):
         return "\n\n".join(lines)
 
 
-def run_analysis(
+def run_analysis(inputs: Inputs, p: EngagementParams) -> EngagementAnalysis:
+    """Every engagement model on the loaded inputs, with the notebook's settings.
+
+    Example:
+        >>> import tempfile
+        >>> p = notebook_params(data="sample", n_boot=20, run_dir=tempfile.mkdtemp())
+        >>> [c.id for c in run_analysis(load_inputs(p), p).claims()]
+        ['engagement_rate_declines', 'engagement_inverted_u', 'engagement_rate_sweet_spot']
+    """
+    return analyse_accounts(inputs.accounts, inputs.posts, niche=p.niche_column, tiers=p.tiers,
+                            alpha=p.alpha, seed=p.seed, n_boot=p.n_boot,
+                            selected_on_outcome=p.selected_on_outcome)
+
+
+def analyse_accounts(
     accounts: pd.DataFrame,
     posts: pd.DataFrame | None = None,
     *,
@@ -437,7 +428,7 @@ def run_analysis(
     Example:
         >>> from inflresearch.data.synth import simulate_world
         >>> w = simulate_world(seed=1, n_influencers=600, n_campaigns=0)
-        >>> a = run_analysis(w.influencers, w.posts, n_boot=20)
+        >>> a = analyse_accounts(w.influencers, w.posts, n_boot=20)
         >>> a.posts.table["platform"].item(), a.check.warning
         ('instagram', False)
     """

@@ -13,19 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
-from inflresearch.plots import axes_or_new, label_simulated
-
-_POINTS: dict[str, Any] = {"s": 6, "alpha": 0.25, "color": "0.45", "linewidths": 0}
-
-
-def _sample(data: pd.DataFrame, max_points: int, seed: int) -> pd.DataFrame:
-    return data.sample(max_points, random_state=seed) if len(data) > max_points else data
+from inflresearch.plots import POINTS, axes_or_new, label_simulated, sample_points
 
 
 def _fit_line(fit: Any, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -68,8 +61,8 @@ def plot_engagement_vs_followers(
         True
     """
     ax = axes_or_new(ax)
-    shown = _sample(data, max_points, seed)
-    ax.scatter(shown["followers"], shown["engagements"], label="accounts", **_POINTS)
+    shown = sample_points(data, max_points, seed)
+    ax.scatter(shown["followers"], shown["engagements"], label="accounts", **POINTS)
     grid = np.geomspace(data["followers"].min(), data["followers"].max(), 100)
     if fit is not None:
         mid, lo, hi = _fit_line(fit, grid)
@@ -114,8 +107,8 @@ def plot_rate_vs_followers(
         'Engagement rate vs followers'
     """
     ax = axes_or_new(ax)
-    shown = _sample(data, max_points, seed)
-    ax.scatter(shown["followers"], shown["engagement_rate"], label="accounts", **_POINTS)
+    shown = sample_points(data, max_points, seed)
+    ax.scatter(shown["followers"], shown["engagement_rate"], label="accounts", **POINTS)
     grid = np.geomspace(data["followers"].min(), data["followers"].max(), 100)
     if fit is not None:
         mid, lo, hi = _fit_line(fit, grid)
@@ -134,75 +127,6 @@ def plot_rate_vs_followers(
            title="Engagement rate vs followers")
     label_simulated(ax, simulated)
     ax.legend(loc="lower left", fontsize=8)
-    return ax
-
-
-def plot_forest(table: pd.DataFrame, *, simulated: bool, ax: Axes | None = None) -> Axes:
-    """Forest plot of per-group estimates with CIs (e.g. `niche_elasticities`), reference at 1.
-
-    Rows are labelled by the ``niche`` column (else the first column) with their n; rows without
-    an estimate are listed as "not estimated".
-
-    Example:
-        >>> t = pd.DataFrame({"niche": ["a", "b"], "estimate": [0.8, 0.9], "ci_low": [0.7, 0.85],
-        ...                   "ci_high": [0.9, 0.95], "n": [100, 200]})
-        >>> len(plot_forest(t, simulated=False).get_yticklabels())
-        2
-    """
-    ax = ax if ax is not None else plt.subplots(figsize=(6, 0.4 * len(table) + 1.2))[1]
-    label_col = "niche" if "niche" in table.columns else table.columns[0]
-    rows = table.sort_values("estimate", na_position="first").reset_index(drop=True)
-    y = np.arange(len(rows))
-    ok = rows["estimate"].notna().to_numpy()
-    err = np.vstack([rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]])
-    ax.errorbar(rows["estimate"][ok], y[ok], xerr=err[:, ok], fmt="o", color="C0", capsize=3)
-    labels = [
-        f"{r[label_col]} (n={int(r['n']):,})" if "n" in rows.columns else str(r[label_col])
-        for _, r in rows.iterrows()
-    ]
-    labels = [lab if k else f"{lab}: not estimated" for lab, k in zip(labels, ok, strict=True)]
-    ax.set_yticks(y, labels)
-    ax.axvline(1.0, color="0.3", lw=1, ls="--")
-    ax.set_xlabel("elasticity b (left of the dashed line: rate falls with size)")
-    label_simulated(ax, simulated)
-    return ax
-
-
-def plot_residuals(residuals: pd.DataFrame, *, simulated: bool, ax: Axes | None = None,
-                   max_points: int = 5000, seed: int = 0) -> Axes:
-    """Residuals against fitted values (from `engagement_models.residual_frame`).
-
-    Example:
-        >>> r = pd.DataFrame({"fitted": [1.0, 2.0], "residual": [0.1, -0.1]})
-        >>> plot_residuals(r, simulated=False).get_title()
-        'Residuals vs fitted'
-    """
-    ax = axes_or_new(ax)
-    shown = _sample(residuals, max_points, seed)
-    ax.scatter(shown["fitted"], shown["residual"], **_POINTS)
-    ax.axhline(0, color="C3", lw=1)
-    ax.set(xlabel="fitted log engagements per post", ylabel="residual (log scale)",
-           title="Residuals vs fitted")
-    label_simulated(ax, simulated)
-    return ax
-
-
-def plot_qq(residuals: pd.DataFrame, *, simulated: bool, ax: Axes | None = None,
-            max_points: int = 5000, seed: int = 0) -> Axes:
-    """Normal Q-Q plot of standardized residuals (from `engagement_models.residual_frame`).
-
-    Example:
-        >>> r = pd.DataFrame({"theoretical_quantile": [-1.0, 1.0], "standardized": [-0.9, 1.2]})
-        >>> plot_qq(r, simulated=False).get_title()
-        'Normal Q-Q'
-    """
-    ax = axes_or_new(ax)
-    shown = _sample(residuals, max_points, seed)
-    ax.scatter(shown["theoretical_quantile"], shown["standardized"], **_POINTS)
-    lim = float(np.nanmax(np.abs(shown[["theoretical_quantile", "standardized"]].to_numpy())))
-    ax.plot([-lim, lim], [-lim, lim], color="C3", lw=1)
-    ax.set(xlabel="normal quantile", ylabel="standardized residual", title="Normal Q-Q")
-    label_simulated(ax, simulated, corner="upper left")
     return ax
 
 

@@ -2,7 +2,7 @@
 
 `notebook_params` coerces the papermill parameters, `load_inputs` reads the influencers table and
 optional posts (and a side file of captions keyed by post, as in the Kim et al. 2020 export)
-through the `io` loaders, and `run_analysis` fits the niche model and computes every table of the
+through `load_tables`, and `run_analysis` fits the niche model and computes every table of the
 notebook. The clustering sees text only: never the category column, never followers.
 
 Example:
@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from inflresearch.claims import Claim
-from inflresearch.data import load as io
+from inflresearch.data.load import LoadResult
 from inflresearch.errors import DataError
 from inflresearch.params import (
     coerce_alpha,
@@ -40,29 +40,36 @@ from inflresearch.params import (
     resolve_inputs,
 )
 from inflresearch.plots import figure_of
-from inflresearch.questions._base import Analysis, absent, banner_lines
-from inflresearch.questions.engagement import plots as eplots
-from inflresearch.questions.niches import plots
+from inflresearch.plots.forest import plot_forest
+from inflresearch.questions._base import (
+    Analysis,
+    Inputs,
+    NotebookParameters,
+    RunParams,
+    Table,
+    absent,
+    banner_lines,
+    load_tables,
+)
+from inflresearch.questions.niches import QUESTION, plots
 from inflresearch.questions.niches.focus import FocusResult, focus_data, focus_test
 from inflresearch.questions.niches.model import NO_TEXT, WEAK_JACCARD, NicheModel
 from inflresearch.questions.niches.tables import agreement, confusion, niche_profiles, size_split
 from inflresearch.questions.niches.text import account_documents
-from inflresearch.report.safe import md_code, md_escape
-from inflresearch.runs import data_record
+from inflresearch.text import md_code, md_escape
 
 NOTEBOOK = "02_niche_clustering"
 ACCOUNT_TEXT = ("bio", "hashtags")
 POST_TEXT = ("caption", "hashtags")
 
 
-@dataclass(frozen=True)
-class NicheParams:
+@dataclass(frozen=True, kw_only=True)
+class NicheParams(RunParams):
     """The coerced parameters of notebook 02."""
 
     data: Path
     posts: Path | None
     captions: Path | None
-    simulated: bool
     text_columns: tuple[str, ...] | None
     post_text_columns: tuple[str, ...] | None
     k: int | str
@@ -76,82 +83,88 @@ class NicheParams:
     alpha: float
     n_resamples: int
     n_boot: int
-    run_dir: Path
     engine: str = "duckdb"
-    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
-def notebook_params(
-    *,
-    data: Any = "sample",
-    posts: Any = None,
-    captions: Any = None,
-    text_columns: Any = None,
-    post_text_columns: Any = None,
-    k: Any = "auto",
-    k_min: Any = 4,
-    k_max: Any = 12,
-    category_column: Any = None,
-    columns: Any = None,
-    post_columns: Any = None,
-    stop_words: Any = None,
-    seed: Any = 7,
-    alpha: Any = 0.05,
-    n_resamples: Any = 10,
-    n_boot: Any = 200,
-    run_dir: Any = None,
-    engine: Any = "duckdb",
-) -> NicheParams:
-    """Coerce and validate notebook 02's parameters; one `ValueError` naming a bad one.
+class Parameters(NotebookParameters):
+    """Notebook 02's ``parameters`` cell, declared once (its comments say what each one is)."""
 
-    `text_columns` / `post_text_columns` None use whichever of bio, hashtags / caption, hashtags
-    the tables have. `category_column` None means no known category, except on the SIMULATED
-    sample, where the true niche is used to show agreement (the clustering never sees it).
+    data: str | list[str] = "sample"
+    posts: str | list[str] | None = None
+    captions: str | None = None
+    text_columns: str | list[str] | None = None
+    post_text_columns: str | list[str] | None = None
+    k: int | str = "auto"
+    k_min: int = 4
+    k_max: int = 12
+    category_column: str | None = None
+    columns: str | dict[str, str | None] | None = None
+    post_columns: str | dict[str, str | None] | None = None
+    stop_words: str | list[str] | None = None
+    seed: int = 7
+    alpha: float = 0.05
+    n_resamples: int = 10
+    n_boot: int = 200
+    engine: str = "duckdb"
+    run_dir: str | None = None
+
+    def coerce(self) -> NicheParams:
+        """Coerce and validate: one `ValueError` naming a bad parameter.
+
+        `text_columns` / `post_text_columns` None use whichever of bio, hashtags / caption,
+        hashtags the tables have. `category_column` None means no known category, except on the
+        SIMULATED sample, where the true niche is used to show agreement (the clustering never
+        sees it).
+        """
+        given = resolve_inputs(list(QUESTION.inputs), {"data": self.data, "posts": self.posts})
+        data, posts = given["data"], given["posts"]
+        data_path = coerce_optional_data(data, "data", "influencers")
+        if data_path is None:
+            raise ValueError("parameter 'data' must be a file path or 'sample'")
+        k = self.k
+        if isinstance(k, str) and k.strip().lower() == "auto":
+            k_value: int | str = "auto"
+        else:
+            k_value = coerce_int(k, "k", minimum=2)
+        k_min, k_max = coerce_int(self.k_min, "k_min", minimum=2), coerce_int(self.k_max, "k_max", minimum=2)
+        if k_min > k_max:
+            raise ValueError(f"parameter 'k_min' ({k_min}) must not exceed 'k_max' ({k_max})")
+        category = coerce_optional_str(self.category_column, "category_column")
+        simulated = is_sample(data)
+        if category is None and simulated:
+            category = "niche"
+        texts = None if self.text_columns is None else tuple(coerce_str_list(self.text_columns, "text_columns"))
+        post_texts = (None if self.post_text_columns is None
+                      else tuple(coerce_str_list(self.post_text_columns, "post_text_columns")))
+        for name in (*(texts or ()), *(post_texts or ())):
+            if category is not None and name == category:
+                raise ValueError(f"the category column {category!r} must not be a text column")
+            if "follower" in name.lower():
+                raise ValueError(f"follower columns must not be text columns: {name!r}")
+        return NicheParams(
+            notebook=NOTEBOOK, data=data_path, posts=coerce_optional_data(posts, "posts", "posts"),
+            captions=coerce_optional_data(self.captions, "captions", "posts"), simulated=simulated,
+            text_columns=texts, post_text_columns=post_texts, k=k_value, k_min=k_min, k_max=k_max,
+            category_column=category, columns=coerce_column_map(self.columns, "columns", "influencers"),
+            post_columns=coerce_column_map(self.post_columns, "post_columns", "posts"),
+            stop_words=tuple(coerce_str_list(self.stop_words, "stop_words")),
+            seed=coerce_int(self.seed, "seed", minimum=0), alpha=coerce_alpha(self.alpha),
+            n_resamples=coerce_int(self.n_resamples, "n_resamples", minimum=0),
+            n_boot=coerce_int(self.n_boot, "n_boot", minimum=0), run_dir=coerce_run_dir(self.run_dir, NOTEBOOK),
+            engine=coerce_choice(self.engine, "engine", ("duckdb", "spark")),
+            inputs=input_records(given, QUESTION.inputs),
+        )
+
+
+def notebook_params(namespace: Mapping[str, Any] | None = None, /, **given: Any) -> NicheParams:
+    """Notebook 02's parameters, from the notebook's namespace (``globals()``) and/or by name.
 
     Example:
         >>> import tempfile
         >>> notebook_params(k="auto", k_min="3", k_max=5, run_dir=tempfile.mkdtemp()).k_max
         5
     """
-    from inflresearch.questions.niches import QUESTION
-
-    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "posts": posts})
-    data, posts = given["data"], given["posts"]
-    data_path = coerce_optional_data(data, "data", "influencers")
-    if data_path is None:
-        raise ValueError("parameter 'data' must be a file path or 'sample'")
-    if isinstance(k, str) and k.strip().lower() == "auto":
-        k_value: int | str = "auto"
-    else:
-        k_value = coerce_int(k, "k", minimum=2)
-    k_min_v, k_max_v = coerce_int(k_min, "k_min", minimum=2), coerce_int(k_max, "k_max", minimum=2)
-    if k_min_v > k_max_v:
-        raise ValueError(f"parameter 'k_min' ({k_min_v}) must not exceed 'k_max' ({k_max_v})")
-    category = coerce_optional_str(category_column, "category_column")
-    simulated = is_sample(data)
-    if category is None and simulated:
-        category = "niche"
-    texts = None if text_columns is None else tuple(coerce_str_list(text_columns, "text_columns"))
-    post_texts = (None if post_text_columns is None
-                  else tuple(coerce_str_list(post_text_columns, "post_text_columns")))
-    for name in (*(texts or ()), *(post_texts or ())):
-        if category is not None and name == category:
-            raise ValueError(f"the category column {category!r} must not be a text column")
-        if "follower" in name.lower():
-            raise ValueError(f"follower columns must not be text columns: {name!r}")
-    return NicheParams(
-        data=data_path, posts=coerce_optional_data(posts, "posts", "posts"),
-        captions=coerce_optional_data(captions, "captions", "posts"), simulated=simulated,
-        text_columns=texts, post_text_columns=post_texts, k=k_value, k_min=k_min_v,
-        k_max=k_max_v, category_column=category, columns=coerce_column_map(columns, "columns", "influencers"),
-        post_columns=coerce_column_map(post_columns, "post_columns", "posts"),
-        stop_words=tuple(coerce_str_list(stop_words, "stop_words")),
-        seed=coerce_int(seed, "seed", minimum=0), alpha=coerce_alpha(alpha),
-        n_resamples=coerce_int(n_resamples, "n_resamples", minimum=0),
-        n_boot=coerce_int(n_boot, "n_boot", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
-        engine=coerce_choice(engine, "engine", ("duckdb", "spark")),
-        inputs=input_records(given, QUESTION.inputs),
-    )
+    return Parameters.read(namespace, **given).coerce()
 
 
 def attach_captions(posts: pd.DataFrame, path: str | Path) -> tuple[pd.DataFrame, str]:
@@ -188,26 +201,7 @@ def attach_captions(posts: pd.DataFrame, path: str | Path) -> tuple[pd.DataFrame
     return out, line
 
 
-@dataclass
-class Inputs:
-    """The loaded tables, the known category (if any), provenance and loader summaries."""
-
-    accounts: pd.DataFrame
-    posts: pd.DataFrame | None
-    category: pd.Series | None
-    records: list[dict[str, Any]] = field(default_factory=list)
-    summaries: list[str] = field(default_factory=list)
-
-
-def _read(path: Path, table: str, columns: Any, run_dir: Path) -> tuple[io.LoadResult, str]:
-    result = io.read_table(path, table, columns=columns)
-    line = f"{path.name} ({table}): {result.summary()}"
-    if result.write_quarantine(run_dir) is not None:
-        line += f"; quarantined rows written to quarantine-{table}.csv"
-    return result, line
-
-
-def _category(result: io.LoadResult, name: str) -> pd.Series:
+def _category(result: LoadResult, name: str) -> pd.Series:
     """The category column by its name in the file or its contract / normalised name."""
     data = result.data
     norm = name.strip().lower().replace(" ", "_")
@@ -220,42 +214,41 @@ def _category(result: io.LoadResult, name: str) -> pd.Series:
 
 
 def load_inputs(p: NicheParams) -> Inputs:
-    """Read the influencers table (and posts, and captions) of `p` through the loaders.
+    """Read the influencers table (and posts, and captions) of `p` through `load_tables`.
 
     Without engagement in the influencers table, ``engagements`` per account are the mean
     likes + comments of its posts (when posts are given), computed by the aggregation step
-    (`aggregate.load_accounts_from_posts`) on `p.engine`.
+    (`aggregate.load_accounts_from_posts`) on `p.engine`. ``inputs.category`` is the known
+    category (None without `category_column`).
     """
-    res, line = _read(p.data, "influencers", p.columns, p.run_dir)
-    accounts, records, summaries = res.data, [data_record(p.data, len(res.data))], [line]
-    category = _category(res, p.category_column) if p.category_column else None
-    posts = None
-    if p.posts is not None:
-        pres, line = _read(p.posts, "posts", p.post_columns, p.run_dir)
-        posts = pres.data
-        records.append(data_record(p.posts, len(posts)))
-        summaries.append(line)
-        if p.captions is not None:
-            posts, line = attach_captions(posts, p.captions)
-            records.append(data_record(p.captions, len(posts)))
-            summaries.append(line)
-        known = posts["account_id"].astype(str).isin(set(accounts["account_id"].astype(str)))
-        if not known.all():
-            summaries.append(f"{int((~known).sum()):,} posts of "
+    out = load_tables([Table("accounts", "data", "influencers", (p.data,), p.columns),
+                       Table("posts", "posts", "posts", (p.posts,) if p.posts else (), p.post_columns)],
+                      p.run_dir)
+    out.extras["category"] = _category(out.results["accounts"], p.category_column) if p.category_column else None
+    posts, accounts = out.posts, out.accounts
+    if posts is None:
+        return out
+    if p.captions is not None:
+        posts, line = attach_captions(posts, p.captions)
+        out.add_file(p.captions, len(posts), line)
+        out.tables["posts"] = posts
+    known = posts["account_id"].astype(str).isin(set(accounts["account_id"].astype(str)))
+    if not known.all():
+        out.summaries.append(f"{int((~known).sum()):,} posts of "
                              f"{posts.loc[~known, 'account_id'].nunique():,} accounts that are not "
                              "in the influencers table were not used")
-        eng = accounts["engagements"] if "engagements" in accounts.columns else None
-        if (eng is None or eng.isna().all()) and {"likes", "comments"} <= set(posts.columns):
-            from inflresearch.data.aggregate import load_accounts_from_posts
+    eng = accounts["engagements"] if "engagements" in accounts.columns else None
+    if (eng is None or eng.isna().all()) and {"likes", "comments"} <= set(posts.columns):
+        from inflresearch.data.aggregate import load_accounts_from_posts
 
-            agg = load_accounts_from_posts(posts, engine=p.engine)
-            per = pd.Series(agg["engagements"].to_numpy(float), index=agg["account_id"].astype(str))
-            per = per[~per.index.duplicated()]
-            accounts = accounts.assign(
-                engagements=accounts["account_id"].astype(str).map(per).astype(float))
-            summaries.append(f"engagements per account = mean likes + comments of its posts "
+        agg = load_accounts_from_posts(posts, engine=p.engine)
+        per = pd.Series(agg["engagements"].to_numpy(float), index=agg["account_id"].astype(str))
+        per = per[~per.index.duplicated()]
+        out.tables["accounts"] = accounts.assign(
+            engagements=accounts["account_id"].astype(str).map(per).astype(float))
+        out.summaries.append(f"engagements per account = mean likes + comments of its posts "
                              f"(aggregated on {p.engine})")
-    return Inputs(accounts, posts, category, records, summaries)
+    return out
 
 
 def data_banner(p: NicheParams, inputs: Inputs) -> str:
@@ -295,6 +288,10 @@ class NicheAnalysis(Analysis):
         """The focus claim as tested (`claims()` gives it Holm-adjusted for the report)."""
         return [self.focus.claim]
 
+    def files(self) -> dict[str, pd.DataFrame]:
+        """``niches.csv``: every account's discovered niche (the assignments)."""
+        return {"niches.csv": self.model.assignments_}
+
     def agreement_views(self, *, simulated: bool) -> list[Any]:
         """Agreement with the known category and the confusion heatmap, or why there are none."""
         if self.agreement is None or self.confusion is None:
@@ -315,7 +312,7 @@ class NicheAnalysis(Analysis):
         """Per-niche elasticities of engagement on followers, or why there are none."""
         if self.elasticities is None:
             return [absent("No engagement data: per-niche elasticities were not estimated.")]
-        ax = eplots.plot_forest(self.elasticities, simulated=simulated)
+        ax = plot_forest(self.elasticities, simulated=simulated)
         return [figure_of(ax), self.elasticities]
 
     def estimates(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""ROI claims (notebook 03): parameters, inputs and one call per claim; re-exports the ROI API.
+"""ROI claims (notebook 03): parameters, inputs and one call per claim.
 
 Which groups each claim compares (stated in the notebook too):
 
@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,6 @@ import pandas as pd
 from IPython.display import Markdown
 
 from inflresearch.claims import Claim, plain_words
-from inflresearch.data import load as io
 from inflresearch.data.mapping import is_mapping_path
 from inflresearch.params import (
     coerce_alpha,
@@ -45,48 +44,43 @@ from inflresearch.params import (
     resolve_inputs,
 )
 from inflresearch.plots import figure_of
-from inflresearch.questions._base import Analysis, absent, banner_lines
-from inflresearch.questions.roi import plots
+from inflresearch.questions._base import (
+    Analysis,
+    Inputs,
+    NotebookParameters,
+    RunParams,
+    Table,
+    absent,
+    banner_lines,
+    load_tables,
+)
+from inflresearch.questions.roi import QUESTION, plots
 from inflresearch.questions.roi.assumed import AssumedResult, cost_efficiency_assumed
 from inflresearch.questions.roi.comparisons import (
     ClaimTest,
-    compare_pooled,
     format_range,
     influencer_vs_traditional,
     micro_vs_macro,
-    permutation_test,
 )
 from inflresearch.questions.roi.metrics import (
     METRICS,
-    activation_metrics,
-    label_groups,
     pooled_metrics,
     ratio_of_sums_vs_mean,
 )
-from inflresearch.questions.roi.portfolios import PortfolioResult, draw_portfolios, equal_budget_portfolios
-from inflresearch.questions.roi.regression import adjusted_ratio
+from inflresearch.questions.roi.portfolios import PortfolioResult, equal_budget_portfolios
 from inflresearch.questions.roi.speccurve import spec_summary, specification_curve
-from inflresearch.report.safe import md_escape
-from inflresearch.runs import data_record
+from inflresearch.text import md_escape
 from inflresearch.tiers import PRESETS, Range, assign_tiers, coerce_range, micro_macro
-
-__all__ = [
-    "METRICS", "activation_metrics", "adjusted_ratio", "compare_pooled", "cost_efficiency_assumed",
-    "draw_portfolios", "equal_budget_portfolios", "influencer_vs_traditional", "label_groups",
-    "micro_vs_macro", "permutation_test", "pooled_metrics", "ratio_of_sums_vs_mean",
-    "spec_summary", "specification_curve", "notebook_params", "load_inputs", "RoiParams",
-]
 
 NOTEBOOK = "03_roi_micro_vs_macro"
 
 
-@dataclass(frozen=True)
-class RoiParams:
+@dataclass(frozen=True, kw_only=True)
+class RoiParams(RunParams):
     """The coerced parameters of notebook 03."""
 
     data: Path | None
     influencers: Path | None
-    simulated: bool
     tiers: str
     micro: Range
     macro: Range
@@ -98,8 +92,6 @@ class RoiParams:
     columns: Mapping[str, Mapping[str, str | None]]
     alpha: float
     seed: int
-    run_dir: Path
-    inputs: Mapping[str, Any] = field(default_factory=dict)  # run.inputs of results.json
 
 
 def _columns(value: Any) -> dict[str, dict[str, str | None]]:
@@ -125,26 +117,60 @@ def _columns(value: Any) -> dict[str, dict[str, str | None]]:
     return {"campaigns": dict(value)}
 
 
-def notebook_params(
-    *,
-    data: Any = "sample",
-    influencers: Any = None,
-    tiers: Any = "blog",
-    micro_range: Any = None,
-    macro_range: Any = None,
-    budget: Any = None,
-    n_boot: Any = 1000,
-    n_portfolios: Any = 10_000,
-    price_elasticity: Any = None,
-    columns: Any = None,
-    alpha: Any = 0.05,
-    seed: Any = 7,
-    run_dir: Any = None,
-) -> RoiParams:
-    """Coerce and validate notebook 03's parameters; one `ValueError` naming a bad one.
+class Parameters(NotebookParameters):
+    """Notebook 03's ``parameters`` cell, declared once (its comments say what each one is)."""
 
-    `data` is the campaigns file (or "sample", or None for influencer-level data only);
-    `influencers` the influencer table for the assumption-based path (or "sample", or None).
+    data: str | list[str] | None = "sample"
+    influencers: str | list[str] | None = None
+    tiers: str = "blog"
+    micro_range: list[int | float | None] | None = None
+    macro_range: list[int | float | None] | None = None
+    budget: float | None = None
+    n_boot: int = 1000
+    n_portfolios: int = 10000
+    price_elasticity: float | None = None
+    columns: str | dict[str, str | dict[str, str | None] | None] | None = None
+    alpha: float = 0.05
+    seed: int = 7
+    run_dir: str | None = None
+
+    def coerce(self) -> RoiParams:
+        """Coerce and validate: one `ValueError` naming a bad parameter.
+
+        `data` is the campaigns file (or "sample", or None for influencer-level data only);
+        `influencers` the influencer table for the assumption-based path (or "sample", or None).
+        """
+        given = resolve_inputs(list(QUESTION.inputs), {"data": self.data, "influencers": self.influencers})
+        data, influencers = given["data"], given["influencers"]
+        campaigns = coerce_optional_data(data, "data", "campaigns")
+        accounts = coerce_optional_data(influencers, "influencers", "influencers")
+        if campaigns is None and accounts is None:
+            raise ValueError("parameters 'data' and 'influencers' are both empty: give a campaigns "
+                             "file, an influencer table, or 'sample'")
+        preset = coerce_choice(self.tiers, "tiers", tuple(PRESETS))
+        micro, macro = micro_macro(preset, self.micro_range, self.macro_range)
+        large = coerce_range(self.macro_range, "macro_range") or (macro[0], None)
+        if micro[1] is None or micro[1] > macro[0]:
+            raise ValueError(f"micro range {list(micro)} must lie below macro range {list(macro)}")
+        spend = None if self.budget is None else coerce_float(self.budget, "budget")
+        if spend is not None and spend <= 0:
+            raise ValueError(f"parameter 'budget' must be positive, got {self.budget!r}")
+        g = None if self.price_elasticity is None else coerce_float(self.price_elasticity, "price_elasticity")
+        return RoiParams(
+            notebook=NOTEBOOK,
+            data=campaigns, influencers=accounts,
+            simulated=any(isinstance(v, str) and is_sample(v) for v in (data, influencers)),
+            tiers=preset, micro=micro, macro=macro, large=large, budget=spend,
+            n_boot=coerce_int(self.n_boot, "n_boot", minimum=50),
+            n_portfolios=coerce_int(self.n_portfolios, "n_portfolios", minimum=100),
+            price_elasticity=g, columns=_columns(self.columns), alpha=coerce_alpha(self.alpha),
+            seed=coerce_int(self.seed, "seed", minimum=0), run_dir=coerce_run_dir(self.run_dir, NOTEBOOK),
+            inputs=input_records(given, QUESTION.inputs),
+        )
+
+
+def notebook_params(namespace: Mapping[str, Any] | None = None, /, **given: Any) -> RoiParams:
+    """Notebook 03's parameters, from the notebook's namespace (``globals()``) and/or by name.
 
     Example:
         >>> import tempfile
@@ -153,61 +179,17 @@ def notebook_params(
         >>> p.micro, p.budget
         ((1000.0, 10000.0), 2000.0)
     """
-    from inflresearch.questions.roi import QUESTION
-
-    given = resolve_inputs(list(QUESTION.inputs), {"data": data, "influencers": influencers})
-    data, influencers = given["data"], given["influencers"]
-    campaigns = coerce_optional_data(data, "data", "campaigns")
-    accounts = coerce_optional_data(influencers, "influencers", "influencers")
-    if campaigns is None and accounts is None:
-        raise ValueError("parameters 'data' and 'influencers' are both empty: give a campaigns "
-                         "file, an influencer table, or 'sample'")
-    preset = coerce_choice(tiers, "tiers", tuple(PRESETS))
-    micro, macro = micro_macro(preset, micro_range, macro_range)
-    large = coerce_range(macro_range, "macro_range") or (macro[0], None)
-    if micro[1] is None or micro[1] > macro[0]:
-        raise ValueError(f"micro range {list(micro)} must lie below macro range {list(macro)}")
-    spend = None if budget is None else coerce_float(budget, "budget")
-    if spend is not None and spend <= 0:
-        raise ValueError(f"parameter 'budget' must be positive, got {budget!r}")
-    g = None if price_elasticity is None else coerce_float(price_elasticity, "price_elasticity")
-    return RoiParams(
-        data=campaigns, influencers=accounts,
-        simulated=any(isinstance(v, str) and is_sample(v) for v in (data, influencers)),
-        tiers=preset, micro=micro, macro=macro, large=large, budget=spend,
-        n_boot=coerce_int(n_boot, "n_boot", minimum=50),
-        n_portfolios=coerce_int(n_portfolios, "n_portfolios", minimum=100),
-        price_elasticity=g, columns=_columns(columns), alpha=coerce_alpha(alpha),
-        seed=coerce_int(seed, "seed", minimum=0), run_dir=coerce_run_dir(run_dir, NOTEBOOK),
-        inputs=input_records(given, QUESTION.inputs),
-    )
-
-
-@dataclass
-class Inputs:
-    """The loaded tables (None when not given), provenance records and loader summaries."""
-
-    campaigns: pd.DataFrame | None
-    influencers: pd.DataFrame | None
-    records: list[dict[str, Any]] = field(default_factory=list)
-    summaries: list[str] = field(default_factory=list)
+    return Parameters.read(namespace, **given).coerce()
 
 
 def load_inputs(p: RoiParams) -> Inputs:
-    """Read the campaigns and influencer files through the loaders; quarantined rows are written
-    to ``quarantine-<table>.csv`` in the run folder. Campaign rows get a ``tier`` column (the
-    preset's tiers; ``traditional`` for traditional placements)."""
-    out = Inputs(None, None)
-    for path, table in ((p.data, "campaigns"), (p.influencers, "influencers")):
-        if path is None:
-            continue
-        result = io.read_table(path, table, columns=p.columns.get(table))
-        out.records.append(data_record(path, len(result.data)))
-        out.summaries.append(f"{path.name} ({table}): {result.summary()}")
-        target = result.write_quarantine(p.run_dir)
-        if target is not None:
-            out.summaries.append(f"quarantined {table} rows written to {target.name}")
-        setattr(out, table, result.data)
+    """Read the campaigns and influencer files through `load_tables`; campaign rows get a
+    ``tier`` column (the preset's tiers; ``traditional`` for traditional placements)."""
+    out = load_tables([
+        Table("campaigns", "data", "campaigns", (p.data,) if p.data else (), p.columns.get("campaigns")),
+        Table("influencers", "influencers", "influencers", (p.influencers,) if p.influencers else (),
+              p.columns.get("influencers")),
+    ], p.run_dir)
     if out.campaigns is not None:
         c = out.campaigns
         tiers = assign_tiers(c["followers"], p.tiers) if "followers" in c else None

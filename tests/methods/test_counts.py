@@ -8,7 +8,7 @@ import pytest
 
 from inflresearch.data.synth import simulate_world
 from inflresearch.errors import DataError
-from inflresearch.questions.engagement.posts import offset_view, post_elasticity, prepare_posts
+from inflresearch.methods.counts import offset_view, post_elasticity, prepare_posts
 
 
 def _world(seed: int, n: int, **knobs):

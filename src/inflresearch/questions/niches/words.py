@@ -1,0 +1,35 @@
+"""Question 2's claim in words: its key-findings sentence, in business units.
+
+Example:
+    >>> from inflresearch import claims
+    >>> c = claims.claim_result(claims.MICRO_AUDIENCES_MORE_FOCUSED, estimate=-0.04, ci_low=-0.06,
+    ...                         ci_high=-0.02, p_value=0.001, n=300, method="OLS", null=0.0,
+    ...                         direction="less")
+    >>> SENTENCES[c.id](c).split(" (")[0]
+    'An account with ten times the followers is 0.040 less focused on one niche, on a 0–1 scale'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from inflresearch import claims
+from inflresearch.claims import Claim
+from inflresearch.text import has_interval, interval_words, sig
+
+
+def _focused(claim: Claim) -> str:
+    """Slope of niche focus (0-1 scale) per tenfold followers."""
+    assert claim.estimate is not None
+    direction = "less" if claim.estimate < 0 else "more"
+    text = (f"An account with ten times the followers is {sig(abs(claim.estimate))} {direction} "
+            "focused on one niche, on a 0–1 scale")
+    if has_interval(claim):
+        assert claim.ci_low is not None and claim.ci_high is not None
+        text += (f" ({interval_words(claim, claim.ci_low, claim.ci_high, sig, 'more', 'less')})")
+    return text + "."
+
+
+SENTENCES: Mapping[str, Callable[[Claim], str]] = {
+    claims.MICRO_AUDIENCES_MORE_FOCUSED: _focused,
+}

@@ -1,0 +1,113 @@
+"""Text written into reports from data: Markdown that renders exactly as the data's text.
+
+Also the number words of the key-findings sentences (`sig`, `percent`, `money`, `followers`) and
+an interval in words (`interval_words`).
+
+Example:
+    >>> md_escape("[clk](javascript:x).csv")
+    '\\\\[clk\\\\]\\\\(javascript\\\\:x\\\\)\\\\.csv'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from inflresearch.claims import Claim
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+_BACKTICKS = re.compile(r"`+")
+
+
+def md_escape(text: object) -> str:
+    """`text` as Markdown that renders literally: punctuation backslash-escaped, line breaks and
+    control characters made spaces (so no new block, e.g. a reference definition, can start).
+
+    Example:
+        >>> md_escape("a*b*\\n[1]: x")
+        'a\\\\*b\\\\* \\\\[1\\\\]\\\\: x'
+    """
+    return _PUNCTUATION.sub(r"\\\1", _CONTROL.sub(" ", str(text)))
+
+
+def md_code(text: object) -> str:
+    """`text` as a Markdown code span that no backtick inside it can close.
+
+    Example:
+        >>> md_code("a`b")
+        '`` a`b ``'
+        >>> md_code("niche")
+        '` niche `'
+    """
+    flat = _CONTROL.sub(" ", str(text))
+    fence = "`" * (max((len(m) for m in _BACKTICKS.findall(flat)), default=0) + 1)
+    return f"{fence} {flat} {fence}"
+
+
+def sig(value: float, digits: int = 2) -> str:
+    """A number for readers with `digits` significant digits and thousands separators.
+
+    Example:
+        >>> sig(0.13137), sig(1234567.0), sig(12.0), sig(0.0)
+        ('0.13', '1,200,000', '12', '0')
+    """
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else "—"
+    magnitude = math.floor(math.log10(abs(value)))
+    rounded = round(value, digits - 1 - magnitude)
+    return f"{rounded:,.{max(0, digits - 1 - magnitude)}f}"
+
+
+def percent(fraction: float, digits: int = 2) -> str:
+    """A fraction as a percentage with `digits` significant digits: ``percent(0.1313) == '13%'``."""
+    return sig(100 * fraction, digits) + "%"
+
+
+def money(value: float) -> str:
+    """An amount with two decimals below 10, else 2-3 significant digits: ``money(1.3) == '1.30'``.
+
+    Example:
+        >>> money(1.3), money(-0.256), money(47.53), money(12345.0)
+        ('1.30', '-0.26', '48', '12,300')
+    """
+    return f"{value:,.2f}" if abs(value) < 10 else sig(value, 3 if abs(value) >= 100 else 2)
+
+
+def followers(value: float) -> str:
+    """A follower count in words: ``followers(250000) == '250k'``, ``followers(1.2e6) == '1.2M'``."""
+    if value >= 1e6:
+        return f"{sig(value / 1e6, 2)}M"
+    if value >= 1e3:
+        return f"{sig(value / 1e3, 2)}k"
+    return sig(value, 2)
+
+
+def interval_words(claim: Claim, lo: float, hi: float, unit: Callable[[float], str],
+                   up: str, down: str) -> str:
+    """``'95% CI 12% to 14% lower'`` for a change whose sign says the direction."""
+    lo, hi = min(lo, hi), max(lo, hi)
+    if hi <= 0:
+        return f"{claim.ci_label} {unit(-hi)} to {unit(-lo)} {down}"
+    if lo >= 0:
+        return f"{claim.ci_label} {unit(lo)} to {unit(hi)} {up}"
+    return f"{claim.ci_label} {unit(-lo)} {down} to {unit(hi)} {up}"
+
+
+def has_interval(claim: Claim) -> bool:
+    """True when the claim has both interval ends."""
+    return claim.ci_low is not None and claim.ci_high is not None
+
+
+def group_label(text: str) -> str:
+    """``'micro 5k-10k'`` -> ``'micro (5k–10k)'``."""
+    match = re.fullmatch(r"(.+?) (\S+)-(\S+)", text)
+    return f"{match[1]} ({match[2]}–{match[3]})" if match else text
+
+
+def capital(text: str) -> str:
+    """The text with its first letter upper-case: ``capital('micro') == 'Micro'``."""
+    return text[:1].upper() + text[1:]
