@@ -1,7 +1,6 @@
 """The `inflresearch` command. Errors in input are reported in one line, never as a traceback.
 
-Example:
-    >>> main(["simulate", "--help"])  # doctest: +SKIP
+Usage: ``main(["simulate", "--help"])`` is ``inflresearch simulate --help``.
 """
 
 from __future__ import annotations

@@ -1,1 +1,36 @@
-"""methods"""
+"""Estimators with no question vocabulary, shared by every question that needs them.
+
+Each takes a DataFrame (or arrays) and returns a tidy result or plain numbers; the modules are
+`counts` (NB2 count model of posts with errors clustered by account), `elasticity` (log-log
+slopes), `median` (distribution-free CI of a median), `partitions` (ARI, NMI), `rates`
+(engagement per post and per follower) and `resampling` (cluster and pigeonhole bootstraps,
+percentile intervals, permutations, Kish effective n).
+
+Example:
+    >>> import numpy as np
+    >>> from inflresearch.methods import median_ci
+    >>> median_ci(np.arange(100.0))
+    (39.0, 60.0)
+"""
+
+from inflresearch.methods.counts import PostResult, offset_view, post_elasticity, prepare_posts
+from inflresearch.methods.elasticity import Slope, log_log_slope
+from inflresearch.methods.median import median_ci
+from inflresearch.methods.partitions import ari, nmi
+from inflresearch.methods.rates import engagement_rate, engagements_per_post
+from inflresearch.methods.resampling import (
+    bootstrap_p,
+    cluster_bootstrap_sums,
+    kish_effective_n,
+    percentile_ci,
+    pigeonhole_bootstrap_sums,
+    stratified_permutations,
+    top_share,
+)
+
+__all__ = [
+    "PostResult", "Slope", "ari", "bootstrap_p", "cluster_bootstrap_sums", "engagement_rate",
+    "engagements_per_post", "kish_effective_n", "log_log_slope", "median_ci", "nmi", "offset_view",
+    "percentile_ci", "pigeonhole_bootstrap_sums", "post_elasticity", "prepare_posts",
+    "stratified_permutations", "top_share",
+]

@@ -23,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,8 @@ import jinja2
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.data.contract import TABLES
+from inflresearch.data.load import read_headers
+from inflresearch.data.presets import Preset, detect_preset
 from inflresearch.errors import DataError
 from inflresearch.questions import Question, discover
 from inflresearch.report import parameters as nbparams
@@ -102,18 +103,10 @@ def table_files(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found)
 
 
-def _preset(path: Path) -> Any:
-    """The known-export preset of `path`, or None (also when no presets module is installed)."""
+def _preset(path: Path) -> Preset | None:
+    """The known-export preset of `path`, or None (also when its headers cannot be read)."""
     try:
-        presets = importlib.import_module("inflresearch.data.presets")
-        load = importlib.import_module("inflresearch.data.load")
-    except ImportError:
-        return None
-    detect, headers = getattr(presets, "detect_preset", None), getattr(load, "read_headers", None)
-    if detect is None or headers is None:
-        return None
-    try:
-        return detect(headers(path))
+        return detect_preset(read_headers(path))
     except (DataError, ValueError, OSError):
         return None
 
@@ -218,10 +211,8 @@ def analyze(
 ) -> tuple[AnalyzePlan, PlanResult | None]:
     """Plan and execute the analysis of `paths`; the plan result is None when nothing can run.
 
-    Example:
-        >>> planned, result = analyze(["data/raw"])  # doctest: +SKIP
-        >>> result.findings  # doctest: +SKIP
-        PosixPath('reports/20261201T...-plan-analyze/findings.html')
+    Usage: ``planned, result = analyze(["data/raw"])``; ``result.findings`` is the findings page
+    (``reports/<UTC timestamp>-plan-analyze/findings.html``).
     """
     planned = plan_analysis(paths, parameters=parameters)
     if not planned.runs:

@@ -7,8 +7,7 @@ cleans every HTML and Markdown output and then the whole rendered body (Markdown
 with the allow-list of `inflresearch.report.safe`: no script, no event handler, no
 ``javascript:`` link, no remote image. Figures are embedded as data URIs by nbconvert itself.
 
-Example:
-    >>> write_html("run/notebook.ipynb", "run/report.html", results)  # doctest: +SKIP
+Usage: ``write_html("run/notebook.ipynb", "run/report.html", results)``.
 """
 
 from __future__ import annotations

@@ -5,9 +5,7 @@ than an embedded ``data:`` one is refused rather than fetched (the HTML file its
 disk). Collapsed ``<details>`` sections
 print expanded, so the PDF holds everything the HTML does.
 
-Example:
-    >>> write_pdf("run/report.html", "run/report.pdf")  # doctest: +SKIP
-    PosixPath('run/report.pdf')
+Usage: ``write_pdf("run/report.html", "run/report.pdf")`` returns the PDF's path.
 """
 
 from __future__ import annotations

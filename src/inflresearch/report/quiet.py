@@ -90,9 +90,5 @@ def progress_line(notebook: str | Path, status: str, seconds: float | None, *,
 
 
 def report_progress(notebook: str | Path, status: str, seconds: float | None = None) -> None:
-    """Print `progress_line` to stderr (flushed: a plan's runs finish one by one).
-
-    Example:
-        >>> report_progress("nb/01_x.ipynb", "cached")  # doctest: +SKIP
-    """
+    """Print `progress_line` to stderr (flushed: a plan's runs finish one by one)."""
     print(progress_line(notebook, status, seconds), file=sys.stderr, flush=True)
