@@ -66,7 +66,7 @@ import pandas as pd
 
 from inflresearch.atomic import atomic_write
 from inflresearch.data.headers import resolve_columns
-from inflresearch.data.load import count_reasons, write_quarantine
+from inflresearch.data.quarantine import count_reasons, write_quarantine
 from inflresearch.data.schema import duplicate_reason, missing_reason, reason_rank, row_rules
 from inflresearch.errors import DataError, quote
 
@@ -872,7 +872,7 @@ def write_accounts(accounts: pd.DataFrame, out: str | Path) -> Path:
 
 def write_posts_quarantine(result: AggregateResult, folder: str | Path) -> Path | None:
     """Write the quarantined posts of `result` to ``quarantine-posts.csv`` in `folder` (the next
-    free name; see `inflresearch.data.load.write_quarantine`); None when there are none.
+    free name; see `inflresearch.data.quarantine.write_quarantine`); None when there are none.
 
     Example:
         >>> import tempfile

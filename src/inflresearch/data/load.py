@@ -1,10 +1,10 @@
 """Load influencer, post and campaign exports into the contract tables, quarantining bad rows.
 
-Formats (by suffix): CSV (``.csv``, delimiter sniffed among ``, ; TAB |``), TSV (``.tsv``,
-``.tab``), text (``.txt``, delimiter sniffed), Parquet (``.parquet``, ``.pq``), JSON (``.json``:
-records or JSON lines), JSON lines (``.jsonl``, ``.ndjson``), Excel (``.xlsx``, ``.xlsm``: first
-sheet); any of the text formats may be gzip-compressed (``.csv.gz``). Text is decoded as UTF-8
-(with or without BOM), else cp1252, else latin-1. A `pandas.DataFrame` is accepted too.
+The steps live in their own modules: `inflresearch.data.reading` reads a file (any supported
+format) into raw headers and text cells, `inflresearch.data.coercion` turns cells into the
+contract's types, `inflresearch.data.quarantine` writes the rows set aside; this module maps the
+headers, applies the row rules and combines the files of one call. A `pandas.DataFrame` is
+accepted instead of a path.
 
 What happens to a file (see data/README.md for the full rules):
 
@@ -45,50 +45,42 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io as _io
-import itertools
-import json
 import logging
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
-from inflresearch.atomic import atomic_write_new
+from inflresearch.data.coercion import (
+    coerce,
+    derive_engagement,
+    empty_rows,
+    normalise,
+    ordered,
+    text_values,
+)
 from inflresearch.data.contract import column_names, columns
 from inflresearch.data.headers import resolve_columns
-from inflresearch.data.human_numbers import MISSING_MARKERS, parse_numbers
 from inflresearch.data.presets import Preset, detect_preset
+from inflresearch.data.quarantine import count_reasons, write_quarantine
+from inflresearch.data.reading import FORMATS, Source, data_files, file_mode, read_headers, read_raw
 from inflresearch.data.schema import KEYS, check_structure, duplicate_reason, failing_rows
 from inflresearch.errors import DataError, quote
 
+__all__ = [
+    "FORMATS", "LoadResult", "count_reasons", "data_files", "load_campaigns", "load_influencers",
+    "load_posts", "read_headers", "read_table", "write_quarantine",
+]  # fmt: skip
+
 log = logging.getLogger(__name__)
 
-FORMATS = {
-    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
-    ".parquet": "parquet", ".pq": "parquet",
-    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".xlsx": "excel", ".xlsm": "excel",
-}  # fmt: skip
 EMPTY_ROW = "empty row"
-MALFORMED = "malformed line"
-_TRUE = ("true", "t", "yes", "y", "1", "1.0")
-_FALSE = ("false", "f", "no", "n", "0", "0.0")
-_DECORATION = r"[\s=\-_*~.]*"
 _FILLED = {("influencers", "platform"), ("campaigns", "activation_id")}  # the loader supplies them
-Source: TypeAlias = str | Path | pd.DataFrame
 Sources: TypeAlias = Source | Sequence[str | Path]
-_STR = pd.StringDtype(na_value=np.nan)  # pandas' default text dtype (pyarrow storage)
 
 
 @dataclass
@@ -146,547 +138,8 @@ class LoadResult:
         return write_quarantine(self.quarantined, folder, self.table)
 
 
-def count_reasons(quarantined: pd.DataFrame) -> str:
-    """``"121 missing followers, 3 duplicate post_id"``: rows by first reason, detail left out.
-
-    Example:
-        >>> count_reasons(pd.DataFrame({"reason": ["malformed line (line 6: 4 fields, expected 3)",
-        ...                                        "missing likes; negative count in views"]}))
-        '1 malformed line, 1 missing likes'
-    """
-    first = quarantined["reason"].astype("str").str.split("; ").str[0].str.split(" (", regex=False).str[0]
-    counts = first.value_counts(sort=False).sort_index()
-    counts = counts.sort_values(ascending=False, kind="stable")
-    return ", ".join(f"{n:,} {reason}" for reason, n in counts.items())
-
-
-def _quarantine_names(table: str) -> Iterable[str]:
-    yield f"quarantine-{table}.csv"
-    for n in itertools.count(2):
-        yield f"quarantine-{table}-{n}.csv"
-
-
-def write_quarantine(quarantined: pd.DataFrame, folder: str | Path, table: str) -> Path:
-    """The one quarantine writer: ``quarantine-<table>.csv`` in `folder`, ``source_file`` first.
-
-    Written atomically and never over an existing file: when the name is taken (an earlier
-    check, or an input of that name) the next free ``quarantine-<table>-2.csv``, ``-3``, ... is
-    used. Returns the path written. A folder that cannot be created or written raises
-    `DataError`.
-
-    Example:
-        >>> import tempfile
-        >>> d, q = tempfile.mkdtemp(), pd.DataFrame({"source_file": ["a.csv"], "reason": ["x"]})
-        >>> [write_quarantine(q, d, "posts").name for _ in range(2)]
-        ['quarantine-posts.csv', 'quarantine-posts-2.csv']
-    """
-    frame = quarantined
-    if "source_file" in frame.columns and frame.columns[0] != "source_file":
-        frame = frame[["source_file", *(c for c in frame.columns if c != "source_file")]]
-    try:
-        return atomic_write_new(
-            folder, iter(_quarantine_names(table)), lambda tmp: frame.to_csv(tmp, index=False)
-        )
-    except OSError as exc:
-        raise DataError(f"cannot write the quarantine file: {exc.strerror or exc}",
-                        path=folder) from None
-
-
-# --- reading -----------------------------------------------------------------------------------
-
-
-def _format(path: Path) -> tuple[str, bool]:
-    suffixes = [s.lower() for s in path.suffixes]
-    compressed = bool(suffixes) and suffixes[-1] == ".gz"
-    if compressed:
-        suffixes = suffixes[:-1]
-    fmt = FORMATS.get(suffixes[-1] if suffixes else "")
-    if fmt is None:
-        known = ", ".join(sorted(FORMATS))
-        raise DataError(f"unsupported file type; expected one of {known} (optionally .gz)", path=path)
-    if compressed and fmt in ("parquet", "excel"):
-        raise DataError(f"compressed {fmt} files are not supported; decompress first", path=path)
-    return fmt, compressed
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding that read it: UTF-8 (BOM or not), else cp1252, else latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
-
-
-def _sniff_separator(text: str) -> str:
-    """The most frequent of ``, ; TAB |`` in the header line (ties: comma, then tab)."""
-    end = text.find("\n")
-    first = text if end < 0 else text[:end]
-    counts = {sep: first.count(sep) for sep in (",", "\t", ";", "|")}
-    best = max(counts, key=lambda s: counts[s])
-    return best if counts[best] else ","
-
-
-@dataclass(frozen=True)
-class _Raw:
-    """A file as read: raw headers, a body with positional columns (index = record number - 1),
-    the records that could not be read as rows, and the encoding."""
-
-    label: str
-    headers: list[str]
-    body: pd.DataFrame
-    malformed: pd.DataFrame
-    encoding: str | None = None
-
-
-def _malformed(records: list[tuple[int, str, str]]) -> pd.DataFrame:
-    """Quarantine rows for unreadable records: (record number, what is wrong, the raw text)."""
-    return pd.DataFrame(
-        {"source_row": [r[0] for r in records], "raw_line": [r[2] for r in records],
-         "reason": [f"{MALFORMED} ({r[1]})" for r in records]}  # fmt: skip
-    )
-
-
-_NO_MALFORMED = _malformed([])
-
-
-def _read_text(path: Path, fmt: str, compressed: bool) -> _Raw:
-    data = path.read_bytes()
-    if compressed:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise DataError(f"unreadable gzip file: {exc}", path=path) from None
-    text, encoding = _decode(data)
-    if not text or text.isspace():
-        raise DataError("empty file", path=path)
-    if fmt in ("json", "jsonl"):
-        headers, body, malformed = _read_json(path, text, lines=fmt == "jsonl")
-        return _Raw(str(path), headers, body, malformed, encoding)
-    sep = "\t" if fmt == "tsv" else _sniff_separator(text)
-    utf8 = data[3:] if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else data
-    if encoding == "cp1252":
-        utf8 = text.encode("utf-8")
-    try:
-        headers, body = _read_delimited_arrow(text, utf8, sep)
-    except (pa.ArrowInvalid, csv.Error, StopIteration, _Ragged):
-        headers, body, malformed = _read_delimited_lines(path, text, sep)
-        return _Raw(str(path), headers, body, malformed, encoding)
-    return _Raw(str(path), headers, body, _NO_MALFORMED, encoding)
-
-
-class _Ragged(Exception):
-    """A record with another number of fields than the header: read the file line by line."""
-
-
-def _read_delimited_arrow(text: str, utf8: bytes, sep: str) -> tuple[list[str], pd.DataFrame]:
-    """Fast path: pyarrow's multi-threaded CSV reader, every cell as text ("" when empty)."""
-    width = len(next(csv.reader(_io.StringIO(text), delimiter=sep)))
-    names = [f"c{i}" for i in range(width)]
-
-    ragged: list[object] = []
-
-    def skip(row: object) -> str:
-        ragged.append(row)
-        return "skip"
-
-    table = pacsv.read_csv(
-        _io.BytesIO(utf8),
-        read_options=pacsv.ReadOptions(column_names=names),
-        # quoted line breaks need the serial parser; without any quote the parallel one is exact
-        parse_options=pacsv.ParseOptions(
-            delimiter=sep, newlines_in_values='"' in text, invalid_row_handler=skip
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
-    if ragged:
-        raise _Ragged
-    headers = [table.column(i)[0].as_py() if table.num_rows else "" for i in range(width)]
-    body = table.slice(1)
-    frame = pd.DataFrame({i: pd.array(body.column(i), dtype=_STR) for i in range(width)})
-    return headers, frame
-
-
-def _read_delimited_lines(
-    path: Path, text: str, sep: str
-) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
-    """Slow path for ragged files, record by record (Python's csv module).
-
-    A record shorter than the header is padded with ""; one with more fields than the header
-    (beyond empty trailing ones) is malformed: it is quarantined with its line number and the
-    rest of the file loads.
-    """
-    lines = _io.StringIO(text, newline="")
-    reader = csv.reader(lines, delimiter=sep)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(2**31 - 1)  # a long caption is a field, not an error
-    records: list[list[str]] = []
-    numbers: list[int] = []
-    bad: list[tuple[int, str, str]] = []
-    headers: list[str] | None = None
-    end = 0
-    try:
-        for fields in reader:
-            start, end = end + 1, reader.line_num
-            if not fields:
-                continue
-            if headers is None:
-                headers = fields
-                continue
-            width = len(headers)
-            if len(fields) > width and any(f.strip() for f in fields[width:]):
-                where = f"line {start}" if start == end else f"lines {start}-{end}"
-                raw = sep.join(fields)
-                bad.append((len(records) + len(bad) + 1,
-                            f"{where}: {len(fields)} fields, expected {width}", raw))
-                continue
-            records.append((fields + [""] * width)[:width])
-            numbers.append(len(records) + len(bad))
-    except csv.Error as exc:
-        raise DataError(f"unreadable as delimited text at line {end + 1}: {exc}",
-                        path=path) from None
-    finally:
-        csv.field_size_limit(limit)
-    width = len(headers or [])
-    cells = np.array(records, dtype=object).reshape(len(records), width)
-    body = pd.DataFrame(
-        {i: pd.array(cells[:, i], dtype=_STR) for i in range(width)},
-        index=pd.Index(np.asarray(numbers, dtype=np.int64) - 1),
-    )
-    return list(headers or []), body, _malformed(bad)
-
-
-def _read_json(
-    path: Path, text: str, *, lines: bool
-) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
-    """JSON records or JSON lines: pandas' fast reader, else the standard library's (integers of
-    any size, which the number parser then flags), record by record for JSON lines, where a line
-    that is not a JSON object is quarantined with its line number."""
-    attempts = [lines] if lines else [False, True]
-    for as_lines in attempts:
-        try:
-            frame = pd.read_json(_io.StringIO(text), lines=as_lines, dtype=False)
-        except ValueError:
-            continue
-        return [str(c) for c in frame.columns], frame, _NO_MALFORMED
-    records: object = None
-    bad: list[tuple[int, str, str]] = []
-    error = "no JSON object"
-    if not lines:
-        try:
-            records = json.loads(text)
-        except json.JSONDecodeError as exc:
-            error = str(exc)
-    if records is None:
-        records, bad = _json_lines(text)
-        if not records:
-            raise DataError(f"unreadable as JSON: {error}", path=path)
-    if isinstance(records, dict):
-        records = [records]
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise DataError("JSON must be an array of objects or one object per line", path=path)
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    taken = {b[0] for b in bad}
-    numbers = [n for n in range(1, len(records) + len(bad) + 1) if n not in taken]
-    frame.index = pd.Index(np.asarray(numbers, dtype=np.int64) - 1)
-    return [str(c) for c in frame.columns], frame, _malformed(bad)
-
-
-def _json_lines(text: str) -> tuple[list[dict[str, object]], list[tuple[int, str, str]]]:
-    """Objects of the JSON lines of `text`; the lines that are not a JSON object, with reasons."""
-    records: list[dict[str, object]] = []
-    bad: list[tuple[int, str, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            bad.append((len(records) + len(bad) + 1, f"line {number}: not JSON: {exc.msg}", line))
-            continue
-        if isinstance(value, dict):
-            records.append(value)
-        else:
-            bad.append((len(records) + len(bad) + 1, f"line {number}: not a JSON object", line))
-    return records, bad
-
-
-def _read_binary(path: Path, fmt: str) -> tuple[list[str], pd.DataFrame]:
-    try:
-        if fmt == "parquet":
-            frame = pd.read_parquet(path)
-            return [str(c) for c in frame.columns], frame
-        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object)
-    except PermissionError:
-        raise
-    except Exception as exc:  # corrupt files raise zip, XML, arrow or OS errors, by engine
-        raise DataError(f"unreadable as {fmt}: {type(exc).__name__}: {exc}", path=path) from None
-    if frame.empty:
-        return [], frame
-    headers = ["" if pd.isna(h) else str(h) for h in frame.iloc[0]]
-    return headers, frame.iloc[1:].reset_index(drop=True)
-
-
-def _stat(path: Path) -> int:
-    """The file mode of `path`; `DataError` when it is missing or cannot be looked at."""
-    try:
-        return path.stat().st_mode
-    except FileNotFoundError:
-        raise DataError("no such file", path=path) from None
-    except OSError as exc:  # e.g. inside a folder without read/execute permission
-        raise DataError(f"cannot read: {exc.strerror or exc}", path=path) from None
-
-
-def _read_raw(source: Source) -> _Raw:
-    """The raw headers and body of one file (or DataFrame)."""
-    if isinstance(source, pd.DataFrame):
-        body = source.copy()
-        headers = [str(c) for c in body.columns]
-        return _Raw("<DataFrame>", headers, body.reset_index(drop=True), _NO_MALFORMED)
-    path = Path(source).expanduser()
-    mode = _stat(path)
-    if stat.S_ISDIR(mode):
-        raise DataError("is a folder; pass one file", path=path)
-    if not stat.S_ISREG(mode):
-        raise DataError("not a regular file (a pipe, device or socket); pass a file", path=path)
-    fmt, compressed = _format(path)
-    try:
-        if fmt in ("parquet", "excel"):
-            headers, body = _read_binary(path, fmt)
-            return _Raw(str(path), headers, body, _NO_MALFORMED)
-        return _read_text(path, fmt, compressed)
-    except PermissionError as exc:
-        raise DataError(f"cannot read: {exc.strerror}", path=path) from None
-
-
-def read_headers(source: Source) -> list[str]:
-    """The raw headers of a file (as the loaders read them), e.g. to detect its preset.
-
-    Example:
-        >>> from inflresearch.paths import sample_file
-        >>> read_headers(sample_file("posts"))[:2]
-        ['account_id', 'post_id']
-    """
-    return _read_raw(source).headers
-
-
-def data_files(folder: str | Path) -> list[Path]:
-    """The data files of `folder` (by suffix, see `FORMATS`; hidden files left out), sorted.
-
-    Example:
-        >>> from inflresearch.paths import sample_file
-        >>> [p.name for p in data_files(sample_file("posts").parent)]
-        ['campaigns.csv', 'influencers.csv', 'posts.csv', 'truth.json']
-    """
-    folder = Path(folder)
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError as exc:
-        raise DataError(f"cannot list the folder: {exc.strerror or exc}", path=folder) from None
-    files = []
-    for entry in entries:
-        suffixes = [s.lower() for s in entry.suffixes]
-        if suffixes and suffixes[-1] == ".gz":
-            suffixes = suffixes[:-1]
-        if entry.name.startswith((".", "_")) or not suffixes or suffixes[-1] not in FORMATS:
-            continue
-        if stat.S_ISREG(_stat(entry)):
-            files.append(entry)
-    if not files:
-        known = ", ".join(sorted(FORMATS))
-        raise DataError(f"is a folder without data files ({known})", path=folder)
-    return files
-
-
-# --- coercion ----------------------------------------------------------------------------------
-
-
-def _arrow(values: pd.Series) -> pa.Array:
-    """The values as a pyarrow string array (missing as null), for RE2 string kernels."""
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
-        values = values.astype(_STR)
-    return pa.array(values.array)
-
-
-def _series(values: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
-    return pd.Series(pd.array(values, dtype=_STR), index=index)
-
-
-def _null_where(arr: pa.Array, mask: pa.Array) -> pa.Array:
-    return pc.if_else(pc.fill_null(mask, True), pa.scalar(None, arr.type), arr)
-
-
-def _text_arrow(values: pd.Series) -> pa.Array:
-    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
-        values = values.astype("object")
-    if pd.api.types.is_float_dtype(values.dtype):
-        finite = values.dropna().to_numpy(dtype=float)
-        values = (values.astype("Int64") if np.all(np.mod(finite, 1) == 0) else values)
-        values = values.astype("object")
-    if values.dtype == object:
-        values = values.map(_cell_text, na_action="ignore")
-    arr = pc.utf8_trim_whitespace(_arrow(values))
-    return _null_where(arr, pc.match_substring_regex(arr, MISSING_MARKERS.pattern))
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Text with surrounding blanks stripped and missing markers (``""``, ``nan``, ``N/A``,
-    ``#VALUE!``, ``-``, ...) as NaN; integral numbers without a trailing ``.0``."""
-    return _series(_text_arrow(values), values.index)
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Timezone-naive UTC datetimes from ISO 8601 text or unix seconds (ms when >= 1e11)."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        out = values.dt.tz_convert("UTC").dt.tz_localize(None)
-        return out.astype("datetime64[us]"), pd.Series(False, index=values.index)
-    if pd.api.types.is_datetime64_dtype(values.dtype):
-        return values.astype("datetime64[us]"), pd.Series(False, index=values.index)
-    if values.dtype == object:
-        values = values.map(
-            lambda v: v.isoformat() if isinstance(v, datetime) else v, na_action="ignore"
-        )
-    arr = _text_arrow(values)
-    numeric = pc.fill_null(pc.match_substring_regex(arr, r"^[-+]?\d+(\.\d*)?$"), False)
-    is_number = numeric.to_numpy(zero_copy_only=False)
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    if is_number.any():
-        number = pc.cast(arr.filter(numeric), pa.float64()).to_numpy()
-        seconds = np.where(np.abs(number) < 1e11, number, number / 1000.0)
-        out[is_number] = pd.to_datetime(seconds, unit="s", errors="coerce")
-    present = arr.is_valid().to_numpy(zero_copy_only=False)
-    rest = present & ~is_number
-    if rest.any():
-        text = _series(arr, values.index)[rest]
-        parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-        out[rest] = parsed.dt.tz_localize(None).astype("datetime64[us]")
-    return out, pd.Series(present & out.isna().to_numpy(), index=values.index)
-
-
-def _bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """True/False from booleans, 1/0 and true/false/yes/no/t/f/y/n text; missing is False."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        out = values.astype("boolean").fillna(False).astype(bool)
-        return out, pd.Series(False, index=values.index)
-    text = pc.utf8_lower(_text_arrow(values))
-    true = pc.fill_null(pc.is_in(text, pa.array(_TRUE)), False).to_numpy(zero_copy_only=False)
-    false = pc.fill_null(pc.is_in(text, pa.array(_FALSE)), False).to_numpy(zero_copy_only=False)
-    bad = text.is_valid().to_numpy(zero_copy_only=False) & ~true & ~false
-    return pd.Series(true, index=values.index), pd.Series(bad, index=values.index)
-
-
-def _hashtags(values: pd.Series) -> pd.Series:
-    """Space-separated hashtags without ``#`` from ``a|b``, ``['a', 'b']``, ``#a #b`` or ``a, b``."""
-    arr = pc.replace_substring_regex(_text_arrow(values), r"[\[\]\"'#,|;\s]+", " ")
-    arr = pc.utf8_trim_whitespace(arr)
-    return _series(_null_where(arr, pc.equal(arr, "")), values.index)
-
-
-def _coerce(body: pd.DataFrame, table: str) -> tuple[pd.DataFrame, list[tuple[pd.Series, str]]]:
-    """Contract columns coerced to their kinds; extra columns as text; per-column parse failures."""
-    out: dict[str, pd.Series] = {}
-    problems: list[tuple[pd.Series, str]] = []
-    kinds = {c.name: c.kind for c in columns(table)}
-    for name in body.columns:
-        raw = body[name]
-        kind = kinds.get(name)
-        if kind in ("number", "rate"):
-            parsed = parse_numbers(raw, "rate" if kind == "rate" else "count")
-            out[name] = parsed.values
-            problems.append((parsed.unparsable, f"unparsable number in {name}"))
-        elif kind == "datetime":
-            out[name], bad = _datetimes(raw)
-            problems.append((bad, f"unparsable date in {name}"))
-        elif kind == "bool":
-            out[name], bad = _bools(raw)
-            problems.append((bad, f"unparsable value in {name}"))
-        elif name == "hashtags":
-            out[name] = _hashtags(raw)
-        elif kind == "text" or raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
-            out[name] = _text(raw)
-        else:
-            out[name] = raw
-    return pd.DataFrame(out, index=body.index), problems
-
-
-def _normalise(frame: pd.DataFrame, table: str, platform: str | None) -> pd.DataFrame:
-    if "account_id" in frame:
-        handle = pc.utf8_trim_whitespace(
-            pc.replace_substring_regex(_arrow(frame["account_id"]), r"^@+", "")
-        )
-        frame["account_id"] = _series(_null_where(handle, pc.equal(handle, "")), frame.index)
-    fill = platform.strip().lower() if platform else ("unknown" if table == "influencers" else None)
-    if "platform" in frame:
-        frame["platform"] = _series(pc.utf8_lower(_arrow(frame["platform"])), frame.index)
-        if fill:
-            frame["platform"] = frame["platform"].fillna(fill)
-    elif fill:
-        position = column_names(table).index("platform")
-        at = sum(c in frame for c in column_names(table)[:position])
-        frame.insert(at, "platform", pd.Series(fill, index=frame.index, dtype="str"))
-    if "channel" in frame:
-        frame["channel"] = _series(pc.utf8_lower(_arrow(frame["channel"])), frame.index)
-    if table == "campaigns":
-        rows = "row-" + pd.Series(frame.index + 1, index=frame.index).astype("str")
-        if "activation_id" in frame:
-            frame["activation_id"] = frame["activation_id"].fillna(rows)
-        else:
-            frame.insert(1 if "campaign_id" in frame else 0, "activation_id", rows)
-    return frame
-
-
-def _derive_engagement(frame: pd.DataFrame) -> pd.DataFrame:
-    """Influencers: fill engagements and engagement_rate from each other and from likes/comments."""
-    have = set(frame.columns)
-    followers = frame["followers"].where(frame["followers"] > 0)
-    eng = frame["engagements"] if "engagements" in have else pd.Series(np.nan, index=frame.index)
-    if {"avg_likes", "avg_comments"} <= have:
-        eng = eng.fillna(frame["avg_likes"] + frame["avg_comments"])
-    if "engagement_rate" in have:
-        eng = eng.fillna(frame["engagement_rate"] * followers)
-    rate = frame["engagement_rate"] if "engagement_rate" in have else eng.where(eng.isna())
-    rate = rate.fillna(eng / followers)
-    if eng.notna().any() or "engagements" in have:
-        frame["engagements"] = eng.astype("float64")
-    if rate.notna().any() or "engagement_rate" in have:
-        frame["engagement_rate"] = rate.astype("float64")
-    return frame
-
-
-def _ordered(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    contract = [c for c in column_names(table) if c in frame]
-    return frame[contract + [c for c in frame.columns if c not in contract]]
-
 
 # --- checks ------------------------------------------------------------------------------------
-
-
-def _empty_rows(body: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is blank, missing or decoration such as ``=====``."""
-    empty = np.ones(len(body), dtype=bool)
-    for name in body.columns:
-        col = body[name]
-        if col.dtype == object:
-            col = col.map(str, na_action="ignore")
-        elif not pd.api.types.is_string_dtype(col.dtype):
-            empty &= col.isna().to_numpy()
-            continue
-        blank = pc.match_substring_regex(_arrow(col), f"^{_DECORATION}$")
-        empty &= pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
-        if not empty.any():
-            break
-    return empty
 
 
 def _add(reasons: pd.Series, mask: pd.Series | np.ndarray, reason: str) -> pd.Series:
@@ -751,6 +204,7 @@ def _all_bad(label: str, table: str, quarantined: pd.DataFrame) -> DataError:
     )
 
 
+
 # --- public API ------------------------------------------------------------------------------
 
 
@@ -797,7 +251,7 @@ def _sources(path: Sources) -> list[Source]:
         return [path]
     if isinstance(path, str | Path):
         folder = Path(path).expanduser()
-        return list(data_files(folder)) if stat.S_ISDIR(_stat(folder)) else [folder]
+        return list(data_files(folder)) if stat.S_ISDIR(file_mode(folder)) else [folder]
     items: list[Source] = []
     for item in path:
         items += _sources(item)
@@ -829,7 +283,7 @@ class _Part:
 def _read_part(
     source: Source, table: str, columns: Mapping[str, str | None] | None, platform: str | None
 ) -> _Part:
-    raw = _read_raw(source)
+    raw = read_raw(source)
     label, body = raw.label, raw.body
     if not len(body.columns) or not (len(body) or len(raw.malformed)):
         raise DataError("empty: no data rows", path=label)
@@ -844,11 +298,11 @@ def _read_part(
         )
     body.columns = mapping.names
     _required_present(body, table, label, raw.headers)
-    frame, problems = _coerce(body, table)
+    frame, problems = coerce(body, table)
     frame, problems, left_out, column_warnings = _column_problems(
         body, frame, problems, table, label, mapping.source_of()
     )
-    frame = _normalise(frame, table, platform)
+    frame = normalise(frame, table, platform)
     reasons = _reasons(body, frame, problems, table)
     good = (reasons == "").to_numpy()
     source_body = body.rename(columns={"source_row": "source_row_src", "reason": "reason_src",
@@ -891,8 +345,8 @@ def _combine(parts: list[_Part], table: str, label: str) -> LoadResult:
         quarantined.append(dupes.assign(reason=reasons))
     data = frame.reset_index(drop=True)[~dupe].reset_index(drop=True)
     if table == "influencers":
-        data = _derive_engagement(data)
-    data = check_structure(_ordered(data, table), table)
+        data = derive_engagement(data)
+    data = check_structure(ordered(data, table), table)
     q = pd.concat(quarantined, ignore_index=True) if len(quarantined) > 1 else quarantined[0]
     order = {p.name: i for i, p in reversed(list(enumerate(parts)))}
     q = q.sort_values(["source_file", "source_row"], key=lambda c: c.map(order)
@@ -955,7 +409,7 @@ def _column_problems(
     for mask, reason in problems:
         name = reason.rsplit(" ", 1)[-1]
         bad = int(mask.sum())
-        present = int(_text(body[name]).notna().sum()) if bad else 0
+        present = int(text_values(body[name]).notna().sum()) if bad else 0
         if bad == 0 or present < MIN_VALUES or bad <= SUSPICIOUS * present:
             kept.append((mask, reason))
             continue
@@ -987,7 +441,7 @@ def _reasons(
     """Quarantine reasons per row ("" for a good row): empty rows, parse failures and the row
     checks of the schema (duplicate keys are found across files, in `_combine`)."""
     reasons = pd.Series("", index=frame.index, dtype=object)
-    empty = _empty_rows(body)
+    empty = empty_rows(body)
     reasons = _add(reasons, empty, EMPTY_ROW)
     for mask, reason in problems:
         reasons = _add(reasons, mask.to_numpy(dtype=bool) & ~empty, reason)

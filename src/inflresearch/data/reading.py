@@ -1,0 +1,352 @@
+"""Read one export file into raw headers and a body of text cells, before any coercion.
+
+Formats (by suffix, `FORMATS`): CSV (``.csv``, delimiter sniffed among ``, ; TAB |``), TSV
+(``.tsv``, ``.tab``), text (``.txt``, delimiter sniffed), Parquet (``.parquet``, ``.pq``), JSON
+(``.json``: records or JSON lines), JSON lines (``.jsonl``, ``.ndjson``), Excel (``.xlsx``,
+``.xlsm``: first sheet); any of the text formats may be gzip-compressed (``.csv.gz``). Text is
+decoded as UTF-8 (with or without BOM), else cp1252, else latin-1. A delimited line with more
+fields than the header, or a JSON line that is not an object, becomes a ``malformed line`` record
+(`RawFile.malformed`) and the rest of the file is read. Only regular files are read.
+
+Example:
+    >>> from inflresearch.paths import sample_file
+    >>> raw = read_raw(sample_file("posts"))
+    >>> raw.headers[:2], raw.body.shape[0] > 0
+    (['account_id', 'post_id'], True)
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io as _io
+import json
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from inflresearch.errors import DataError
+
+FORMATS = {
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".xlsx": "excel", ".xlsm": "excel",
+}  # fmt: skip
+MALFORMED = "malformed line"
+Source: TypeAlias = str | Path | pd.DataFrame
+TEXT = pd.StringDtype(na_value=np.nan)  # pandas' default text dtype (pyarrow storage)
+
+
+def _format(path: Path) -> tuple[str, bool]:
+    suffixes = [s.lower() for s in path.suffixes]
+    compressed = bool(suffixes) and suffixes[-1] == ".gz"
+    if compressed:
+        suffixes = suffixes[:-1]
+    fmt = FORMATS.get(suffixes[-1] if suffixes else "")
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise DataError(f"unsupported file type; expected one of {known} (optionally .gz)", path=path)
+    if compressed and fmt in ("parquet", "excel"):
+        raise DataError(f"compressed {fmt} files are not supported; decompress first", path=path)
+    return fmt, compressed
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding that read it: UTF-8 (BOM or not), else cp1252, else latin-1."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _sniff_separator(text: str) -> str:
+    """The most frequent of ``, ; TAB |`` in the header line (ties: comma, then tab)."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A file as read: raw headers, a body with positional columns (index = record number - 1),
+    the records that could not be read as rows, and the encoding."""
+
+    label: str
+    headers: list[str]
+    body: pd.DataFrame
+    malformed: pd.DataFrame
+    encoding: str | None = None
+
+
+def _malformed(records: list[tuple[int, str, str]]) -> pd.DataFrame:
+    """Quarantine rows for unreadable records: (record number, what is wrong, the raw text)."""
+    return pd.DataFrame(
+        {"source_row": [r[0] for r in records], "raw_line": [r[2] for r in records],
+         "reason": [f"{MALFORMED} ({r[1]})" for r in records]}  # fmt: skip
+    )
+
+
+_NO_MALFORMED = _malformed([])
+
+
+def _read_text(path: Path, fmt: str, compressed: bool) -> RawFile:
+    data = path.read_bytes()
+    if compressed:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise DataError(f"unreadable gzip file: {exc}", path=path) from None
+    text, encoding = _decode(data)
+    if not text or text.isspace():
+        raise DataError("empty file", path=path)
+    if fmt in ("json", "jsonl"):
+        headers, body, malformed = _read_json(path, text, lines=fmt == "jsonl")
+        return RawFile(str(path), headers, body, malformed, encoding)
+    sep = "\t" if fmt == "tsv" else _sniff_separator(text)
+    utf8 = data[3:] if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else data
+    if encoding == "cp1252":
+        utf8 = text.encode("utf-8")
+    try:
+        headers, body = _read_delimited_arrow(text, utf8, sep)
+    except (pa.ArrowInvalid, csv.Error, StopIteration, _Ragged):
+        headers, body, malformed = _read_delimited_lines(path, text, sep)
+        return RawFile(str(path), headers, body, malformed, encoding)
+    return RawFile(str(path), headers, body, _NO_MALFORMED, encoding)
+
+
+class _Ragged(Exception):
+    """A record with another number of fields than the header: read the file line by line."""
+
+
+def _read_delimited_arrow(text: str, utf8: bytes, sep: str) -> tuple[list[str], pd.DataFrame]:
+    """Fast path: pyarrow's multi-threaded CSV reader, every cell as text ("" when empty)."""
+    width = len(next(csv.reader(_io.StringIO(text), delimiter=sep)))
+    names = [f"c{i}" for i in range(width)]
+
+    ragged: list[object] = []
+
+    def skip(row: object) -> str:
+        ragged.append(row)
+        return "skip"
+
+    table = pacsv.read_csv(
+        _io.BytesIO(utf8),
+        read_options=pacsv.ReadOptions(column_names=names),
+        # quoted line breaks need the serial parser; without any quote the parallel one is exact
+        parse_options=pacsv.ParseOptions(
+            delimiter=sep, newlines_in_values='"' in text, invalid_row_handler=skip
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    if ragged:
+        raise _Ragged
+    headers = [table.column(i)[0].as_py() if table.num_rows else "" for i in range(width)]
+    body = table.slice(1)
+    frame = pd.DataFrame({i: pd.array(body.column(i), dtype=TEXT) for i in range(width)})
+    return headers, frame
+
+
+def _read_delimited_lines(
+    path: Path, text: str, sep: str
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """Slow path for ragged files, record by record (Python's csv module).
+
+    A record shorter than the header is padded with ""; one with more fields than the header
+    (beyond empty trailing ones) is malformed: it is quarantined with its line number and the
+    rest of the file loads.
+    """
+    lines = _io.StringIO(text, newline="")
+    reader = csv.reader(lines, delimiter=sep)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # a long caption is a field, not an error
+    records: list[list[str]] = []
+    numbers: list[int] = []
+    bad: list[tuple[int, str, str]] = []
+    headers: list[str] | None = None
+    end = 0
+    try:
+        for fields in reader:
+            start, end = end + 1, reader.line_num
+            if not fields:
+                continue
+            if headers is None:
+                headers = fields
+                continue
+            width = len(headers)
+            if len(fields) > width and any(f.strip() for f in fields[width:]):
+                where = f"line {start}" if start == end else f"lines {start}-{end}"
+                raw = sep.join(fields)
+                bad.append((len(records) + len(bad) + 1,
+                            f"{where}: {len(fields)} fields, expected {width}", raw))
+                continue
+            records.append((fields + [""] * width)[:width])
+            numbers.append(len(records) + len(bad))
+    except csv.Error as exc:
+        raise DataError(f"unreadable as delimited text at line {end + 1}: {exc}",
+                        path=path) from None
+    finally:
+        csv.field_size_limit(limit)
+    width = len(headers or [])
+    cells = np.array(records, dtype=object).reshape(len(records), width)
+    body = pd.DataFrame(
+        {i: pd.array(cells[:, i], dtype=TEXT) for i in range(width)},
+        index=pd.Index(np.asarray(numbers, dtype=np.int64) - 1),
+    )
+    return list(headers or []), body, _malformed(bad)
+
+
+def _read_json(
+    path: Path, text: str, *, lines: bool
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """JSON records or JSON lines: pandas' fast reader, else the standard library's (integers of
+    any size, which the number parser then flags), record by record for JSON lines, where a line
+    that is not a JSON object is quarantined with its line number."""
+    attempts = [lines] if lines else [False, True]
+    for as_lines in attempts:
+        try:
+            frame = pd.read_json(_io.StringIO(text), lines=as_lines, dtype=False)
+        except ValueError:
+            continue
+        return [str(c) for c in frame.columns], frame, _NO_MALFORMED
+    records: object = None
+    bad: list[tuple[int, str, str]] = []
+    error = "no JSON object"
+    if not lines:
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            error = str(exc)
+    if records is None:
+        records, bad = _json_lines(text)
+        if not records:
+            raise DataError(f"unreadable as JSON: {error}", path=path)
+    if isinstance(records, dict):
+        records = [records]
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataError("JSON must be an array of objects or one object per line", path=path)
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    taken = {b[0] for b in bad}
+    numbers = [n for n in range(1, len(records) + len(bad) + 1) if n not in taken]
+    frame.index = pd.Index(np.asarray(numbers, dtype=np.int64) - 1)
+    return [str(c) for c in frame.columns], frame, _malformed(bad)
+
+
+def _json_lines(text: str) -> tuple[list[dict[str, object]], list[tuple[int, str, str]]]:
+    """Objects of the JSON lines of `text`; the lines that are not a JSON object, with reasons."""
+    records: list[dict[str, object]] = []
+    bad: list[tuple[int, str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append((len(records) + len(bad) + 1, f"line {number}: not JSON: {exc.msg}", line))
+            continue
+        if isinstance(value, dict):
+            records.append(value)
+        else:
+            bad.append((len(records) + len(bad) + 1, f"line {number}: not a JSON object", line))
+    return records, bad
+
+
+def _read_binary(path: Path, fmt: str) -> tuple[list[str], pd.DataFrame]:
+    try:
+        if fmt == "parquet":
+            frame = pd.read_parquet(path)
+            return [str(c) for c in frame.columns], frame
+        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object)
+    except PermissionError:
+        raise
+    except Exception as exc:  # corrupt files raise zip, XML, arrow or OS errors, by engine
+        raise DataError(f"unreadable as {fmt}: {type(exc).__name__}: {exc}", path=path) from None
+    if frame.empty:
+        return [], frame
+    headers = ["" if pd.isna(h) else str(h) for h in frame.iloc[0]]
+    return headers, frame.iloc[1:].reset_index(drop=True)
+
+
+def file_mode(path: Path) -> int:
+    """The file mode of `path`; `DataError` when it is missing or cannot be looked at."""
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        raise DataError("no such file", path=path) from None
+    except OSError as exc:  # e.g. inside a folder without read/execute permission
+        raise DataError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def read_raw(source: Source) -> RawFile:
+    """The raw headers and body of one file (or DataFrame)."""
+    if isinstance(source, pd.DataFrame):
+        body = source.copy()
+        headers = [str(c) for c in body.columns]
+        return RawFile("<DataFrame>", headers, body.reset_index(drop=True), _NO_MALFORMED)
+    path = Path(source).expanduser()
+    mode = file_mode(path)
+    if stat.S_ISDIR(mode):
+        raise DataError("is a folder; pass one file", path=path)
+    if not stat.S_ISREG(mode):
+        raise DataError("not a regular file (a pipe, device or socket); pass a file", path=path)
+    fmt, compressed = _format(path)
+    try:
+        if fmt in ("parquet", "excel"):
+            headers, body = _read_binary(path, fmt)
+            return RawFile(str(path), headers, body, _NO_MALFORMED)
+        return _read_text(path, fmt, compressed)
+    except PermissionError as exc:
+        raise DataError(f"cannot read: {exc.strerror}", path=path) from None
+
+
+def read_headers(source: Source) -> list[str]:
+    """The raw headers of a file (as the loaders read them), e.g. to detect its preset.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> read_headers(sample_file("posts"))[:2]
+        ['account_id', 'post_id']
+    """
+    return read_raw(source).headers
+
+
+def data_files(folder: str | Path) -> list[Path]:
+    """The data files of `folder` (by suffix, see `FORMATS`; hidden files left out), sorted.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> [p.name for p in data_files(sample_file("posts").parent)]
+        ['campaigns.csv', 'influencers.csv', 'posts.csv', 'truth.json']
+    """
+    folder = Path(folder)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise DataError(f"cannot list the folder: {exc.strerror or exc}", path=folder) from None
+    files = []
+    for entry in entries:
+        suffixes = [s.lower() for s in entry.suffixes]
+        if suffixes and suffixes[-1] == ".gz":
+            suffixes = suffixes[:-1]
+        if entry.name.startswith((".", "_")) or not suffixes or suffixes[-1] not in FORMATS:
+            continue
+        if stat.S_ISREG(file_mode(entry)):
+            files.append(entry)
+    if not files:
+        known = ", ".join(sorted(FORMATS))
+        raise DataError(f"is a folder without data files ({known})", path=folder)
+    return files
