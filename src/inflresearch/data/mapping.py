@@ -33,8 +33,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
+from inflresearch import safe_yaml
 from inflresearch.data.contract import TABLES, column_names
 from inflresearch.errors import DataError, quote
+from inflresearch.safe_yaml import NestedTooDeep
 
 if TYPE_CHECKING:
     from inflresearch.data.load import LoadResult
@@ -138,7 +140,9 @@ def read_mapping(path: str | Path) -> ColumnMapping:
     if not path.is_file():
         raise DataError("no such mapping file", path=path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = safe_yaml.load(path.read_text(encoding="utf-8-sig"))
+    except NestedTooDeep as exc:
+        raise DataError(str(exc), path=path) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DataError(f"not a readable YAML file: {' '.join(str(exc).split())[:300]}", path=path) from None
     if isinstance(data, Mapping) and "preset" in data:

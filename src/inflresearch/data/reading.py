@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from inflresearch.errors import DataError
+from inflresearch.safe_yaml import MAX_DEPTH, NestedTooDeep
 
 FORMATS = {
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
@@ -211,6 +212,39 @@ def _read_delimited_lines(
 
 
 def _read_json(
+    path: Path, text: str, *, lines: bool
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """`_parse_json`, refusing values nested more than `MAX_DEPTH` deep (one `DataError`, where
+    the parsers and later ``str()`` of a cell would end in a RecursionError)."""
+    try:
+        headers, frame, malformed = _parse_json(path, text, lines=lines)
+    except RecursionError:
+        raise DataError(str(NestedTooDeep()), path=path) from None
+    for header, column in zip(headers, frame.columns, strict=True):
+        values = frame[column]
+        if values.dtype == object and any(_deeper_than(v, MAX_DEPTH - 1) for v in values):
+            raise DataError(str(NestedTooDeep()), path=path, column=header)
+    return headers, frame, malformed
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """True when `value` holds lists or dicts nested more than `limit` levels (no recursion).
+
+    Example:
+        >>> _deeper_than([[1]], 1), _deeper_than([[1]], 2), _deeper_than("[[", 0)
+        (True, False, False)
+    """
+    stack = [(value, 1)] if isinstance(value, list | dict) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack += [(c, depth + 1) for c in children if isinstance(c, list | dict)]
+    return False
+
+
+def _parse_json(
     path: Path, text: str, *, lines: bool
 ) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
     """JSON records or JSON lines: pandas' fast reader, else the standard library's (integers of

@@ -31,7 +31,9 @@ from typing import Any
 
 import yaml
 
+from inflresearch import safe_yaml
 from inflresearch.errors import quote
+from inflresearch.safe_yaml import NestedTooDeep
 
 _SIMPLE: dict[str, tuple[type, ...]] = {
     "str": (str,),
@@ -51,18 +53,6 @@ class Parameter:
     name: str
     default: Any
     annotation: str | None = None
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """The safe loader, refusing aliases (``*a``), so a small file cannot expand without bound."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 (PyYAML API)
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
 
 
 def read_yaml(path: str | Path, what: str) -> Any:
@@ -85,7 +75,9 @@ def read_yaml(path: str | Path, what: str) -> Any:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ValueError(f"{path}: cannot read {what}: {reason}") from None
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+        return safe_yaml.load(text)
+    except NestedTooDeep as exc:
+        raise ValueError(f"{path}: cannot read {what}: {exc}") from None
     except yaml.YAMLError as exc:
         reason = " ".join(str(exc).split())
         raise ValueError(f"{path}: cannot read {what}: {reason[:300]}") from None
@@ -228,7 +220,7 @@ def check_types(
 def parse_cli_value(text: str) -> Any:
     """A ``-p name value`` value as YAML: ``0.1`` -> float, ``[1, 2]`` -> list, ``null`` -> None."""
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+        return safe_yaml.load(text)
     except yaml.YAMLError:
         return text
 
