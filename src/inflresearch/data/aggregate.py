@@ -69,6 +69,7 @@ from inflresearch.data.headers import resolve_columns
 from inflresearch.data.quarantine import count_reasons, write_quarantine
 from inflresearch.data.schema import duplicate_reason, missing_reason, reason_rank, row_rules
 from inflresearch.errors import DataError, quote
+from inflresearch.safe_csv import write_csv
 
 ENGINES = ("duckdb", "spark")
 FORMATS = {
@@ -855,7 +856,7 @@ def write_accounts(accounts: pd.DataFrame, out: str | Path) -> Path:
 
     def write(tmp: Path) -> None:
         if suffix == ".csv":
-            accounts.to_csv(tmp, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+            write_csv(accounts, tmp, date_format="%Y-%m-%dT%H:%M:%S")
         else:
             accounts.to_parquet(tmp, index=False)
 

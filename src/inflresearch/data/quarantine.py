@@ -15,6 +15,7 @@ import pandas as pd
 
 from inflresearch.atomic import atomic_write_new
 from inflresearch.errors import DataError
+from inflresearch.safe_csv import write_csv
 
 
 def count_reasons(quarantined: pd.DataFrame) -> str:
@@ -38,7 +39,8 @@ def _quarantine_names(table: str) -> Iterable[str]:
 
 
 def write_quarantine(quarantined: pd.DataFrame, folder: str | Path, table: str) -> Path:
-    """The one quarantine writer: ``quarantine-<table>.csv`` in `folder`, ``source_file`` first.
+    """The one quarantine writer: ``quarantine-<table>.csv`` in `folder`, ``source_file`` first,
+    formula-like text neutralised (`inflresearch.safe_csv`).
 
     Written atomically and never over an existing file: when the name is taken (an earlier
     check, or an input of that name) the next free ``quarantine-<table>-2.csv``, ``-3``, ... is
@@ -56,7 +58,7 @@ def write_quarantine(quarantined: pd.DataFrame, folder: str | Path, table: str) 
         frame = frame[["source_file", *(c for c in frame.columns if c != "source_file")]]
     try:
         return atomic_write_new(
-            folder, iter(_quarantine_names(table)), lambda tmp: frame.to_csv(tmp, index=False)
+            folder, iter(_quarantine_names(table)), lambda tmp: write_csv(frame, tmp)
         )
     except OSError as exc:
         raise DataError(f"cannot write the quarantine file: {exc.strerror or exc}",

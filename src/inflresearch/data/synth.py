@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.atomic import atomic_write_text
+from inflresearch.safe_csv import to_csv_text
 
 THEMES: dict[str, list[str]] = {
     "fitness": "workout gym training protein muscle cardio squat deadlift fitfam gains hiit yoga "
@@ -466,7 +467,7 @@ def write_world(world: World, out: str | Path) -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in world.tables().items():
-        text = table.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S")
+        text = to_csv_text(table, lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S")
         atomic_write_text(out / f"{name}.csv", text)
     atomic_write_text(out / "truth.json", json.dumps(world.truth, indent=2, sort_keys=True) + "\n")
     atomic_write_text(

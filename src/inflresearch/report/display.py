@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from inflresearch.report import tables
+from inflresearch.safe_csv import write_csv
 from inflresearch.tidy import TidyResult
 
 TABLES_DIR = "tables"
@@ -42,7 +43,7 @@ class TableSaver:
             path = self.folder / f"table-{next(self._numbers):02d}-{slug}.csv"
             try:
                 with path.open("x", newline="") as fh:
-                    frame.to_csv(fh, index=False)
+                    write_csv(frame, fh)
                 return path
             except FileExistsError:
                 continue

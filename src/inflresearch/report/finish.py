@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from inflresearch.atomic import atomic_write_text
 from inflresearch.questions import Analysis, Inputs, RunParams
 from inflresearch.report.by_hand import finish_by_hand
 from inflresearch.report.execute import NOTEBOOK_FILE
 from inflresearch.runs import results_document, write_results
+from inflresearch.safe_csv import save_csv
 
 
 def report(analysis: Analysis, p: RunParams, inputs: Inputs) -> Markdown:
@@ -34,7 +34,7 @@ def report(analysis: Analysis, p: RunParams, inputs: Inputs) -> Markdown:
                                 data=inputs.records, inputs=p.inputs)
     folder = p.run_dir
     for name, table in analysis.files().items():
-        atomic_write_text(folder / name, table.to_csv(index=False), exclusive=True)
+        save_csv(table, folder / name)
     if (folder / NOTEBOOK_FILE).is_file():  # the report pipeline completes it and renders
         path = write_results(folder, document)
         return Markdown(f"Results written to `{folder.name}/{path.name}`.")

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.claims import format_p
+from inflresearch.safe_csv import to_csv_text
 from inflresearch.text import sig
 
 MISSING = "—"
@@ -167,8 +168,9 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_link(frame: pd.DataFrame, name: str = "table") -> str:
-    """An ``<a download>`` link holding the unformatted table as an embedded ``data:text/csv``."""
-    payload = base64.b64encode(frame.to_csv(index=False).encode()).decode()
+    """An ``<a download>`` link holding the unformatted table as an embedded ``data:text/csv``
+    (formula-like text neutralised, `inflresearch.safe_csv`)."""
+    payload = base64.b64encode(to_csv_text(frame).encode()).decode()
     file_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "table"
     return (f'<a class="ir-download" download="{html.escape(file_name)}.csv" '
             f'href="data:text/csv;base64,{payload}">Download CSV</a>')
