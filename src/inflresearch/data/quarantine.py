@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import csv
 import itertools
 from collections.abc import Iterable
 from pathlib import Path
@@ -63,3 +64,31 @@ def write_quarantine(quarantined: pd.DataFrame, folder: str | Path, table: str) 
     except OSError as exc:
         raise DataError(f"cannot write the quarantine file: {exc.strerror or exc}",
                         path=folder) from None
+
+
+def quarantine_counts(folder: str | Path | None) -> dict[str, int]:
+    """Rows per ``quarantine-<name>.csv`` in a run folder: ``{'influencers': 3}``.
+
+    Records are counted by Python's csv reader with no field-size limit (a quarantined caption
+    of a million characters is one cell), so quoted line breaks do not count twice.
+
+    Example:
+        >>> import tempfile
+        >>> d = tempfile.mkdtemp()
+        >>> _ = write_quarantine(pd.DataFrame({"source_file": ["a.csv"], "caption": ["x" * 200_000],
+        ...                                    "reason": ["missing likes"]}), d, "posts")
+        >>> quarantine_counts(d)
+        {'posts': 1}
+    """
+    if folder is None or not Path(folder).is_dir():
+        return {}
+    counts: dict[str, int] = {}
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        for path in sorted(Path(folder).glob("quarantine-*.csv")):
+            with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+                counts[path.stem.removeprefix("quarantine-")] = max(0, sum(1 for _ in csv.reader(fh)) - 1)
+    finally:
+        csv.field_size_limit(limit)
+    return {k: v for k, v in counts.items() if v}

@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 
 from inflresearch import claims
 from inflresearch.claims import Claim, format_p
+from inflresearch.data.quarantine import quarantine_counts
 from inflresearch.params import simulated_inputs
 from inflresearch.questions import discover
 from inflresearch.text import capital, has_interval, sig
@@ -121,13 +121,7 @@ def is_simulated(results: Mapping[str, Any]) -> bool:
 
 def quarantined_rows(folder: str | Path | None) -> dict[str, int]:
     """Rows per ``quarantine-<table>.csv`` in a run folder: ``{'influencers': 3}``."""
-    if folder is None or not Path(folder).is_dir():
-        return {}
-    counts = {}
-    for path in sorted(Path(folder).glob("quarantine-*.csv")):
-        with path.open(newline="") as fh:
-            counts[path.stem.removeprefix("quarantine-")] = max(0, sum(1 for _ in csv.reader(fh)) - 1)
-    return {k: v for k, v in counts.items() if v}
+    return quarantine_counts(folder)
 
 
 def caveats(results: Mapping[str, Any], run_claims: Iterable[Claim],
