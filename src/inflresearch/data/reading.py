@@ -4,7 +4,8 @@ Formats (by suffix, `FORMATS`): CSV (``.csv``, delimiter sniffed among ``, ; TAB
 (``.tsv``, ``.tab``), text (``.txt``, delimiter sniffed), Parquet (``.parquet``, ``.pq``), JSON
 (``.json``: records or JSON lines), JSON lines (``.jsonl``, ``.ndjson``), Excel (``.xlsx``,
 ``.xlsm``: first sheet); any of the text formats may be gzip-compressed (``.csv.gz``). Text is
-decoded as UTF-8 (with or without BOM), else cp1252, else latin-1. A delimited line with more
+decoded as UTF-16 or UTF-32 when it starts with their byte-order mark (Excel's "Unicode text"),
+else as UTF-8 (with or without BOM), else cp1252, else latin-1. A delimited line with more
 fields than the header, or a JSON line that is not an object, becomes a ``malformed line`` record
 (`RawFile.malformed`) and the rest of the file is read. Only regular files are read.
 
@@ -59,8 +60,28 @@ def _format(path: Path) -> tuple[str, bool]:
     return fmt, compressed
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding that read it: UTF-8 (BOM or not), else cp1252, else latin-1."""
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Text and the encoding that read it: UTF-16 or UTF-32 by their byte-order mark (Excel's
+    "Unicode text"), else UTF-8 (BOM or not), else cp1252, else latin-1.
+
+    Example:
+        >>> _decode("a,b\\n1,2\\n".encode("utf-16"), Path("x.txt"))
+        ('a,b\\n1,2\\n', 'utf-16')
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise DataError(f"starts with a {encoding.upper()} byte-order mark but is not valid "
+                                f"{encoding.upper()} ({exc.reason} at byte {exc.start:,}); re-save it "
+                                "as UTF-8", path=path) from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding), encoding
@@ -108,7 +129,7 @@ def _read_text(path: Path, fmt: str, compressed: bool) -> RawFile:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise DataError(f"unreadable gzip file: {exc}", path=path) from None
-    text, encoding = _decode(data)
+    text, encoding = _decode(data, path)
     if not text or text.isspace():
         raise DataError("empty file", path=path)
     if fmt in ("json", "jsonl"):
@@ -116,7 +137,7 @@ def _read_text(path: Path, fmt: str, compressed: bool) -> RawFile:
         return RawFile(str(path), headers, body, malformed, encoding)
     sep = "\t" if fmt == "tsv" else _sniff_separator(text)
     utf8 = data[3:] if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else data
-    if encoding == "cp1252":
+    if encoding != "utf-8-sig":  # pyarrow reads UTF-8 only
         utf8 = text.encode("utf-8")
     try:
         headers, body = _read_delimited_arrow(text, utf8, sep)
