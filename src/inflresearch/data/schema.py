@@ -6,7 +6,8 @@ it, so `io` can turn pandera's failure cases into per-row reasons without a seco
 - required columns must be present and non-missing (``missing <column>``; campaigns: the
   ``account_id`` of an influencer activation, while traditional rows may leave it and
   ``followers`` empty);
-- counts and money are non-negative (``negative count in <column>``), ``followers > 0``
+- counts and money are non-negative (``negative count in <column>``) and finite and plausible
+  (``implausible <column> (> 1e+12)``; followers at most 1e10), ``followers > 0``
   (``followers <= 0``), rates lie in [0, 1] (``rate outside [0, 1]``), ``channel`` is
   ``influencer`` or ``traditional`` (``unknown channel``), likes are at most 50 x followers
   (``likes > 50x followers``);
@@ -48,6 +49,11 @@ RATE_RANGE = "rate outside [0, 1]"
 FOLLOWERS_POSITIVE = "followers <= 0"
 TOO_MANY_LIKES = f"likes > {LIKES_PER_FOLLOWER_MAX:g}x followers"
 UNKNOWN_CHANNEL = "unknown channel"
+# Magnitudes no real row reaches (and below which sums of millions of rows stay finite): more
+# followers than people on Earth; a count or an amount of money above a trillion (the most viewed
+# video has ~1.6e10 views; no campaign costs or earns 1e12 USD). Infinity is above both.
+MAX_FOLLOWERS = 1e10
+MAX_AMOUNT = 1e12
 
 _DTYPES = {"text": "str", "number": "float64", "rate": "float64", "datetime": "datetime64[us]",
            "bool": "bool"}  # fmt: skip
@@ -55,6 +61,16 @@ _DTYPES = {"text": "str", "number": "float64", "rate": "float64", "datetime": "d
 
 def _negative(column: str) -> str:
     return f"negative count in {column}"
+
+
+def implausible_reason(column: str) -> str:
+    """The quarantine reason of a row whose `column` is beyond any real value (or infinite).
+
+    Example:
+        >>> implausible_reason("followers"), implausible_reason("revenue")
+        ('implausible followers (> 1e+10)', 'implausible revenue (> 1e+12)')
+    """
+    return f"implausible {column} (> {MAX_FOLLOWERS if column == 'followers' else MAX_AMOUNT:.0e})"
 
 
 def missing_reason(column: str) -> str:
@@ -101,14 +117,16 @@ def row_rules(table: str) -> list[RowRule]:
 
     Example:
         >>> [r.reason for r in row_rules("posts")][:3]
-        ['negative count in likes', 'negative count in comments', 'negative count in views']
+        ['negative count in likes', 'implausible likes (> 1e+12)', 'negative count in comments']
     """
     rules: list[RowRule] = []
     for col in columns(table):
         if col.name == "followers":
             rules.append(RowRule(FOLLOWERS_POSITIVE, ("followers",), lambda s: s > 0))
+            rules.append(RowRule(implausible_reason("followers"), ("followers",), lambda s: s <= MAX_FOLLOWERS))
         elif col.kind == "number":
             rules.append(RowRule(_negative(col.name), (col.name,), lambda s: s >= 0))
+            rules.append(RowRule(implausible_reason(col.name), (col.name,), lambda s: s <= MAX_AMOUNT))
         if col.kind == "rate":
             rules.append(RowRule(RATE_RANGE, (col.name,), lambda s: (s >= 0) & (s <= 1)))
         if col.name == "channel":
@@ -235,7 +253,7 @@ def failing_rows(df: pd.DataFrame, table: str, *, rows: bool = True, keys: bool 
 
 def reason_rank(reason: str) -> int:
     """Order of reasons within a row: missing values, then sign and range problems, then keys."""
-    order = ("missing ", FOLLOWERS_POSITIVE, "negative ", RATE_RANGE, TOO_MANY_LIKES,
+    order = ("missing ", FOLLOWERS_POSITIVE, "negative ", "implausible ", RATE_RANGE, TOO_MANY_LIKES,
              UNKNOWN_CHANNEL, DUPLICATE)  # fmt: skip
     return next((i for i, p in enumerate(order) if reason.startswith(p)), len(order))
 
