@@ -55,6 +55,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
+from inflresearch.data import limits
 from inflresearch.data.coercion import (
     coerce,
     derive_engagement,
@@ -236,7 +237,14 @@ def read_table(
     """
     column_names(table)  # validates the table name
     sources = _sources(path)
-    parts = [_read_part(source, table, columns, platform) for source in sources]
+    parts: list[_Part] = []
+    for source in sources:
+        parts.append(_read_part(source, table, columns, platform))
+        read = sum(part.n_read for part in parts)
+        if read > limits.MAX_ROWS:
+            raise limits.too_large(path if isinstance(path, str | Path) else parts[-1].label,
+                                   f"{read:,} rows in {len(parts)} files, more than the {limits.MAX_ROWS:,} "
+                                   "one read may have")
     if len(parts) == 1:
         label = parts[0].label
     elif isinstance(path, str | Path):

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import csv
-import gzip
 import io as _io
 import json
 import stat
@@ -32,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from inflresearch.data import limits
 from inflresearch.errors import DataError
 from inflresearch.safe_yaml import MAX_DEPTH, NestedTooDeep
 
@@ -123,12 +123,8 @@ _NO_MALFORMED = _malformed([])
 
 
 def _read_text(path: Path, fmt: str, compressed: bool) -> RawFile:
-    data = path.read_bytes()
-    if compressed:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise DataError(f"unreadable gzip file: {exc}", path=path) from None
+    limit = limits.MAX_JSON_BYTES if fmt in ("json", "jsonl") else limits.MAX_BYTES
+    data = limits.read_bytes(path, compressed=compressed, limit=limit)
     text, encoding = _decode(data, path)
     if not text or text.isspace():
         raise DataError("empty file", path=path)
@@ -136,6 +132,7 @@ def _read_text(path: Path, fmt: str, compressed: bool) -> RawFile:
         headers, body, malformed = _read_json(path, text, lines=fmt == "jsonl")
         return RawFile(str(path), headers, body, malformed, encoding)
     sep = "\t" if fmt == "tsv" else _sniff_separator(text)
+    limits.check_delimited(path, data, text, sep)
     utf8 = data[3:] if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else data
     if encoding != "utf-8-sig":  # pyarrow reads UTF-8 only
         utf8 = text.encode("utf-8")
@@ -321,6 +318,10 @@ def _json_lines(text: str) -> tuple[list[dict[str, object]], list[tuple[int, str
 
 
 def _read_binary(path: Path, fmt: str) -> tuple[list[str], pd.DataFrame]:
+    if fmt == "parquet":
+        limits.check_parquet(path)
+    else:
+        limits.check_excel(path)
     try:
         if fmt == "parquet":
             frame = pd.read_parquet(path)
@@ -366,6 +367,8 @@ def read_raw(source: Source) -> RawFile:
         return _read_text(path, fmt, compressed)
     except PermissionError as exc:
         raise DataError(f"cannot read: {exc.strerror}", path=path) from None
+    except (MemoryError, pa.ArrowMemoryError, pa.ArrowCapacityError):  # within the limits, on a small machine
+        raise limits.too_large(path, "not enough memory to read it") from None
 
 
 def read_headers(source: Source) -> list[str]:
