@@ -56,7 +56,7 @@ def test_deep_params_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_deep_cli_value_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["run", str(FIXTURE), "-p", "bio", DEEP_YAML, "--reports", str(tmp_path / "r")])
-    _one_line_error(capsys, code, "nested too deep")
+    _one_line_error(capsys, code, "parameter 'bio': nested too deep")
 
 
 def test_deep_plan_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -241,7 +241,10 @@ def from_cli(
     types = types or {}
     out: dict[str, Any] = {}
     for name, text in pairs:
-        value = parse_cli_value(text)
+        try:
+            value = parse_cli_value(text)
+        except NestedTooDeep as exc:
+            raise ValueError(f"parameter {name!r}: {exc}") from None
         declared = _declared(defaults.get(name), types.get(name)) if name in defaults else None
         if declared is not None and not isinstance(value, str):
             node = _parse_type(declared)
