@@ -2,7 +2,8 @@
 parse, validate and quarantine real exports, and the SIMULATED world with known truth.
 
 The public entry points are re-exported here; the implementation modules are `contract`,
-`headers`, `human_numbers`, `mapping`, `presets`, `schema`, `load` and `synth`. The aggregation of
+`headers`, `human_numbers`, `mapping`, `presets`, `schema`, `reading`, `coercion`, `limits`,
+`quarantine`, `load` and `synth`. The aggregation of
 posts into accounts (DuckDB / Spark via Ibis) is `inflresearch.data.aggregate`, imported on its
 own because it loads Ibis.
 
