@@ -10,8 +10,8 @@ Example:
     >>> c = claims.claim_result(claims.ENGAGEMENT_RATE_DECLINES, estimate=0.797, ci_low=0.788,
     ...                         ci_high=0.806, p_value=1e-40, n=500, method="OLS", null=1.0,
     ...                         direction="less")
-    >>> sentence(c)
-    'An account with twice the followers gets a 13% lower engagement rate (95% CI 13% to 14% lower).'
+    >>> sentence(c)[47:]
+    'Yes: an account with twice the followers gets a 13% lower engagement rate (95% CI 13% to 14% lower).'
 """
 
 from __future__ import annotations

@@ -6,19 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inflresearch import claims
-from inflresearch.claims import adjust_holm
 from inflresearch.data.synth import simulate_world
 from inflresearch.questions.engagement.prepare import prepare_accounts
 from inflresearch.questions.engagement.shape import (
-    claim_inverted_u,
-    claim_rate_sweet_spot,
     lowess_curve,
     quadratic_fit,
-    rate_minimum,
     segmented_fit,
     spline_curve,
-    two_lines_test,
 )
 
 
@@ -45,9 +39,6 @@ def test_interior_turning_point_is_found_near_the_truth(peaked):
     assert row["fieller_low"] <= truth <= row["fieller_high"]
     assert row["tp_ci_low"] <= truth <= row["tp_ci_high"]
     assert row["curvature_ci_low"] <= -0.15 <= row["curvature_ci_high"]
-    claim = adjust_holm([claim_inverted_u(fit)])[0]
-    assert claim.verdict == "supported" and claim.details["turning_point_inside"] is True
-    assert two_lines_test(peaked.influencers)["p_value"].item() < 0.05
 
 
 def test_straight_log_log_line_has_no_sweet_spot(straight):
@@ -56,10 +47,6 @@ def test_straight_log_log_line_has_no_sweet_spot(straight):
     assert not fit.turning_point_inside
     assert row["lm_p_value"] > 0.5
     assert row["curvature_ci_low"] <= 0 <= row["curvature_ci_high"]
-    claim = claim_inverted_u(fit)
-    assert claim.verdict != "supported"
-    assert claim.verdict == "contradicted"  # engagement still rises at the top, significantly
-    assert two_lines_test(straight.influencers)["p_value"].item() > 0.05
 
 
 def test_rate_shape_row_is_the_engagement_row_shifted_by_one(peaked):
@@ -113,48 +100,6 @@ def test_segmented_fit_refuses_tiny_input():
     d = pd.DataFrame({"followers": np.geomspace(1e3, 1e6, 15), "engagements": 10.0})
     with pytest.raises(ValueError, match="at least 20"):
         segmented_fit(d)
-
-
-def test_rate_sweet_spot_is_tested_apart_from_absolute_engagement():
-    """b = 1 at 100k with curvature -0.08: the RATE peaks at 100k inside the range, while absolute
-    engagement still rises at the lower end and peaks only at F_ref * exp(1 / 0.16) ~ 52M."""
-    q = quadratic_fit(_world(5, 5_000, elasticity=1.0, curvature=-0.08).influencers)
-    rate, absolute = claim_rate_sweet_spot(q), claim_inverted_u(q)
-    assert rate.id == claims.ENGAGEMENT_RATE_SWEET_SPOT and rate.verdict == "supported"
-    assert rate.details["outcome"] == "engagement_rate"
-    assert 3e4 < rate.details["turning_point_followers"] < 3e5
-    assert absolute.id == claims.ENGAGEMENT_INVERTED_U and absolute.verdict != "supported"
-    # a rate that only falls (b = 0.8, straight line): the rate sweet spot is not supported
-    flat = quadratic_fit(_world(6, 3_000).influencers)
-    assert claim_rate_sweet_spot(flat).verdict != "supported"
-
-
-def test_rate_minimum_is_found_where_the_elasticity_crosses_1():
-    """b = 0.8 at 100k, curvature 0.05: the rate is lowest where 0.8 + 0.1 x = 1, i.e. at
-    100k * e^2 ~ 739k followers; the headline says so first."""
-    truth = 1e5 * np.exp(0.2 / 0.1)
-    m = rate_minimum(quadratic_fit(_world(7, 6_000, curvature=0.05).influencers))
-    assert m.present and m.ci_low < truth < m.ci_high
-    assert m.headline().startswith("The engagement rate falls with size up to about")
-    none = rate_minimum(quadratic_fit(_world(8, 3_000).influencers))
-    assert not none.present and "no minimum" in none.headline()
-
-
-@pytest.mark.slow
-def test_rate_sweet_spot_false_supported_and_minimum_coverage():
-    """100 worlds each. Straight line at b = 1 (the boundary of the claim's null: a rate flat in
-    size): false `supported` <= 5%. Convex rate (curvature 0.05): the Fieller interval of the
-    minimum covers the truth in >= 92% of worlds."""
-    false = 0
-    covered = 0
-    truth = 1e5 * np.exp(0.2 / 0.1)
-    for seed in range(100):
-        q = quadratic_fit(_world(1000 + seed, 1_500, elasticity=1.0).influencers)
-        false += claim_rate_sweet_spot(q).verdict == "supported"
-        m = rate_minimum(quadratic_fit(_world(2000 + seed, 1_500, curvature=0.05).influencers))
-        covered += m.ci_low < truth < m.ci_high
-    assert false <= 5, false
-    assert covered >= 92, covered
 
 
 def _kinked(seed: int, change: float, n: int = 1500) -> pd.DataFrame:

@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,9 +221,13 @@ def elasticity_row(
 
 
 def claim_rate_declines(
-    fit: ElasticityResult, *, range_check: RangeCheck | None = None, power_at: float = 0.9
+    fit: ElasticityResult, *, range_check: RangeCheck | None = None, power_at: float = 0.9,
+    low_point: Mapping[str, Any] | None = None,
 ) -> Claim:
     """The `engagement_rate_declines` claim record from an elasticity fit (estimate b, null 1).
+
+    `low_point` (`sweet_spot.rate_low_point`) is kept in the details, so the report can say
+    that the decline holds only up to the rate's low point when the data show one.
 
     Adds ``mde`` (the smallest decline 1 - b detectable with 80% power at the fit's alpha) and
     ``power`` (power to detect b = `power_at`). When `range_check` flags the sample, the claim is
@@ -251,6 +256,7 @@ def claim_rate_declines(
         direction="less", alpha=fit.alpha, note=CAVEAT,
         mde=float((z_a + z_b) * se),
         power=float(stats.norm.cdf((1.0 - power_at) / se - z_a)), power_at=power_at,
+        **dict(low_point or {}),
     )
 
 

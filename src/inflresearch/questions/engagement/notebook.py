@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 from pydantic import Strict
-from scipy import stats
 
 from inflresearch.claims import Claim
 from inflresearch.errors import DataError
@@ -71,23 +70,23 @@ from inflresearch.questions.engagement.prepare import RangeCheck, data_overview,
 from inflresearch.questions.engagement.shape import (
     QuadraticResult,
     SegmentedResult,
-    claim_inverted_u,
-    claim_rate_sweet_spot,
     lowess_curve,
     quadratic_fit,
     segmented_fit,
     spline_curve,
+)
+from inflresearch.questions.engagement.sweet_spot import (
+    claim_inverted_u,
+    claim_rate_sweet_spot,
+    rate_low_point,
     two_lines_test,
 )
 from inflresearch.questions.engagement.tier_table import compare_published, tier_table
+from inflresearch.questions.engagement.words import SENTENCES
 from inflresearch.text import md_escape
 from inflresearch.tiers import PRESETS
 
 NOTEBOOK = "01_engagement_vs_followers"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _p(value: float | None) -> str:
@@ -262,9 +261,10 @@ class EngagementAnalysis(Analysis):
 
     def tested_claims(self) -> list[Claim]:
         """The three claims as tested (`claims()` gives them Holm-adjusted for the report)."""
-        return [claim_rate_declines(self.fit, range_check=self.check),
-                claim_inverted_u(self.quadratic, range_check=self.check),
-                claim_rate_sweet_spot(self.quadratic, range_check=self.check)]
+        return [claim_rate_declines(self.fit, range_check=self.check,
+                                    low_point=rate_low_point(self.two_lines)),
+                claim_inverted_u(self.two_lines, range_check=self.check, alpha=self.alpha),
+                claim_rate_sweet_spot(self.two_lines, range_check=self.check, alpha=self.alpha)]
 
     def estimand_views(self) -> list[Any]:
         """Pooled and within-niche elasticities side by side: which one "b" means in this report."""
@@ -335,6 +335,8 @@ class EngagementAnalysis(Analysis):
             "turning_point_ci_high": float(quad.loc["engagements", "tp_ci_high"]) if peak else None,
             "curvature": float(quad.loc["engagements", "curvature"]),
             "two_lines_p_value": float(self.two_lines["p_value"].iloc[0]),
+            "rate_two_lines_p_value": float(self.two_lines["p_value"].iloc[1]),
+            "rate_low_point_p_value": float(self.two_lines["p_value"].iloc[2]),
             "breakpoint_followers": float(seg["breakpoint"]),
             "breakpoint_ci_low": float(seg["ci_low"]),
             "breakpoint_ci_high": float(seg["ci_high"]),
@@ -372,27 +374,13 @@ class EngagementAnalysis(Analysis):
         if self.check.warning:
             lines.append("**Warning - no confident verdict:** " + md_escape(
                 " ".join(self.check.messages)))
-        shape = self.quadratic.table.set_index("outcome").loc["engagements"]
-        crit = stats.norm.ppf(1 - self.alpha / 2)
         for claim in self.claims():
-            head = f"- *{md_escape(claim.statement)}* -> **{claim.verdict}**"
+            head = f"- **{claim.verdict}**"
             if claim.verdict == "not testable":
-                lines.append(f"{head}: {md_escape(claim.note)}")
-            elif claim.id == "engagement_rate_sweet_spot":
-                lines.append(f"{head} (Lind-Mehlum test on the rate's elasticity crossing 1, "
-                             f"Holm-adjusted {_p(claim.p_adjusted)}). {md_escape(_sentence(claim.note))}.")
-            elif claim.id == "engagement_rate_declines":
-                lines.append(f"{head} (two-sided test of b = 1, the claim needing b < 1; Holm-adjusted "
-                             f"{_p(claim.p_adjusted)}).")
+                lines.append(f"{head}: *{md_escape(claim.statement)}* {md_escape(claim.note)}")
             else:
-                ends = [(shape[f"slope_at_{e}"], shape[f"slope_at_{e}_se"]) for e in ("min", "max")]
-                lo_txt, hi_txt = (f"{v:+.2f} (CI {v - crit * se:+.2f} to {v + crit * se:+.2f})"
-                                  for v, se in ends)
-                lines.append(
-                    f"{head} (Lind-Mehlum test, Holm-adjusted {_p(claim.p_adjusted)}). The "
-                    f"elasticity of absolute engagement is {lo_txt} at the smallest accounts and "
-                    f"{hi_txt} at the largest; a sweet spot inside the data needs the first above "
-                    f"0 and the second below 0. {md_escape(_sentence(claim.note))}.")
+                lines.append(f"{head} (Holm-adjusted {_p(claim.p_adjusted)}): "
+                             f"{md_escape(SENTENCES[claim.id](claim))}")
         lines.append(md_escape(CAVEAT))
         return "\n\n".join(lines)
 

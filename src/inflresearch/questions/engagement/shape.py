@@ -1,9 +1,10 @@
 """The shape of engagement against followers: curvature, a turning point, a data-driven tier edge.
 
 - `quadratic_fit`: ``log(engagements) ~ x + x^2`` (x = log followers, centred), HC3; the turning
-  point with delta-method and Fieller CIs and the Lind-Mehlum (2010) test for an inverted U inside
-  the observed range, for absolute engagement and (separately) for the engagement rate.
-- `two_lines_test`: Simonsohn's (2018) two-lines test with the Robin Hood breakpoint.
+  point with delta-method and Fieller CIs and the Lind-Mehlum (2010) end-slope p, for absolute
+  engagement and (separately) for the engagement rate. Descriptive only: the claims of a sweet
+  spot rest on the two-lines tests of `sweet_spot`, since a global quadratic finds turning points
+  that the data do not show.
 - `segmented_fit`: a broken-stick regression that estimates where the elasticity changes, with a
   likelihood-ratio (profile) CI for the breakpoint - a tier edge estimated from data.
 - `spline_curve` / `lowess_curve`: smooth curves for figures and model comparison.
@@ -15,8 +16,8 @@ Example:
     >>> from inflresearch.data.synth import simulate_world
     >>> w = simulate_world(seed=1, n_influencers=4000, n_campaigns=0, curvature=-0.15)
     >>> q = quadratic_fit(w.influencers)
-    >>> bool(q.turning_point_inside), claim_inverted_u(q).verdict
-    (True, 'supported')
+    >>> bool(q.turning_point_inside), q.table["kind"].tolist()
+    (True, ['maximum', 'maximum'])
 """
 
 from __future__ import annotations
@@ -29,12 +30,9 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import optimize, stats
 from statsmodels.nonparametric.smoothers_lowess import lowess
-from statsmodels.regression.linear_model import OLS
 
-from inflresearch import claims
-from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
-from inflresearch.questions.engagement.prepare import RangeCheck, prepare_accounts
+from inflresearch.questions.engagement.prepare import prepare_accounts
 from inflresearch.tidy import TidyResult
 
 
@@ -165,170 +163,6 @@ def quadratic_fit(
     return QuadraticResult(table=pd.DataFrame(rows), model=model, center=center, alpha=alpha)
 
 
-def _interior_maximum_claim(
-    fit: QuadraticResult, outcome: str, claim_id: str, range_check: RangeCheck | None
-) -> Claim:
-    """Lind-Mehlum claim of an interior maximum of `outcome` (engagements or engagement_rate)."""
-    row = fit._row(outcome)
-    is_rate = outcome == "engagement_rate"
-    what = ("the engagement RATE (elasticity crosses 1 from above to below)" if is_rate else
-            "absolute engagement per post (elasticity crosses 0)")
-    method = (f"quadratic in log followers (HC3) + Lind-Mehlum test of an interior maximum of "
-              f"{what}; estimate = binding end slope" + (" of log rate" if is_rate else ""))
-    if range_check is not None and range_check.warning:
-        return not_testable(claim_id, "sample unsuitable for a shape test: "
-                            + " ".join(range_check.messages), n=int(row["n"]), method=method)
-    null = 1.0 if is_rate else 0.0
-    crit = float(stats.t.ppf(1 - fit.alpha / 2, fit.model.df_resid))
-    low = (row["slope_at_min"] - null, row["slope_at_min_se"])
-    high = (-(row["slope_at_max"] - null), row["slope_at_max_se"])
-    est, se = min((low, high), key=lambda v: v[0] / v[1])
-    near = row["followers_min"] / 10 <= row["turning_point"] <= 10 * row["followers_max"]
-    span = f"{row['followers_min']:,.0f}-{row['followers_max']:,.0f}"
-    if row["kind"] == "maximum" and near:
-        note = (f"fitted maximum at {row['turning_point']:,.0f} followers, "
-                f"{'inside' if row['inside_range'] else 'outside'} the observed range {span}")
-    elif row["kind"] == "maximum":
-        note = (f"the fitted maximum lies more than tenfold outside the observed range {span}: "
-                "no sweet spot in the data")
-    elif near:
-        note = (f"no fitted maximum: the curve is convex, with a MINIMUM at "
-                f"{row['turning_point']:,.0f} followers (observed range {span})")
-    else:
-        note = f"no fitted maximum: the curve is convex, with no turning point near the observed range {span}"
-    note += ("; the engagement rate (engagements / followers)" if is_rate else
-             "; absolute engagement per post, not the rate")
-    peak = float(row["turning_point"]) if row["kind"] == "maximum" and near else None
-    return claim_result(
-        claim_id, estimate=float(est), ci_low=float(est - crit * se),
-        ci_high=float(est + crit * se), p_value=float(row["lm_p_value"]), n=int(row["n"]),
-        method=method, null=0.0, direction="greater", alpha=fit.alpha, note=note,
-        mde=float((stats.norm.ppf(1 - fit.alpha) + stats.norm.ppf(0.8)) * se),
-        outcome=outcome, turning_point_followers=peak,
-        turning_point_inside=bool(row["kind"] == "maximum" and row["inside_range"]),
-    )
-
-
-def claim_inverted_u(
-    fit: QuadraticResult, *, range_check: RangeCheck | None = None
-) -> Claim:
-    """The `engagement_inverted_u` claim for ABSOLUTE engagement (Lind-Mehlum, intersection-union).
-
-    The estimate is the binding end slope on the claim's side: the slope at the lowest follower
-    count (must be > 0) or minus the slope at the highest (must be > 0), whichever has the larger
-    one-sided p-value; null 0, direction "greater". "Contradicted" then means engagement is still
-    significantly monotone at that end of the data (almost automatic when b > 0: see
-    `claim_rate_sweet_spot` for the rate, which is what marketers usually mean).
-
-    Example:
-        >>> from inflresearch.data.synth import simulate_world
-        >>> q = quadratic_fit(simulate_world(seed=2, n_influencers=800).influencers)
-        >>> claim_inverted_u(q).verdict
-        'contradicted'
-    """
-    return _interior_maximum_claim(fit, "engagements", claims.ENGAGEMENT_INVERTED_U, range_check)
-
-
-def claim_rate_sweet_spot(
-    fit: QuadraticResult, *, range_check: RangeCheck | None = None
-) -> Claim:
-    """The `engagement_rate_sweet_spot` claim: an interior maximum of the engagement RATE.
-
-    The rate peaks where the elasticity crosses 1 from above to below, so the test is
-    Lind-Mehlum on log rate = log engagements - log followers: the elasticity at the lowest
-    follower count must exceed 1 and at the highest fall below 1. The estimate is the binding end
-    slope of log rate (elasticity - 1 at the lower end, or 1 - elasticity at the upper end), null
-    0, direction "greater", one-sided p the larger of the two end p-values.
-
-    Example:
-        >>> from inflresearch.data.synth import simulate_world
-        >>> w = simulate_world(seed=1, n_influencers=4000, n_campaigns=0, elasticity=1.0,
-        ...                    curvature=-0.08)
-        >>> claim_rate_sweet_spot(quadratic_fit(w.influencers)).verdict
-        'supported'
-    """
-    return _interior_maximum_claim(fit, "engagement_rate", claims.ENGAGEMENT_RATE_SWEET_SPOT,
-                                   range_check)
-
-
-@dataclass(frozen=True)
-class RateMinimum:
-    """Whether the engagement rate has an interior MINIMUM (a U in the rate), with its place.
-
-    ``p_value`` is the Lind-Mehlum intersection-union p for a U inside the observed range (rate
-    falling at the lowest and rising at the highest follower count); ``followers`` the fitted
-    minimum with its Fieller interval (``ci_low``, ``ci_high``), ``None`` without a minimum.
-    """
-
-    present: bool
-    followers: float | None
-    ci_low: float
-    ci_high: float
-    p_value: float
-    slope_at_min: float
-    slope_at_max: float
-    followers_min: float
-    followers_max: float
-    alpha: float
-
-    def headline(self) -> str:
-        """One sentence for the first screen of the report (numbers only).
-
-        Example:
-            >>> RateMinimum(True, 1.1e6, 6e5, 3e6, 0.001, 0.8, 1.3, 1e3, 1e8, 0.05).headline()[:60]
-            'The engagement rate falls with size up to about 1.1M followe'
-        """
-        level = f"{100 * (1 - self.alpha):g}%"
-        if self.present and self.followers is not None:
-            return (f"The engagement rate falls with size up to about {_short(self.followers)} "
-                    f"followers ({level} CI {_short(self.ci_low)} to {_short(self.ci_high)}) and "
-                    f"rises beyond it: its lowest point lies inside the data (U-shape test "
-                    f"p = {self.p_value:.2g}), so the largest accounts are not the worst in rate.")
-        return (f"The engagement rate shows no minimum inside the observed range "
-                f"{_short(self.followers_min)} to {_short(self.followers_max)} followers "
-                f"(U-shape test p = {self.p_value:.2g}).")
-
-
-def _short(followers: float) -> str:
-    """1,100,000 -> '1.1M', 25,000 -> '25k', 599,600 -> '600k'."""
-    if not np.isfinite(followers):
-        return "unbounded"
-    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(followers) >= size:
-            value = followers / size
-            return f"{value:.0f}{unit}" if value >= 10 else f"{value:.1f}{unit}"
-    return f"{followers:.0f}"
-
-
-def rate_minimum(fit: QuadraticResult) -> RateMinimum:
-    """Test for an interior minimum of the engagement rate (elasticity crossing 1 from below).
-
-    `present` when the quadratic is convex, its minimum lies inside the observed range and the
-    U-shape test rejects at the fit's alpha (two-sided rule: p < alpha / 2).
-
-    Example:
-        >>> from inflresearch.data.synth import simulate_world
-        >>> w = simulate_world(seed=4, n_influencers=4000, n_campaigns=0, curvature=0.05)
-        >>> m = rate_minimum(quadratic_fit(w.influencers))
-        >>> m.present, 1e4 < m.followers < 1e6
-        (True, True)
-    """
-    row = fit._row("engagement_rate")
-    dof = float(fit.model.df_resid)
-    c_lo, c_hi = row["slope_at_min"] - 1.0, row["slope_at_max"] - 1.0
-    p = max(float(stats.t.cdf(c_lo / row["slope_at_min_se"], dof)),
-            float(stats.t.sf(c_hi / row["slope_at_max_se"], dof)))
-    is_min = row["kind"] == "minimum"
-    present = bool(is_min and row["inside_range"] and p < fit.alpha / 2)
-    return RateMinimum(
-        present=present, followers=float(row["turning_point"]) if is_min else None,
-        ci_low=float(row["fieller_low"]), ci_high=float(row["fieller_high"]), p_value=p,
-        slope_at_min=float(row["slope_at_min"]), slope_at_max=float(row["slope_at_max"]),
-        followers_min=float(row["followers_min"]), followers_max=float(row["followers_max"]),
-        alpha=fit.alpha,
-    )
-
-
 def _basis_fit(y: np.ndarray, x: np.ndarray, df_spline: int) -> tuple[Any, Any]:
     design = pd.DataFrame({"y": y, "x": x})
     model = smf.ols(f'y ~ cr(x, df={df_spline}, constraints="center")', design).fit()
@@ -391,60 +225,6 @@ def lowess_curve(
     x, y = data["log_followers"].to_numpy(), data["log_engagements"].to_numpy()
     out = lowess(y, x, frac=frac, delta=0.01 * float(np.ptp(x)), return_sorted=True)
     return pd.DataFrame({"followers": np.exp(out[:, 0]), "fit": np.exp(out[:, 1])})
-
-
-def _two_lines_at(x: np.ndarray, y: np.ndarray, xc: float) -> Any:
-    high = (x >= xc).astype(float)
-    exog = np.column_stack([np.ones_like(x), (x - xc) * (1 - high), (x - xc) * high, high])
-    return OLS(y, exog).fit(cov_type="HC3")
-
-
-def two_lines_test(
-    df: pd.DataFrame,
-    *,
-    followers: str = "followers",
-    engagements: str = "engagements",
-    alpha: float = 0.05,
-    df_spline: int = 5,
-) -> pd.DataFrame:
-    """Simonsohn's two-lines test of an inverted U in log engagement; one row.
-
-    The breakpoint starts at the median follower count of the spline's flat top (fitted values
-    within one SE of the maximum) and moves by the Robin Hood rule (the weaker line gets more
-    data); then two interrupted lines are fitted (HC3). ``p_value`` is the intersection-union
-    p: the larger of the one-sided p for a rising first line and a falling second line.
-
-    Example:
-        >>> from inflresearch.data.synth import simulate_world
-        >>> w = simulate_world(seed=4, n_influencers=3000, n_campaigns=0, curvature=-0.15)
-        >>> bool(two_lines_test(w.influencers)["p_value"].item() < 0.05)
-        True
-    """
-    data = _accounts(df, followers, engagements)
-    x, y = data["log_followers"].to_numpy(), data["log_engagements"].to_numpy()
-    model, design = _basis_fit(y, x, df_spline)
-    pred = model.get_prediction(design[["x"]]).summary_frame()
-    top = int(np.argmax(pred["mean"].to_numpy()))
-    flat = x[pred["mean"].to_numpy() >= pred["mean"].iloc[top] - pred["mean_se"].iloc[top]]
-    xc = float(np.median(flat))
-    row: dict[str, Any] = {"breakpoint": np.nan, "slope_low": np.nan, "slope_low_p": np.nan, "slope_high": np.nan,
-           "slope_high_p": np.nan, "p_value": 1.0, "n": len(x)}
-    minimum_side = max(10, int(0.02 * len(x)))
-    ok = (x < xc).sum() >= minimum_side and (x >= xc).sum() >= minimum_side
-    if ok:
-        first = _two_lines_at(x, y, xc)
-        z1, z2 = abs(first.tvalues[1]), abs(first.tvalues[2])
-        xc = float(np.quantile(flat, z2 / (z1 + z2))) if z1 + z2 > 0 else xc
-        ok = (x < xc).sum() >= minimum_side and (x >= xc).sum() >= minimum_side
-    if ok:
-        fit = _two_lines_at(x, y, xc)
-        p1, p2 = float(stats.norm.sf(fit.tvalues[1])), float(stats.norm.cdf(fit.tvalues[2]))
-        row.update(breakpoint=float(np.exp(xc)), slope_low=float(fit.params[1]), slope_low_p=p1,
-                   slope_high=float(fit.params[2]), slope_high_p=p2, p_value=max(p1, p2))
-    row["note"] = "" if ok else "the smoothed curve peaks at the edge of the data: no interior peak"
-    row["method"] = "two-lines test (Simonsohn 2018, Robin Hood breakpoint), HC3"
-    row["inverted_u"] = bool(row["p_value"] < alpha)
-    return pd.DataFrame([row])
 
 
 def _broken_stick_rss(x: np.ndarray, y: np.ndarray, knots: np.ndarray | None = None) -> Any:

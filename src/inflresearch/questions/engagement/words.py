@@ -1,56 +1,161 @@
-"""Question 1's claims in words: one key-findings sentence per claim, in business units.
+"""Question 1's claims in words: one key-findings sentence per claim (the claim, the answer,
+then where and which way), in business units.
+
+Slopes are of log engagement (or log rate) on log followers; a sentence states them as the change
+per doubling of followers, 2^slope - 1, with the interval's ends transformed alike.
 
 Example:
-    >>> from inflresearch import claims
-    >>> c = claims.claim_result(claims.ENGAGEMENT_RATE_DECLINES, estimate=0.797, ci_low=0.788,
-    ...                         ci_high=0.806, p_value=1e-40, n=500, method="OLS", null=1.0,
-    ...                         direction="less")
-    >>> SENTENCES[c.id](c)
-    'An account with twice the followers gets a 13% lower engagement rate (95% CI 13% to 14% lower).'
+    >>> from inflresearch.claims import claim_result
+    >>> c = claim_result("engagement_rate_declines", estimate=0.88, ci_low=0.87, ci_high=0.89,
+    ...                  p_value=1e-9, n=500, method="m", null=1.0, direction="less")
+    >>> rate_declines(c)[47:]
+    'Yes: an account with twice the followers gets a 8.0% lower engagement rate (95% CI 7.3% to 8.6% lower).'
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from inflresearch import claims
 from inflresearch.claims import Claim
-from inflresearch.text import followers, has_interval, interval_words, percent
+
+ANSWER = {"supported": "Yes", "contradicted": "No", "inconclusive": "Not shown"}
 
 
-def _rate_declines(claim: Claim) -> str:
-    """Elasticity b: the rate changes by 2^(b-1) - 1 per doubling of followers."""
-    assert claim.estimate is not None
-    change = 2 ** (claim.estimate - 1) - 1
-    words = f"{percent(abs(change))} {'lower' if change < 0 else 'higher'}"
-    text = f"An account with twice the followers gets a {words} engagement rate"
-    if has_interval(claim):
-        assert claim.ci_low is not None and claim.ci_high is not None
-        lo, hi = 2 ** (claim.ci_low - 1) - 1, 2 ** (claim.ci_high - 1) - 1
-        text += f" ({interval_words(claim, lo, hi, lambda v: percent(v), 'higher', 'lower')})"
+def short_followers(value: float) -> str:
+    """1,089,487 -> '1.1M', 25,000 -> '25k', 950 -> '950'.
+
+    Example:
+        >>> short_followers(1_089_487), short_followers(25_000), short_followers(1_048)
+        ('1.1M', '25k', '1.0k')
+    """
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            v = value / size
+            return f"{v:.0f}{unit}" if v >= 10 else f"{v:.1f}{unit}"
+    return f"{value:.0f}"
+
+
+def pct(fraction: float) -> str:
+    """The size of a change as a percentage with two significant digits.
+
+    Example:
+        >>> pct(-0.0802), pct(0.1313), pct(0.0)
+        ('8.0%', '13%', '0%')
+    """
+    value = abs(100 * fraction)
+    if value == 0 or not math.isfinite(value):
+        return "0%" if value == 0 else "—"
+    decimals = max(0, 1 - math.floor(math.log10(value)))
+    return f"{round(value, decimals):,.{decimals}f}%"
+
+
+def per_doubling(slope: float, low: float, high: float, level: str = "95% CI") -> str:
+    """A log-log slope as the change per doubling of followers, with its interval in words.
+
+    Example:
+        >>> per_doubling(-0.12, -0.13, -0.11)
+        '8.0% lower per doubling (95% CI 7.3% to 8.6% lower)'
+        >>> per_doubling(0.05, -0.02, 0.12)
+        '3.5% higher per doubling (95% CI 1.4% lower to 8.7% higher)'
+        >>> per_doubling(-0.2, -0.21, -0.19)
+        '13% lower per doubling (95% CI 12% to 14% lower)'
+    """
+    c, lo, hi = (2.0**v - 1 for v in (slope, low, high))
+    word = "higher" if c >= 0 else "lower"
+    if hi <= 0:
+        ci = f"{pct(hi)} to {pct(lo)} lower"
+    elif lo >= 0:
+        ci = f"{pct(lo)} to {pct(hi)} higher"
+    else:
+        ci = f"{pct(lo)} lower to {pct(hi)} higher"
+    return f"{pct(c)} {word} per doubling ({level} {ci})"
+
+
+def _question(claim: Claim) -> str:
+    return claim.statement.rstrip(".") + "?"
+
+
+def _line(d: Mapping[str, Any], side: str, prefix: str = "") -> str:
+    return per_doubling(d[f"{prefix}slope_{side}"], d[f"{prefix}slope_{side}_ci_low"],
+                        d[f"{prefix}slope_{side}_ci_high"])
+
+
+def rate_declines(claim: Claim) -> str:
+    """`engagement_rate_declines`: b as the rate's change per doubling, qualified by a low point.
+
+    When the rate's two-lines trough test found a low point (details ``low_point_present``), the
+    sentence says that the decline holds only up to it and the rate rises above it.
+    """
+    assert claim.estimate is not None and claim.ci_low is not None and claim.ci_high is not None
+    change, interval = per_doubling(claim.estimate - 1, claim.ci_low - 1, claim.ci_high - 1,
+                                    claim.ci_label).split(" per doubling ")
+    d = claim.details
+    text = (f"{_question(claim)} {ANSWER.get(claim.verdict, claim.verdict)}: an account with "
+            f"twice the followers gets a {change} engagement rate {interval}")
+    if d.get("low_point_present"):
+        text += (f", across all accounts; but only up to about "
+                 f"{short_followers(d['low_point_breakpoint_followers'])} followers: above that the "
+                 f"rate rises ({_line(d, 'above', 'low_point_')})")
     return text + "."
 
-def _turning_point(claim: Claim, what: str) -> str:
-    point = claim.details.get("turning_point_followers")
-    inside = claim.details.get("turning_point_inside")
-    if point is not None and inside:
-        return f"{what} peaks at about {followers(float(point))} followers, inside the observed range"
-    if point is not None:
-        return f"{what} has its fitted peak at {followers(float(point))} followers, outside the observed range"
-    return f"{what} has no turning point within the observed range"
 
-def _inverted_u(claim: Claim) -> str:
-    text = _turning_point(claim, "Engagement per post")
-    if claim.verdict == "contradicted":
-        text += "; it still rises or falls significantly at one end of the data"
-    return text + "."
+def _turn(claim: Claim, what: str, peak_words: tuple[str, str]) -> str:
+    """The two lines of a peak test, in words: where the line breaks and which way each goes."""
+    d = claim.details
+    at = short_followers(d["breakpoint_followers"])
+    answer = ANSWER.get(claim.verdict, claim.verdict)
+    if claim.verdict == "supported":
+        return (f"{_question(claim)} {answer}: {what} {peak_words[0]} with size up to about {at} "
+                f"followers ({_line(d, 'below')}) and {peak_words[1]} above it "
+                f"({_line(d, 'above')}).")
+    edge = " (the smoothed curve is highest at the edge of the data)" * bool(
+        d.get("breakpoint_at_edge"))
+    return (f"{_question(claim)} {answer}: below about {at} followers {what} is "
+            f"{_line(d, 'below')}, above it {_line(d, 'above')}{edge}; a peak needs a significant "
+            "rise below and a fall above.")
 
-def _rate_sweet_spot(claim: Claim) -> str:
-    return _turning_point(claim, "The engagement rate") + "."
+
+def inverted_u(claim: Claim) -> str:
+    """`engagement_inverted_u`: does engagement per post rise and then fall inside the data?"""
+    return _turn(claim, "engagement per post", ("rises", "falls"))
+
+
+def rate_sweet_spot(claim: Claim) -> str:
+    """`engagement_rate_sweet_spot`: a peak of the rate, or else its low point if there is one.
+
+    Example:
+        >>> from inflresearch.claims import claim_result
+        >>> lines = dict(slope_below=-0.12, slope_below_ci_low=-0.13, slope_below_ci_high=-0.11,
+        ...              slope_above=0.3, slope_above_ci_low=0.1, slope_above_ci_high=0.5,
+        ...              breakpoint_followers=1048.0, breakpoint_at_edge=True)
+        >>> low = {f"low_point_{k}": v for k, v in lines.items()}
+        >>> low["low_point_breakpoint_followers"] = 1.1e6
+        >>> c = claim_result("engagement_rate_sweet_spot", estimate=-0.12, ci_low=-0.13,
+        ...                  ci_high=-0.11, p_value=1.0, n=900, method="m",
+        ...                  low_point_present=True, **lines, **low)
+        >>> rate_sweet_spot(c)[71:154]
+        'No: it has a low point instead. The rate falls with size up to about 1.1M followers'
+    """
+    d = claim.details
+    if claim.verdict != "supported" and d.get("low_point_present"):
+        return (f"{_question(claim)} {ANSWER.get(claim.verdict, claim.verdict)}: it has a low "
+                f"point instead. The rate falls with size up to about "
+                f"{short_followers(d['low_point_breakpoint_followers'])} followers "
+                f"({_line(d, 'below', 'low_point_')}) and rises above it "
+                f"({_line(d, 'above', 'low_point_')}).")
+    text = _turn(claim, "the engagement rate", ("rises", "falls"))
+    if claim.verdict != "supported" and "low_point_slope_above" in d:
+        text += (f" Nor does it turn back up among the largest accounts: above about "
+                 f"{short_followers(d['low_point_breakpoint_followers'])} followers it is "
+                 f"{_line(d, 'above', 'low_point_')}.")
+    return text
 
 
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {
-    claims.ENGAGEMENT_RATE_DECLINES: _rate_declines,
-    claims.ENGAGEMENT_INVERTED_U: _inverted_u,
-    claims.ENGAGEMENT_RATE_SWEET_SPOT: _rate_sweet_spot,
+    claims.ENGAGEMENT_RATE_DECLINES: rate_declines,
+    claims.ENGAGEMENT_INVERTED_U: inverted_u,
+    claims.ENGAGEMENT_RATE_SWEET_SPOT: rate_sweet_spot,
 }
