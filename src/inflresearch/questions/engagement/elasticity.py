@@ -459,6 +459,46 @@ def _bought_probability(log10_followers: np.ndarray, share: float, slope: float)
     return 1.0 / (1.0 + np.exp(-logit))
 
 
+def _log_follower_density(x: np.ndarray, *, max_points: int = 5_000, seed: int = 0) -> Any:
+    """A Gaussian KDE of log followers, tabulated on a grid (zero outside the data's range
+    widened by one bandwidth); a callable of log followers."""
+    rng = np.random.default_rng(seed)
+    sample = x if len(x) <= max_points else rng.choice(x, max_points, replace=False)
+    kde = stats.gaussian_kde(sample)
+    width = float(np.sqrt(kde.covariance[0, 0]))
+    grid = np.linspace(x.min() - width, x.max() + width, 512)
+    values = kde(grid)
+
+    def density(v: np.ndarray) -> np.ndarray:
+        return np.interp(v, grid, values, left=0.0, right=0.0)
+
+    return density
+
+
+def _bought_given_observed(x: np.ndarray, share: float, slope: float, lift: float,
+                           density: Any) -> np.ndarray:
+    """P(bought | observed log followers x) when accounts buy with probability p(TRUE count):
+    Bayes with the true-count density (approximated by the observed one), the posterior that
+    regression calibration needs (p at the observed count overstates the true count of the
+    accounts that bought, and understates how many did)."""
+    bought = _bought_probability((x - lift) / np.log(10), share, slope) * density(x - lift)
+    clean = (1 - _bought_probability(x / np.log(10), share, slope)) * density(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(bought + clean > 0, bought / (bought + clean), 0.0)
+
+
+def _smallest_share(corrected: Any, shares: np.ndarray, scan: np.ndarray, target: float) -> float:
+    """The smallest share whose corrected b reaches `target` (scan, then root finding); NaN."""
+    above = np.flatnonzero(scan >= target)
+    if not len(above):
+        return np.nan
+    i = int(above[0])
+    if i == 0:
+        return float(shares[0])
+    return float(optimize.brentq(lambda v: corrected(v) - target, shares[i - 1], shares[i],
+                                 xtol=1e-4))
+
+
 def contamination_sensitivity(
     fit: ElasticityResult,
     *,
@@ -471,10 +511,16 @@ def contamination_sensitivity(
     or when no value in range suffices, ``meaning``):
 
     - ``fake followers, share rising by s per decade``: accounts buy `fake_fraction` extra
-      (never engaging) followers with probability logistic(logit(share) + s (log10 F - 5));
+      (never engaging) followers with probability logistic(logit(share) + s (log10 F_true - 5));
       ``needed`` is the smallest share at 100k followers (``share_at_1m`` at 1M) that does it,
-      scanning shares from 0.25% to 99.75%. Correction by
-      regression calibration: log F_true ~ log F - P(bought | F) log(1 + fake_fraction).
+      ``needed_for_ci`` the smallest share at which the corrected interval reaches 1 (the
+      decline is no longer significant; the interval is scaled with b), scanning shares from
+      0.25% to 99.75%. Correction by regression calibration: log F_true ~ log F -
+      P(bought | observed F) log(1 + fake_fraction), the posterior by Bayes' rule from the
+      probability at the TRUE count and the density of log followers (a KDE of the observed
+      ones). The corrected b cannot grow without limit as the share grows (everyone buying
+      shifts counts, not tilts them), so near the largest share the scenario can explain, b's
+      sampling error decides whether a point value exists: read ``needed_for_ci`` with it.
     - ``follower growth between post and crawl, random``: the sd of log growth (classical
       noise, see `follower_noise_sensitivity`).
     - ``follower growth rising with size``: extra log growth per unit log followers, rho; b
@@ -486,35 +532,36 @@ def contamination_sensitivity(
         >>> contamination_sensitivity(fit)["scenario"].str[:13].tolist()[0]
         'fake follower'
     """
-    b = fit.estimate
+    b, hi = fit.estimate, float(fit.table["ci_high"].iloc[0])
     x = np.asarray(fit.model.model.exog[:, fit.model.model.exog_names.index(TERM)], dtype=float)
     refit = _slope_refitter(fit)
     lift = float(np.log1p(fake_fraction))
+    density = _log_follower_density(x)
     rows = []
+    target_ci = b / hi if hi > 0 else np.inf  # corrected upper end reaches 1 (t-ratio kept)
+    shares = np.linspace(0.0025, 0.9975, 80)
     for slope in fake_slopes:
-        def gap(share: float, slope: float = slope) -> float:
-            p = _bought_probability(x / np.log(10), share, slope)
-            return refit(x - p * lift) - 1.0
+        def corrected(share: float, slope: float = slope) -> float:
+            return refit(x - _bought_given_observed(x, share, slope, lift, density) * lift)
 
-        needed = np.nan
-        if b < 1:  # b(share) need not be monotone (everyone buying shifts, not tilts): scan
-            shares = np.linspace(0.0025, 0.9975, 80)
-            gaps = np.array([gap(v) for v in shares])
-            above = np.flatnonzero(gaps >= 0)
-            if len(above):
-                i = int(above[0])
-                needed = float(shares[0]) if i == 0 else float(
-                    optimize.brentq(gap, shares[i - 1], shares[i], xtol=1e-4))
-        at_1m = float(_bought_probability(np.array([6.0]), needed, slope)[0]) if np.isfinite(
-            needed) else np.nan
+        # b(share) need not be monotone (everyone buying shifts, not tilts): scan, then refine
+        scan = np.array([corrected(v) for v in shares]) if b < 1 else np.zeros(0)
+        needed, needed_ci = (_smallest_share(corrected, shares, scan, target)
+                             for target in (1.0, target_ci))
+        at_1m, ci_1m = (float(_bought_probability(np.array([6.0]), v, slope)[0])
+                        if np.isfinite(v) else np.nan for v in (needed, needed_ci))
         rows.append({
             "scenario": f"fake followers, share rising by {slope:g} per decade (logit)",
             "parameter": "share of 100k-follower accounts with bought followers",
-            "needed": needed, "share_at_1m": at_1m,
+            "needed": needed, "share_at_1m": at_1m, "needed_for_ci": needed_ci,
             "meaning": (f"{needed:.0%} of 100k accounts and {at_1m:.0%} of 1M accounts with "
                         f"{fake_fraction:.0%} bought followers" if np.isfinite(needed) else
-                        "no share below 100% explains the decline away" if b < 1 else
+                        "no share below 100% brings b to 1" if b < 1 else
                         "no decline to explain"),
+            "meaning_ci": (f"{needed_ci:.0%} of 100k accounts and {ci_1m:.0%} of 1M accounts "
+                           f"with {fake_fraction:.0%} bought followers"
+                           if np.isfinite(needed_ci) else
+                           "no share below 100%" if b < 1 else "no decline to explain"),
         })
     noise = float(follower_noise_sensitivity(fit)["noise_sd"].iloc[-1])
     rows.append({
@@ -535,7 +582,9 @@ def contamination_sensitivity(
     out = pd.DataFrame(rows)
     out["estimate"] = b
     out["n"] = int(fit.table["n"].iloc[0])
-    out["method"] = "regression calibration of log followers; b re-estimated until b = 1"
+    out["method"] = ("regression calibration of log followers (bought-follower probability at "
+                     "the true count, posterior given the observed one); b re-estimated until "
+                     "b = 1 (needed) or its interval reaches 1 (needed_for_ci)")
     return out
 
 
@@ -545,8 +594,8 @@ def sensitivity_sentence(table: pd.DataFrame) -> str:
     Example:
         >>> from inflresearch.data.synth import simulate_world
         >>> fit = elasticity(simulate_world(seed=5, n_influencers=800, n_campaigns=0).influencers)
-        >>> "decline away (b = 1)" in sensitivity_sentence(contamination_sensitivity(fit))
-        True
+        >>> sensitivity_sentence(contamination_sensitivity(fit))[:60]
+        'No share of accounts with bought followers brings b to 1 or '
     """
     b = float(table["estimate"].iloc[0])
     if not b < 1:
@@ -558,6 +607,13 @@ def sensitivity_sentence(table: pd.DataFrame) -> str:
                "the largest (HypeAuditor 2023), so weigh the verdict against these figures.")
     if np.isfinite(steep["needed"]):
         return (f"To explain the decline away (b = 1), {steep['meaning']} would be needed (share "
-                f"rising steeply with size), or {growth['meaning']}; " + vendors)
-    return ("No share of accounts with bought followers explains the decline away (b = 1), even "
-            f"a share rising steeply with size; it would take {growth['meaning']}; " + vendors)
+                f"rising steeply with size; from {steep['meaning_ci']} the decline is no longer "
+                f"significant), or {growth['meaning']}; " + vendors)
+    if np.isfinite(steep["needed_for_ci"]):
+        return ("No share of accounts with bought followers brings b to 1 in this scenario (a "
+                f"share rising steeply with size), but from {steep['meaning_ci']} the decline "
+                f"is no longer significant; or it would take "
+                f"{growth['meaning']}; " + vendors)
+    return ("No share of accounts with bought followers brings b to 1 or makes the decline "
+            f"non-significant, even a share rising steeply with size; it would take "
+            f"{growth['meaning']}; " + vendors)
