@@ -9,7 +9,7 @@ Example:
     >>> c = claim_result("engagement_rate_declines", estimate=0.88, ci_low=0.87, ci_high=0.89,
     ...                  p_value=1e-9, n=500, method="m", null=1.0, direction="less")
     >>> rate_declines(c)[47:]
-    'Yes: an account with twice the followers gets a 8.0% lower engagement rate (95% CI 7.3% to 8.6% lower).'
+    'Yes: an account with twice the followers gets an 8.0% lower engagement rate (95% CI 7.3% to 8.6% lower).'
 """
 
 from __future__ import annotations
@@ -74,6 +74,11 @@ def per_doubling(slope: float, low: float, high: float, level: str = "95% CI") -
     return f"{pct(c)} {word} per doubling ({level} {ci})"
 
 
+def _article(number: str) -> str:
+    """'an' before numbers read with a leading vowel sound (8, 11, 18, 80-89), else 'a'."""
+    return "an" if number.startswith(("8", "11%", "11.", "18")) else "a"
+
+
 def _question(claim: Claim) -> str:
     return claim.statement.rstrip(".") + "?"
 
@@ -94,7 +99,7 @@ def rate_declines(claim: Claim) -> str:
                                     claim.ci_label).split(" per doubling ")
     d = claim.details
     text = (f"{_question(claim)} {ANSWER.get(claim.verdict, claim.verdict)}: an account with "
-            f"twice the followers gets a {change} engagement rate {interval}")
+            f"twice the followers gets {_article(change)} {change} engagement rate {interval}")
     if d.get("low_point_present"):
         text += (f", across all accounts; but only up to about "
                  f"{short_followers(d['low_point_breakpoint_followers'])} followers: above that the "
