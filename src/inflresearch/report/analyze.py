@@ -34,7 +34,7 @@ from inflresearch.atomic import atomic_write_text
 from inflresearch.data.contract import TABLES
 from inflresearch.data.load import read_headers
 from inflresearch.data.presets import Preset, detect_preset
-from inflresearch.errors import DataError
+from inflresearch.errors import DataError, quote
 from inflresearch.questions import Question, discover
 from inflresearch.report import parameters as nbparams
 from inflresearch.report.plan import Plan, PlannedRun, PlanResult, run_plan
@@ -145,6 +145,38 @@ def _common(files: Sequence[Path]) -> Path | None:
     return max(shared, key=lambda p: len(p.parts)) if shared else None
 
 
+def check_parameters(parameters: Mapping[str, Any],
+                     questions: Sequence[Question] | None = None) -> dict[str, Any]:
+    """The extra parameters of `analyze`, refused (one ValueError naming them) when no notebook
+    takes a name, when a name is an input (the files decide those) or when a value has the wrong
+    type for a notebook that takes it.
+
+    Example:
+        >>> check_parameters({"alpah": 0.1})
+        Traceback (most recent call last):
+        ...
+        ValueError: unknown parameter(s) 'alpah'; the notebooks take alpha, ...
+    """
+    questions = list(questions) if questions is not None else discover()
+    found = {q.stem: nbparams.notebook_parameters(q.path) for q in questions}
+    inputs = {name for q in questions for name in (*q.inputs, *q.mappings.values())}
+    known = {name for params in found.values() for name in params} - inputs - {"run_dir"}
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        named = ", ".join(quote(u) for u in unknown)
+        if set(unknown) <= inputs:
+            raise ValueError(f"parameter(s) {named} are set by analyze from the files it is given")
+        raise ValueError(f"unknown parameter(s) {named}; the notebooks take {', '.join(sorted(known))}")
+    for stem, params in found.items():
+        mine = {k: v for k, v in parameters.items() if k in params}
+        try:
+            nbparams.check_types({n: p.default for n, p in params.items()}, mine,
+                                 {n: p.annotation for n, p in params.items()})
+        except ValueError as exc:
+            raise ValueError(f"notebook {stem}: {exc}") from None
+    return dict(parameters)
+
+
 def plan_analysis(
     paths: Iterable[str | Path],
     *,
@@ -156,11 +188,13 @@ def plan_analysis(
     `parameters` are extra notebook parameters applied to every run where the notebook has them
     (e.g. ``{"alpha": 0.1}``).
     """
+    questions = list(questions) if questions is not None else discover()
+    parameters = check_parameters(parameters or {}, questions)
     files = table_files(paths)
     common = _common(files)
     out = AnalyzePlan(files=[recognise(f) for f in files])
     datasets = _datasets(out.files)
-    for question in questions if questions is not None else discover():
+    for question in questions:
         defaults = nbparams.notebook_defaults(question.path)
         extra = {k: v for k, v in (parameters or {}).items() if k in defaults}
         wanted = {question.inputs[p] for p in question.claim_inputs}

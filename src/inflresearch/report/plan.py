@@ -111,6 +111,7 @@ class PlanResult:
 
     folder: Path
     runs: list[dict[str, Any]] = field(default_factory=list)
+    index_error: str | None = None  # why the index could not be rebuilt (the runs are recorded)
 
     @property
     def failed(self) -> int:
@@ -489,5 +490,9 @@ def _write_plan(
     }
     atomic_write_text(folder / PLAN_FILE, json.dumps(document, indent=2) + "\n")
     write_findings(folder, document)
-    build_index(root)
+    try:
+        build_index(root)
+    except OSError as exc:  # every run and the plan are recorded: say so before this error
+        problem = f"index not written: {root / 'index.html'}: {exc.strerror or exc}"
+        return PlanResult(folder=folder, runs=records, index_error=problem)
     return PlanResult(folder=folder, runs=records)
