@@ -11,22 +11,31 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 from inflresearch import claims
 from inflresearch.claims import Claim
-from inflresearch.text import followers, has_interval, interval_words, percent
+from inflresearch.methods.elasticity import rate_change_per_doubling
+from inflresearch.text import followers, has_interval, interval_words, percent, sig
 
 
 def _rate_declines(claim: Claim) -> str:
-    """Elasticity b: the rate changes by 2^(b-1) - 1 per doubling of followers."""
+    """Elasticity b: the rate changes by 2^(b-1) - 1 per doubling of followers; an elasticity
+    whose change exceeds any float is stated as the elasticity itself."""
     assert claim.estimate is not None
-    change = 2 ** (claim.estimate - 1) - 1
+    change = rate_change_per_doubling(claim.estimate)
+    bounds = [rate_change_per_doubling(b) for b in (claim.ci_low, claim.ci_high) if b is not None]
+    if not all(math.isfinite(v) for v in (change, *bounds)):
+        text = f"{claim.statement.rstrip('.')}: elasticity b = {sig(claim.estimate, 3)}"
+        if has_interval(claim):
+            assert claim.ci_low is not None and claim.ci_high is not None
+            text += f" ({claim.ci_label} {sig(claim.ci_low, 3)} to {sig(claim.ci_high, 3)})"
+        return text + ", a change per doubling of followers too large to state in percent."
     words = f"{percent(abs(change))} {'lower' if change < 0 else 'higher'}"
     text = f"An account with twice the followers gets a {words} engagement rate"
     if has_interval(claim):
-        assert claim.ci_low is not None and claim.ci_high is not None
-        lo, hi = 2 ** (claim.ci_low - 1) - 1, 2 ** (claim.ci_high - 1) - 1
+        lo, hi = bounds
         text += f" ({interval_words(claim, lo, hi, lambda v: percent(v), 'higher', 'lower')})"
     return text + "."
 
