@@ -30,7 +30,7 @@ from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import parameters as nbparams
 from inflresearch.report import quiet
 from inflresearch.report.html import write_html
-from inflresearch.report.papermill_engine import ENGINE
+from inflresearch.report.papermill_engine import ENGINE, atomic_output
 from inflresearch.report.provenance import (
     cache_key,
     changed_inputs,
@@ -120,7 +120,7 @@ def execute_run(
     try:
         papermill.execute_notebook(
             str(notebook),
-            str(folder / NOTEBOOK_FILE),
+            atomic_output(folder / NOTEBOOK_FILE),  # every save complete, or the previous one kept
             parameters=params,
             kernel_name="python3",
             engine_name=ENGINE,
@@ -205,8 +205,11 @@ def finish_run(folder: Path, run: dict[str, Any],
     try:
         write_html(folder / NOTEBOOK_FILE, folder / HTML_FILE, results)
     except Exception as exc:  # a report that cannot be rendered fails the run, visibly
-        failed = {"status": "failed", "error": f"report.html not written: {type(exc).__name__}: {exc}"}
-        results["run"].update(failed)
+        reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror  # e.g. File too large
+                  else f"{type(exc).__name__}: {exc}")
+        problem = f"report.html not written: {reason}"
+        earlier = results["run"].get("error") if results["run"]["status"] != "succeeded" else None
+        results["run"].update(status="failed", error=f"{earlier}; {problem}" if earlier else problem)
     write_results(folder, results)
     return results
 
