@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from inflresearch.errors import DataError, quote
+from inflresearch.errors import DataError, printable, quote
 from inflresearch.report.commands import add_report_commands
 
 
@@ -171,12 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (DataError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (DataError, ValueError) as exc:  # one line, control characters in names escaped
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:  # a folder that cannot be created or written, a path under a file
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"error: {printable(where + str(exc.strerror or exc))}", file=sys.stderr)
         return 2
 
 

@@ -18,6 +18,7 @@ from inflresearch.paths import reports_dir, sample_dir
 if TYPE_CHECKING:
     from inflresearch.report.plan import PlanResult
 
+MAX_RUNS = 200  # analyze's default cap on runs: kernels are what takes the time
 INTERRUPTED = 130  # the shell's exit code for Ctrl-C
 
 
@@ -122,16 +123,47 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 1 if result.failed or result.refused else 0
 
 
+class _ScanProgress:
+    """Progress of `analyze`'s scan on stderr: the file count first, then at most one line every
+    `every` seconds, and the last file."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.every = every
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if done == 0:
+            print(f"scanning {total:,} table file{'s' * (total != 1)} ...", file=sys.stderr, flush=True)
+        elif done == total or now - self.last >= self.every:
+            print(f"scanned {done:,} of {total:,}", file=sys.stderr, flush=True)
+        else:
+            return
+        self.last = now
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from inflresearch.report.analyze import analyze, report_lines
+    from inflresearch.report.analyze import TooManyRuns, analyze, report_lines
     from inflresearch.report.parameters import parse_cli_value
 
     extra = {name: parse_cli_value(text) for name, text in args.param or []}
-    planned, result = analyze(args.paths, root=_root(args), workers=args.workers,
-                              force=args.force, parameters=extra)
+    root = None if args.dry_run else _root(args)
+    try:
+        planned, result = analyze(args.paths, root=root, workers=args.workers, force=args.force,
+                                  parameters=extra, progress=_ScanProgress(),
+                                  dry_run=args.dry_run, max_runs=args.max_runs or None)
+    except TooManyRuns as exc:
+        print("\n".join(report_lines(exc.planned, None)))
+        raise
+    except KeyboardInterrupt:
+        return _interrupted("the analysis was")
     print("\n".join(report_lines(planned, result)))
     if result is None:
-        return 1
+        return 0 if args.dry_run and planned.runs else 1
+    if result.index_error:
+        return 2
     return 1 if result.failed else 0
 
 
@@ -190,6 +222,10 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="re-run runs whose results are cached")
     p.add_argument("--workers", type=int, help="worker processes (default: cores)")
     p.add_argument("--reports", help="reports folder (default: the project's reports/)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="recognise the files and list the runs it would start; start none")
+    p.add_argument("--max-runs", type=int, default=MAX_RUNS, metavar="N",
+                   help=f"refuse to start more than N runs (default {MAX_RUNS}; 0: no limit)")
     p.set_defaults(func=_cmd_analyze)
 
     p = sub.add_parser("index", help="rebuild reports/index.html from the run folders")
