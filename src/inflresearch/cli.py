@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from inflresearch.errors import DataError, printable, quote
 from inflresearch.report.commands import add_report_commands
+from inflresearch.report.interrupts import stop_on_signals
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -167,8 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Entry point of the console script; SIGTERM stops a command as Ctrl-C does."""
     args = build_parser().parse_args(argv)
+    stop_on_signals()
     try:
         return int(args.func(args) or 0)
     except (DataError, ValueError) as exc:  # one line, control characters in names escaped

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from inflresearch.report.plan import PlanResult
 
 MAX_RUNS = 200  # analyze's default cap on runs: kernels are what takes the time
-INTERRUPTED = 130  # the shell's exit code for Ctrl-C
+INTERRUPTED = 130  # the shell's exit code for Ctrl-C (SIGTERM is handled alike)
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -49,7 +49,9 @@ def _index(root: Path) -> tuple[Path, str | None]:
 
 
 def _interrupted(what: str) -> int:
-    print(f"interrupted: {what} stopped by Ctrl-C (recorded as 'interrupted')", file=sys.stderr)
+    from inflresearch.report.interrupts import stopped_by
+
+    print(f"interrupted: {what} stopped by {stopped_by()} (recorded as 'interrupted')", file=sys.stderr)
     return INTERRUPTED
 
 

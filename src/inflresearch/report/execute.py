@@ -14,6 +14,7 @@ the run (``status`` ``'succeeded'``, ``folder`` ``reports/<UTC timestamp>-01-eng
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -27,8 +28,8 @@ from typing import Any
 import papermill
 
 from inflresearch.paths import project_root, reports_dir
+from inflresearch.report import interrupts, quiet
 from inflresearch.report import parameters as nbparams
-from inflresearch.report import quiet
 from inflresearch.report.html import write_html
 from inflresearch.report.papermill_engine import ENGINE, atomic_output
 from inflresearch.report.provenance import (
@@ -138,10 +139,12 @@ def execute_run(
         if not (folder / NOTEBOOK_FILE).exists():
             (folder / "error.txt").write_text(traceback.format_exc())
     except KeyboardInterrupt:
-        status, error, interrupted = "interrupted", "interrupted (Ctrl-C) before the run finished", True
+        status, interrupted = "interrupted", True
+        error = f"interrupted ({interrupts.stopped_by()}) before the run finished"
     seconds = round(time.perf_counter() - t0, 3)
     run = run_block(folder, notebook, params, status, error, started=started, seconds=seconds, key=key)
-    results = finish_run(folder, run, before)
+    with interrupts.deferred() if interrupted else contextlib.nullcontext():  # recorded whole
+        results = finish_run(folder, run, before)
     if interrupted:
         raise KeyboardInterrupt
     return RunResult(folder=folder, status=results["run"]["status"], error=results["run"]["error"])
