@@ -199,17 +199,17 @@ def analyze(
     max_runs: int | None = None,
 ) -> tuple[AnalyzePlan, PlanResult | None]:
     """Plan and execute the analysis of `paths`; the plan result is None when nothing can run
-    or `dry_run` asks for the plan only. More planned runs than `max_runs` (None: no cap) raise
-    `TooManyRuns`, carrying the plan, before any kernel starts.
+    or `dry_run` asks for the plan only. Otherwise more planned runs than `max_runs` (None: no
+    cap) raise `TooManyRuns`, carrying the plan, before any kernel starts.
 
     Usage: ``planned, result = analyze(["data/raw"])``; ``result.findings`` is the findings page
     (``reports/<UTC timestamp>-plan-analyze/findings.html``).
     """
     planned = plan_analysis(paths, parameters=parameters, progress=progress)
-    if max_runs is not None and len(planned.runs) > max_runs:
-        raise TooManyRuns(planned, max_runs)
     if dry_run or not planned.runs:
         return planned, None
+    if max_runs is not None and len(planned.runs) > max_runs:
+        raise TooManyRuns(planned, max_runs)
     result = run_plan(Plan(name=name, runs=planned.runs), root=root, force=force, workers=workers)
     write_page(result.folder, planned, result)
     return planned, result

@@ -100,7 +100,7 @@ def _mapping(question: Question, parameter: str, table: str,
     return {str(k): v for k, v in value.items()}
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8192)  # small entries; analyze of thousands of files reads each once
 def _load(path: str, table: str, mapping: tuple[tuple[str, str | None], ...],
           stamp: tuple[int, int]) -> tuple[int, tuple[str, ...], str]:
     from inflresearch.data.load import read_table
