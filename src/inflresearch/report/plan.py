@@ -18,7 +18,7 @@ skipped and reported as ``cached`` (unless ``force``). Runs execute in worker pr
 taking the next run when done: a worker killed by the operating system fails only its run. Each
 run's kernel gets its share of the cores as its BLAS/OpenMP thread count (`worker_threads`), so
 parallel runs do not oversubscribe them. Every run, cached ones included, is listed in the plan
-folder's plan.json and findings page; the index is rebuilt at the end, also after Ctrl-C (running
+folder's plan.json and findings page; the index is rebuilt at the end, also after Ctrl-C or SIGTERM (running
 and waiting runs are then recorded ``interrupted``).
 
 Example:
@@ -388,7 +388,7 @@ def _run_all(
                 records[i].update(run_id=r.folder.name, status=status, error=error)
                 quiet.report_progress(records[i]["notebook"], status)
                 del running[i]
-    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (`interrupts.stop_on_sigterm`)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (`interrupts.stop_on_signals`)
         with interrupts.deferred():
             _stop_workers(running)
             for i, r in running.items():
