@@ -9,8 +9,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from inflresearch.errors import DataError, quote
+from inflresearch.errors import DataError, printable, quote
 from inflresearch.report.commands import add_report_commands
+from inflresearch.report.interrupts import stop_on_signals
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -167,16 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Entry point of the console script; SIGTERM stops a command as Ctrl-C does."""
     args = build_parser().parse_args(argv)
+    stop_on_signals()
     try:
         return int(args.func(args) or 0)
-    except (DataError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (DataError, ValueError) as exc:  # one line, control characters in names escaped
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:  # a folder that cannot be created or written, a path under a file
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"error: {printable(where + str(exc.strerror or exc))}", file=sys.stderr)
         return 2
 
 

@@ -80,3 +80,14 @@ class DataError(ValueError):
         if self.values:
             text += " (e.g. " + ", ".join(quote(v) for v in self.values) + ")"
         super().__init__(text)
+
+
+def printable(text: str) -> str:
+    r"""`text` with every non-printable character (terminal escapes, line breaks, bidi controls)
+    written as its Python escape, so a file name can neither forge lines nor restyle a terminal.
+
+    Example:
+        >>> printable("a\x1b]0;title\x07b.csv\nok")
+        'a\\x1b]0;title\\x07b.csv\\nok'
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)

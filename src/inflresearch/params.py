@@ -26,10 +26,17 @@ if TYPE_CHECKING:
 def resolve_data(data: str | Path, table: str) -> Path:
     """The input file: ``"sample"`` is the bundled SIMULATED world's `table`; else an existing path.
 
-    Relative paths are taken from the project root, so a notebook's working directory does not matter.
+    Relative paths are taken from the current directory, then the project root. The error names
+    no parameter: callers know which one they resolve and say so once.
+
+    Example:
+        >>> resolve_data("no-such.csv", "influencers")
+        Traceback (most recent call last):
+        ...
+        ValueError: no such file or folder: no-such.csv
     """
     if data is None or (isinstance(data, str) and not data.strip()):
-        raise ValueError("parameter 'data' must be a file path or 'sample'")
+        raise ValueError("must be a file path or 'sample'")
     if str(data) == "sample":
         return sample_file(table)
     path = Path(str(data)).expanduser()
@@ -37,7 +44,7 @@ def resolve_data(data: str | Path, table: str) -> Path:
         candidates = [Path.cwd() / path, project_root() / path]
         path = next((c for c in candidates if c.exists()), candidates[-1])
     if not path.exists():
-        raise ValueError(f"parameter 'data': no such file or folder: {data}")
+        raise ValueError(f"no such file or folder: {data}")
     return path.resolve()
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from inflresearch.cli import main
 from inflresearch.data.synth import simulate_world
-from inflresearch.report.analyze import analyze, plan_analysis, recognise, table_files
+from inflresearch.report.analyze import analyze, plan_analysis, recognise
+from inflresearch.report.file_scan import find_files
 from inflresearch.report.index import read_results
 
 SMALL = {"n_boot": 200, "n_portfolios": 500, "k_min": 3, "k_max": 6}
@@ -40,13 +41,14 @@ def _values(parameters: dict) -> list:
 
 
 def test_files_are_recognised_by_their_columns(exports: Path) -> None:
-    assert [p.name for p in table_files([exports])] == [
+    assert [p.name for p in find_files([exports]).files] == [
         "activations.csv", "creators.csv", "notes.csv", "posts_a.csv", "views_only.csv"]
     assert recognise(exports / "activations.csv").table == "campaigns"
     assert recognise(exports / "creators.csv").table == "influencers"
     assert recognise(exports / "scrape" / "posts_a.csv").table == "posts"
     notes = recognise(exports / "notes.csv")
-    assert notes.table is None and "not influencers" in notes.summary
+    assert notes.table is None and notes.status == "not recognised"
+    assert "meet none of the campaigns, posts, influencers contracts" in notes.summary
 
 
 def test_every_notebook_whose_needs_are_met_is_planned_and_nothing_is_simulated(exports) -> None:

@@ -24,9 +24,10 @@ def _notebook(folder, n_cells: int, last: str = "pass"):
 
 
 def _printed(folder) -> list[str]:
+    """Each code cell's printed text (a print may arrive as several stream messages under load)."""
     nb = nbformat.read(folder / "notebook.ipynb", as_version=4)
-    return [o.get("text", "").strip() for c in nb.cells if c.cell_type == "code"
-            for o in c.get("outputs", []) if o.get("output_type") == "stream"]
+    return ["".join(o.get("text", "") for o in c.get("outputs", []) if o.get("output_type") == "stream").strip()
+            for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
 
 
 @pytest.fixture

@@ -122,3 +122,15 @@ def log_log_slope(
         p_value=float(stats.t.cdf((b - null) / se, dof)), null=null, n=int(model.nobs),
         df_resid=dof, alpha=alpha, formula=formula, model=model,
     )
+
+
+def rate_change_per_doubling(b: float) -> float:
+    """The change of the engagement rate when followers double, 2^(b - 1) - 1, for an elasticity
+    b; ``inf`` where that exceeds a float (b above about 1025) instead of an OverflowError.
+
+    Example:
+        >>> rate_change_per_doubling(0.8) < 0, rate_change_per_doubling(5000.0)
+        (True, inf)
+    """
+    with np.errstate(over="ignore"):
+        return float(np.exp2(float(b) - 1.0) - 1.0)

@@ -1,9 +1,11 @@
 """`inflresearch analyze FILE_OR_FOLDER...`: from raw exports to a findings page in one command.
 
 1. Every table-shaped file under the given paths (the loaders' formats; other files are ignored)
-   is *recognised*: its preset when it is a known export (`inflresearch.data.presets`, when that
-   module is installed), else the first of campaigns, posts, influencers that its resolved
-   columns load as. A file that loads as none is listed with the reason.
+   is *recognised* (`inflresearch.report.file_scan`): its preset when it is a known export, else
+   the first of campaigns, posts, influencers that its resolved columns load as. A file that
+   loads as none, cannot be read, is a byte-identical copy of another, is not a regular file or
+   is a link out of the given folders is listed with the reason, quoting none of its content;
+   the others go on.
 2. Each research question (`inflresearch.questions.discover`) gets one run per dataset whose
    table is one of the inputs its claims are tested on (`Question.claim_inputs`): each account or
    campaign file alone, the posts files of one folder together. Every other input is given
@@ -13,7 +15,8 @@
    a run it refuses is listed as skipped, with the reason.
 3. The runs are executed as an in-memory plan (`inflresearch.report.plan.run_plan`: parallel,
    cached, findings page and index), and ``analyze.html`` in the plan folder lists the files,
-   the runs and the skipped notebooks.
+   the runs and the skipped notebooks. ``dry_run`` stops after planning; more planned runs than
+   ``max_runs`` are refused before any kernel starts.
 
 Example:
     >>> from inflresearch.paths import sample_file
@@ -23,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,30 +36,20 @@ import jinja2
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.data.contract import TABLES
-from inflresearch.data.load import read_headers
-from inflresearch.data.presets import Preset, detect_preset
-from inflresearch.errors import DataError
+from inflresearch.errors import printable, quote
 from inflresearch.questions import Question, discover
 from inflresearch.report import parameters as nbparams
+from inflresearch.report.file_scan import Progress, Recognised, find_files, recognise, recognise_files
 from inflresearch.report.plan import Plan, PlannedRun, PlanResult, run_plan
-from inflresearch.report.preflight import LoadedInput, load_input, preflight
+from inflresearch.report.preflight import preflight
 
-RECOGNITION_ORDER = ("campaigns", "posts", "influencers")  # the most specific contract first
+__all__ = ["AnalyzePlan", "Recognised", "Skipped", "analyze", "check_parameters", "plan_analysis",
+           "recognise", "report_lines", "write_page"]
+
 PAGE = "analyze.html"
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
 )
-
-
-@dataclass(frozen=True)
-class Recognised:
-    """What one file is: its table and preset (None when not recognised) and a summary line."""
-
-    path: Path
-    table: str | None
-    preset: str | None
-    rows: int
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -76,65 +70,14 @@ class AnalyzePlan:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def _suffixes() -> tuple[str, ...]:
-    from inflresearch.data.load import FORMATS
-
-    return tuple(FORMATS) + tuple(f"{s}.gz" for s in FORMATS if s not in (".parquet", ".pq",
-                                                                           ".xlsx", ".xlsm"))
-
-
-def table_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The table-shaped files of `paths` (folders searched recursively), sorted, each once.
-
-    Example:
-        >>> from inflresearch.paths import sample_dir
-        >>> [p.name for p in table_files([sample_dir()])]
-        ['campaigns.csv', 'influencers.csv', 'posts.csv', 'truth.json']
-    """
-    suffixes = _suffixes()
-    found: set[Path] = set()
-    for item in paths:
-        path = Path(item).expanduser()
-        if not path.exists():
-            raise DataError("no such file or folder", path=path)
-        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
-        found.update(p.resolve() for p in candidates
-                     if p.is_file() and p.name.lower().endswith(suffixes))
-    return sorted(found)
-
-
-def _preset(path: Path) -> Preset | None:
-    """The known-export preset of `path`, or None (also when its headers cannot be read)."""
-    try:
-        return detect_preset(read_headers(path))
-    except (DataError, ValueError, OSError):
-        return None
-
-
-def recognise(path: str | Path) -> Recognised:
-    """The table (and preset) of one file; `table` None with the reasons when it loads as none."""
-    path = Path(path)
-    preset = _preset(path)
-    order = [preset.table] if preset is not None else list(RECOGNITION_ORDER)
-    reasons = []
-    for table in order:
-        try:
-            loaded: LoadedInput = load_input(path, table)
-        except (DataError, ValueError, OSError) as exc:
-            reasons.append(f"not {table}: {exc}")
-            continue
-        name = preset.name if preset is not None else None
-        return Recognised(path, table, name, loaded.rows, loaded.summary)
-    return Recognised(path, None, None, 0, "; ".join(reasons))
-
-
 def _label(path: Path, common: Path | None) -> str:
+    """The path relative to the files' common folder (never absolute), control characters escaped."""
     if common is not None:
         try:
-            return str(path.relative_to(common))
+            return printable(str(path.relative_to(common)))
         except ValueError:
             pass
-    return path.name
+    return printable(path.name)
 
 
 def _common(files: Sequence[Path]) -> Path | None:
@@ -145,22 +88,65 @@ def _common(files: Sequence[Path]) -> Path | None:
     return max(shared, key=lambda p: len(p.parts)) if shared else None
 
 
+def _relative(text: str, common: Path | None) -> str:
+    """A message with the files' common folder left out (no absolute path) and escaped."""
+    if common is not None and common.parts[1:]:
+        text = text.replace(f"{common}{os.sep}", "")
+    return printable(text)
+
+
+def check_parameters(parameters: Mapping[str, Any],
+                     questions: Sequence[Question] | None = None) -> dict[str, Any]:
+    """The extra parameters of `analyze`, refused (one ValueError naming them) when no notebook
+    takes a name, when a name is an input (the files decide those) or when a value has the wrong
+    type for a notebook that takes it.
+
+    Example:
+        >>> check_parameters({"alpah": 0.1})
+        Traceback (most recent call last):
+        ...
+        ValueError: unknown parameter(s) 'alpah'; the notebooks take alpha, ...
+    """
+    questions = list(questions) if questions is not None else discover()
+    found = {q.stem: nbparams.notebook_parameters(q.path) for q in questions}
+    inputs = {name for q in questions for name in (*q.inputs, *q.mappings.values())}
+    known = {name for params in found.values() for name in params} - inputs - {"run_dir"}
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        named = ", ".join(quote(u) for u in unknown)
+        if set(unknown) <= inputs:
+            raise ValueError(f"parameter(s) {named} are set by analyze from the files it is given")
+        raise ValueError(f"unknown parameter(s) {named}; the notebooks take {', '.join(sorted(known))}")
+    for stem, params in found.items():
+        mine = {k: v for k, v in parameters.items() if k in params}
+        try:
+            nbparams.check_types({n: p.default for n, p in params.items()}, mine,
+                                 {n: p.annotation for n, p in params.items()})
+        except ValueError as exc:
+            raise ValueError(f"notebook {stem}: {exc}") from None
+    return dict(parameters)
+
+
 def plan_analysis(
     paths: Iterable[str | Path],
     *,
     parameters: Mapping[str, Any] | None = None,
     questions: Sequence[Question] | None = None,
+    progress: Progress | None = None,
 ) -> AnalyzePlan:
     """Recognise the files of `paths` and decide, by pre-flight, which notebook runs on which.
 
     `parameters` are extra notebook parameters applied to every run where the notebook has them
-    (e.g. ``{"alpha": 0.1}``).
+    (e.g. ``{"alpha": 0.1}``); `progress(done, total)` is told of each file recognised.
     """
-    files = table_files(paths)
-    common = _common(files)
-    out = AnalyzePlan(files=[recognise(f) for f in files])
+    questions = list(questions) if questions is not None else discover()
+    parameters = check_parameters(parameters or {}, questions)
+    found = find_files(paths)
+    common = _common(found.files + [f.path for f in found.listed])
+    recognised = recognise_files(found.files, progress, label=lambda p: _label(p, common))
+    out = AnalyzePlan(files=sorted(recognised + found.listed, key=lambda f: str(f.path)))
     datasets = _datasets(out.files)
-    for question in questions if questions is not None else discover():
+    for question in questions:
         defaults = nbparams.notebook_defaults(question.path)
         extra = {k: v for k, v in (parameters or {}).items() if k in defaults}
         wanted = {question.inputs[p] for p in question.claim_inputs}
@@ -178,7 +164,7 @@ def plan_analysis(
             given = {name: None for name in question.inputs} | extra | {slots[0]: value}
             check = preflight(question, {**defaults, **given})
             if not check.ok:
-                out.skipped.append(Skipped(question.stem, label, check.message()))
+                out.skipped.append(Skipped(question.stem, label, _relative(check.message(), common)))
                 continue
             out.runs.append(PlannedRun(question.path.resolve(),
                                        nbparams.validate(question.path, given)))
@@ -208,28 +194,46 @@ def analyze(
     force: bool = False,
     parameters: Mapping[str, Any] | None = None,
     name: str = "analyze",
+    progress: Progress | None = None,
+    dry_run: bool = False,
+    max_runs: int | None = None,
 ) -> tuple[AnalyzePlan, PlanResult | None]:
-    """Plan and execute the analysis of `paths`; the plan result is None when nothing can run.
+    """Plan and execute the analysis of `paths`; the plan result is None when nothing can run
+    or `dry_run` asks for the plan only. Otherwise more planned runs than `max_runs` (None: no
+    cap) raise `TooManyRuns`, carrying the plan, before any kernel starts.
 
     Usage: ``planned, result = analyze(["data/raw"])``; ``result.findings`` is the findings page
     (``reports/<UTC timestamp>-plan-analyze/findings.html``).
     """
-    planned = plan_analysis(paths, parameters=parameters)
-    if not planned.runs:
+    planned = plan_analysis(paths, parameters=parameters, progress=progress)
+    if dry_run or not planned.runs:
         return planned, None
+    if max_runs is not None and len(planned.runs) > max_runs:
+        raise TooManyRuns(planned, max_runs)
     result = run_plan(Plan(name=name, runs=planned.runs), root=root, force=force, workers=workers)
     write_page(result.folder, planned, result)
     return planned, result
+
+
+class TooManyRuns(ValueError):
+    """More runs planned than allowed: nothing was started."""
+
+    def __init__(self, planned: AnalyzePlan, limit: int) -> None:
+        self.planned = planned
+        super().__init__(f"{len(planned.runs):,} runs planned, more than --max-runs {limit:,}: "
+                         "name fewer files or folders, or raise --max-runs (--dry-run lists them)")
 
 
 def write_page(folder: Path, planned: AnalyzePlan, result: PlanResult) -> Path:
     """Write ``analyze.html``: the files as recognised, the runs and the skipped notebooks."""
     common = _common([f.path for f in planned.files])
     page = _ENV.get_template("analyze.html.j2").render(
-        files=[{"file": _label(f.path, common), "table": f.table or "not recognised",
+        files=[{"file": _label(f.path, common), "table": f.table or f.status,
                 "preset": f.preset or "", "rows": f"{f.rows:,}" if f.table else "",
-                "summary": f.summary} for f in planned.files],
-        runs=[{**r, "file": _files(r["parameters"], common)} for r in result.runs],
+                "summary": _relative(f.summary, common)} for f in planned.files],
+        runs=[{**r, "file": _files(r["parameters"], common),
+               "error": _relative(r["error"], common) if r.get("error") else r.get("error")}
+              for r in result.runs],
         skipped=planned.skipped,
         tables=TABLES,
     )
@@ -249,21 +253,27 @@ def _files(parameters: Mapping[str, Any], common: Path | None) -> str:
 
 
 def report_lines(planned: AnalyzePlan, result: PlanResult | None) -> list[str]:
-    """What `inflresearch analyze` prints: one line per file, run and skipped notebook."""
+    """What `inflresearch analyze` prints: one line per file, run (or planned run, when nothing
+    ran) and skipped notebook; labels relative to the files' folder, control characters escaped."""
     common = _common([f.path for f in planned.files])
     lines = []
     for f in planned.files:
-        what = f"{f.table}" + (f", preset {f.preset}" if f.preset else "") if f.table else (
-            "not recognised")
-        lines.append(f"file     {_label(f.path, common)}: {what}: {f.summary}")
+        what = (f"{f.table}" + (f", preset {f.preset}" if f.preset else "")) if f.table else f.status
+        lines.append(f"file     {_label(f.path, common)}: {what}: {_relative(f.summary, common)}")
+    if result is None:
+        for run in planned.runs:
+            files = _files(run.parameters, common)
+            lines.append(f"planned  {run.notebook.stem} on {files}")
     for r in result.runs if result is not None else []:
         files = _files(r["parameters"], common)
         line = f"{r['status']:<8} {Path(r['notebook']).stem} on {files} -> {r.get('run_id') or '-'}"
-        lines.append(line + (f": {r['error']}" if r.get("error") else ""))
+        lines.append(line + (f": {_relative(r['error'], common)}" if r.get("error") else ""))
     for s in planned.skipped:
         lines.append(f"skipped  {s.notebook} on {s.file}: {s.reason}")
     if result is not None:
         lines.append(f"findings: {result.findings}\nsummary:  {result.folder / PAGE}")
-    else:
+        if result.index_error:
+            lines.append(f"error: {result.index_error}")
+    elif not planned.runs:
         lines.append("nothing to run: no notebook's needs are met by these files")
     return lines

@@ -10,17 +10,23 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inflresearch.errors import quote
 from inflresearch.paths import reports_dir, sample_dir
 
-INTERRUPTED = 130  # the shell's exit code for Ctrl-C
+if TYPE_CHECKING:
+    from inflresearch.report.plan import PlanResult
+
+MAX_RUNS = 200  # analyze's default cap on runs: kernels are what takes the time
+INTERRUPTED = 130  # the shell's exit code for Ctrl-C (SIGTERM is handled alike)
 
 
 def _root(args: argparse.Namespace) -> Path:
-    """The reports folder, created if needed; one-line ValueError when it is a file or unwritable."""
-    root = Path(args.reports) if args.reports else reports_dir()
+    """The reports folder (a relative one from the caller's directory, made absolute before any
+    kernel starts in the project root), created if needed; one-line ValueError when it is a file
+    or unwritable."""
+    root = Path(args.reports).expanduser().absolute() if args.reports else reports_dir()
     if root.exists() and not root.is_dir():
         raise ValueError(f"--reports {quote(str(root))}: not a folder")
     try:
@@ -32,16 +38,27 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
+def _index(root: Path) -> tuple[Path, str | None]:
+    """Rebuild the index; its path and, when it cannot be written, one line naming it."""
+    from inflresearch.report.index import build_index
+
+    try:
+        return build_index(root), None
+    except OSError as exc:
+        return root / "index.html", f"index not written: {root / 'index.html'}: {exc.strerror or exc}"
+
+
 def _interrupted(what: str) -> int:
-    print(f"interrupted: {what} stopped by Ctrl-C (recorded as 'interrupted')", file=sys.stderr)
+    from inflresearch.report.interrupts import stopped_by
+
+    print(f"interrupted: {what} stopped by {stopped_by()} (recorded as 'interrupted')", file=sys.stderr)
     return INTERRUPTED
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from inflresearch.report import parameters as nbparams
     from inflresearch.report.execute import execute_run
-    from inflresearch.report.index import build_index
-    from inflresearch.report.preflight import check_notebook
+    from inflresearch.report.preflight import caller_paths, check_notebook
 
     notebook = Path(args.notebook)
     if not notebook.is_file():
@@ -57,30 +74,41 @@ def _cmd_run(args: argparse.Namespace) -> int:
     defaults = {name: p.default for name, p in found.items()}
     types = {name: p.annotation for name, p in found.items()}
     given.update(nbparams.from_cli(defaults, [tuple(p) for p in args.param or []], types))
-    checked = nbparams.check_types(defaults, given, types)
+    checked = caller_paths(notebook, nbparams.check_types(defaults, given, types))
     check_notebook(notebook, checked)  # refused here: no kernel, no run folder, nothing indexed
     try:
         result = execute_run(notebook, checked, root=root, cell_timeout=args.timeout, validated=True)
     except KeyboardInterrupt:
-        build_index(root)
+        _, problem = _index(root)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
         return _interrupted("the run was")
+    print(f"{result.status}: {result.folder}")
+    if result.error:
+        print(f"  error: {result.error}")
     if args.pdf and result.html.is_file():
         from inflresearch.report.pdf import write_pdf
 
         print(f"  pdf:    {write_pdf(result.html)}")
-    index = build_index(root)
-    print(f"{result.status}: {result.folder}")
-    if result.error:
-        print(f"  error: {result.error}")
-    print(f"  report: {result.html}\n  index:  {index}")
+    index, problem = _index(root)
+    print(f"  report: {result.html}" + ("" if problem else f"\n  index:  {index}"), flush=True)
+    if problem:  # the run is recorded; only the listing of runs is out of date
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     return 0 if result.status == "succeeded" else 1
 
 
-def _print_plan(result, root: Path) -> None:
+def _print_plan(result: PlanResult, root: Path) -> bool:
+    """Print every run's status, the findings page and the index (or why it is not written,
+    last and on stderr); False when the index could not be written."""
     for r in result.runs:
         line = f"  {r['status']:<9} {r['notebook']} {r['parameters']} -> {r.get('run_id') or '-'}"
         print(line + (f"\n            error: {r['error']}" if r.get("error") else ""))
-    print(f"findings: {result.findings}\nindex:    {root / 'index.html'}")
+    print(f"findings: {result.findings}" + ("" if result.index_error else f"\nindex:    {root / 'index.html'}"),
+          flush=True)
+    if result.index_error:
+        print(f"error: {result.index_error}", file=sys.stderr)
+    return result.index_error is None
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
@@ -92,20 +120,52 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         result = run_plan(plan, root=root, force=args.force, workers=args.workers)
     except KeyboardInterrupt:
         return _interrupted("the plan was")
-    _print_plan(result, root)
+    if not _print_plan(result, root):
+        return 2
     return 1 if result.failed or result.refused else 0
 
 
+class _ScanProgress:
+    """Progress of `analyze`'s scan on stderr: the file count first, then at most one line every
+    `every` seconds, and the last file."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.every = every
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if done == 0:
+            print(f"scanning {total:,} table file{'s' * (total != 1)} ...", file=sys.stderr, flush=True)
+        elif done == total or now - self.last >= self.every:
+            print(f"scanned {done:,} of {total:,}", file=sys.stderr, flush=True)
+        else:
+            return
+        self.last = now
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from inflresearch.report.analyze import analyze, report_lines
+    from inflresearch.report.analyze import TooManyRuns, analyze, report_lines
     from inflresearch.report.parameters import parse_cli_value
 
     extra = {name: parse_cli_value(text) for name, text in args.param or []}
-    planned, result = analyze(args.paths, root=_root(args), workers=args.workers,
-                              force=args.force, parameters=extra)
+    root = None if args.dry_run else _root(args)
+    try:
+        planned, result = analyze(args.paths, root=root, workers=args.workers, force=args.force,
+                                  parameters=extra, progress=_ScanProgress(),
+                                  dry_run=args.dry_run, max_runs=args.max_runs or None)
+    except TooManyRuns as exc:
+        print("\n".join(report_lines(exc.planned, None)))
+        raise
+    except KeyboardInterrupt:
+        return _interrupted("the analysis was")
     print("\n".join(report_lines(planned, result)))
     if result is None:
-        return 1
+        return 0 if args.dry_run and planned.runs else 1
+    if result.index_error:
+        return 2
     return 1 if result.failed else 0
 
 
@@ -125,7 +185,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         result = run_plan(demo_plan(), root=root, force=args.force)
     except KeyboardInterrupt:
         return _interrupted("the demo was")
-    _print_plan(result, root)
+    if not _print_plan(result, root):
+        return 2
     return 1 if result.failed else 0
 
 
@@ -163,6 +224,10 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="re-run runs whose results are cached")
     p.add_argument("--workers", type=int, help="worker processes (default: cores)")
     p.add_argument("--reports", help="reports folder (default: the project's reports/)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="recognise the files and list the runs it would start; start none")
+    p.add_argument("--max-runs", type=int, default=MAX_RUNS, metavar="N",
+                   help=f"refuse to start more than N runs (default {MAX_RUNS}; 0: no limit)")
     p.set_defaults(func=_cmd_analyze)
 
     p = sub.add_parser("index", help="rebuild reports/index.html from the run folders")

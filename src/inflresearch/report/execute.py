@@ -14,6 +14,7 @@ the run (``status`` ``'succeeded'``, ``folder`` ``reports/<UTC timestamp>-01-eng
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -27,11 +28,17 @@ from typing import Any
 import papermill
 
 from inflresearch.paths import project_root, reports_dir
+from inflresearch.report import interrupts, quiet
 from inflresearch.report import parameters as nbparams
-from inflresearch.report import quiet
 from inflresearch.report.html import write_html
-from inflresearch.report.papermill_engine import ENGINE
-from inflresearch.report.provenance import cache_key, git_commit, package_version
+from inflresearch.report.papermill_engine import ENGINE, atomic_output
+from inflresearch.report.provenance import (
+    cache_key,
+    changed_inputs,
+    git_commit,
+    input_hashes,
+    package_version,
+)
 from inflresearch.report.schema_check import validate_results
 from inflresearch.runs import RESULTS, new_run_dir, write_results
 
@@ -105,6 +112,8 @@ def execute_run(
     if "run_dir" in defaults:
         params["run_dir"] = str(folder)
     on_tty = sys.stderr.isatty() if progress is None else progress
+    before = input_hashes(params)  # the inputs as the kernel will find them when it starts
+    key = cache_key(notebook, params, before)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     status, error = "succeeded", None
@@ -112,7 +121,7 @@ def execute_run(
     try:
         papermill.execute_notebook(
             str(notebook),
-            str(folder / NOTEBOOK_FILE),
+            atomic_output(folder / NOTEBOOK_FILE),  # every save complete, or the previous one kept
             parameters=params,
             kernel_name="python3",
             engine_name=ENGINE,
@@ -130,10 +139,12 @@ def execute_run(
         if not (folder / NOTEBOOK_FILE).exists():
             (folder / "error.txt").write_text(traceback.format_exc())
     except KeyboardInterrupt:
-        status, error, interrupted = "interrupted", "interrupted (Ctrl-C) before the run finished", True
+        status, interrupted = "interrupted", True
+        error = f"interrupted ({interrupts.stopped_by()}) before the run finished"
     seconds = round(time.perf_counter() - t0, 3)
-    run = run_block(folder, notebook, params, status, error, started=started, seconds=seconds)
-    results = finish_run(folder, run)
+    run = run_block(folder, notebook, params, status, error, started=started, seconds=seconds, key=key)
+    with interrupts.deferred() if interrupted else contextlib.nullcontext():  # recorded whole
+        results = finish_run(folder, run, before)
     if interrupted:
         raise KeyboardInterrupt
     return RunResult(folder=folder, status=results["run"]["status"], error=results["run"]["error"])
@@ -148,9 +159,11 @@ def run_block(
     *,
     started: datetime,
     seconds: float,
+    key: str | None = None,
 ) -> dict[str, Any]:
     """The ``run`` block of results.json; the parameters shown are the notebook's defaults with
-    the given values on top (``run_dir`` left out)."""
+    the given values on top (``run_dir`` left out). `key` is the cache key taken before the
+    kernel started (default: from the inputs as they are now)."""
     defaults = nbparams.notebook_defaults(notebook)
     shown = {k: v for k, v in {**defaults, **parameters}.items() if k != "run_dir"}
     return {
@@ -162,7 +175,7 @@ def run_block(
         "seconds": seconds,
         "package_version": package_version(),
         "git_commit": git_commit(),
-        "cache_key": cache_key(notebook, parameters),
+        "cache_key": key if key is not None else cache_key(notebook, parameters),
         "error": error,
     }
 
@@ -178,14 +191,28 @@ def record_failure(
     return finish_run(folder, run)
 
 
-def finish_run(folder: Path, run: dict[str, Any]) -> dict[str, Any]:
-    """Complete results.json with the run block and write report.html, the report first."""
+def finish_run(folder: Path, run: dict[str, Any],
+               before: dict[Path, str] | None = None) -> dict[str, Any]:
+    """Complete results.json with the run block and write report.html, the report first.
+
+    `before` are the input hashes taken before the kernel started: when a file the notebook
+    recorded has other content, the run keeps no cache key (``cache_refused`` says why), so its
+    result is never served for either version of the file.
+    """
     results = complete_results(folder, run)
+    changed = changed_inputs(results["run"].get("data") or [], before or {})
+    if changed:
+        results["run"].pop("cache_key", None)
+        results["run"]["cache_refused"] = ("input changed during the run, not cached: "
+                                           + ", ".join(changed))
     try:
         write_html(folder / NOTEBOOK_FILE, folder / HTML_FILE, results)
     except Exception as exc:  # a report that cannot be rendered fails the run, visibly
-        failed = {"status": "failed", "error": f"report.html not written: {type(exc).__name__}: {exc}"}
-        results["run"].update(failed)
+        reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror  # e.g. File too large
+                  else f"{type(exc).__name__}: {exc}")
+        problem = f"report.html not written: {reason}"
+        earlier = results["run"].get("error") if results["run"]["status"] != "succeeded" else None
+        results["run"].update(status="failed", error=f"{earlier}; {problem}" if earlier else problem)
     write_results(folder, results)
     return results
 

@@ -23,7 +23,7 @@ from typing import Any
 from inflresearch import claims
 from inflresearch.claims import Claim, format_p, holm
 from inflresearch.questions import discover
-from inflresearch.report.key_findings import finding, is_simulated
+from inflresearch.report.key_findings import Finding, finding, is_simulated
 from inflresearch.report.tables import label, readable_value
 from inflresearch.text import sig
 
@@ -58,6 +58,23 @@ def _fmt(value: Any) -> str:
     return "—" if value is None else sig(float(value), 3)
 
 
+def _finding(claim: Claim) -> Finding:
+    """`finding`, or the statement with why its numbers cannot be put in words: one claim never
+    stops the page.
+
+    Example:
+        >>> from inflresearch import claims
+        >>> _finding(claims.not_testable(claims.MICRO_ROI_EXCEEDS_MACRO, "no cost")).verdict
+        'not testable'
+    """
+    try:
+        return finding(claim)
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        return Finding(claim.id, claim.statement, claim.verdict,
+                       f"{claim.statement.rstrip('.')}: the result cannot be put in words "
+                       f"({type(exc).__name__}); the table row shows its numbers.", "")
+
+
 @dataclass
 class Row:
     """One claim of one run on the findings page."""
@@ -78,7 +95,7 @@ class Row:
     def cells(self, grid: Sequence[str]) -> dict[str, Any]:
         """Template cells."""
         c = self.claim
-        f = finding(c)
+        f = _finding(c)
         return {
             "sentence": f.sentence, "badge": f.badge, "badge_class": f.badge_class,
             "statement": c.statement, "id": c.id,

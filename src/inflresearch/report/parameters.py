@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,17 @@ def _normalise(node: ast.expr, value: Any) -> Any:
     return value
 
 
+def _finite(value: Any) -> bool:
+    """False when `value` is, or holds, a NaN or infinite float (results.json cannot hold one)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(_finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    return True
+
+
 def check_types(
     defaults: dict[str, Any], given: dict[str, Any], types: dict[str, str | None] | None = None
 ) -> dict[str, Any]:
@@ -199,6 +211,9 @@ def check_types(
         )
     out = {}
     for name, value in given.items():
+        if not _finite(value):
+            raise ValueError(f"parameter {name!r} must be finite (no NaN or infinity), "
+                             f"got {quote(value)}")
         default = defaults[name]
         declared = _declared(default, types.get(name))
         if declared is not None:

@@ -18,7 +18,7 @@ skipped and reported as ``cached`` (unless ``force``). Runs execute in worker pr
 taking the next run when done: a worker killed by the operating system fails only its run. Each
 run's kernel gets its share of the cores as its BLAS/OpenMP thread count (`worker_threads`), so
 parallel runs do not oversubscribe them. Every run, cached ones included, is listed in the plan
-folder's plan.json and findings page; the index is rebuilt at the end, also after Ctrl-C (running
+folder's plan.json and findings page; the index is rebuilt at the end, also after Ctrl-C or SIGTERM (running
 and waiting runs are then recorded ``interrupted``).
 
 Example:
@@ -47,8 +47,8 @@ from inflresearch.atomic import atomic_write_text
 from inflresearch.errors import quote
 from inflresearch.paths import project_root, reports_dir
 from inflresearch.questions import discover
+from inflresearch.report import interrupts, quiet
 from inflresearch.report import parameters as nbparams
-from inflresearch.report import quiet
 from inflresearch.report.execute import execute_run, record_failure, relative_notebook
 from inflresearch.report.index import PLAN_FILE, build_index, read_results, run_status, write_findings
 from inflresearch.report.provenance import cache_key
@@ -111,6 +111,7 @@ class PlanResult:
 
     folder: Path
     runs: list[dict[str, Any]] = field(default_factory=list)
+    index_error: str | None = None  # why the index could not be rebuilt (the runs are recorded)
 
     @property
     def failed(self) -> int:
@@ -285,7 +286,10 @@ def _serve(conn: Any, cell_timeout: int, threads: int) -> None:
     ``"done"`` after each; it exits when the plan closes the connection.
 
     A worker is started before its first run's pre-flight, so the interpreter and its imports
-    start up while the pre-flight reads the inputs; later runs start without that cost."""
+    start up while the pre-flight reads the inputs; later runs start without that cost. The first
+    SIGINT or SIGTERM (from the terminal or from the plan) interrupts its run, which is then
+    recorded undisturbed by the next one."""
+    interrupts.interrupt_once()
     try:
         while True:
             planned, folder = conn.recv()
@@ -323,7 +327,7 @@ def _outcome(running: _Running, *, interrupted: bool) -> tuple[str, str | None]:
     if doc is not None:
         return run_status(running.folder, doc["run"]), doc["run"].get("error")
     if interrupted:
-        status, error = "interrupted", "interrupted (Ctrl-C) before the run finished"
+        status, error = "interrupted", f"interrupted ({interrupts.stopped_by()}) before the run finished"
     else:
         error = f"the worker process died ({_exit_reason(running.process.exitcode)})"
         status = "failed"
@@ -384,26 +388,15 @@ def _run_all(
                 records[i].update(run_id=r.folder.name, status=status, error=error)
                 quiet.report_progress(records[i]["notebook"], status)
                 del running[i]
-    except KeyboardInterrupt:
-        # a terminal's Ctrl-C reaches the workers too: give them time to record their runs, then
-        # interrupt the ones still going (Ctrl-C sent to this process only), then make sure
-        for r in running.values():
-            r.conn.close()  # each worker exits once its run is recorded
-        grace = time.monotonic() + 15
-        for r in running.values():
-            r.process.join(timeout=max(0.0, grace - time.monotonic()))
-        for r in running.values():
-            if r.process.exitcode is None and r.process.pid is not None:
-                os.kill(r.process.pid, signal.SIGINT)
-        for i, r in running.items():
-            r.process.join(timeout=60)
-            if r.process.exitcode is None:
-                r.process.kill()
-                r.process.join()
-            status, error = _outcome(r, interrupted=True)
-            records[i].update(run_id=r.folder.name, status=status, error=error)
-        for i, _ in waiting:
-            records[i].update(run_id="", status="interrupted", error="not started: Ctrl-C")
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (`interrupts.stop_on_signals`)
+        with interrupts.deferred():
+            _stop_workers(running)
+            for i, r in running.items():
+                status, error = _outcome(r, interrupted=True)
+                records[i].update(run_id=r.folder.name, status=status, error=error)
+            for i, _ in waiting:
+                records[i].update(run_id="", status="interrupted",
+                                  error=f"not started: {interrupts.stopped_by()}")
         raise
     finally:
         for _, conn in idle:  # no run left for them: closing the connection ends them
@@ -413,6 +406,30 @@ def _run_all(
             if process.exitcode is None:
                 process.kill()
                 process.join()
+
+
+STOP_GRACE = 120  # seconds a stopped worker has to record its run before it is killed
+
+
+def _stop_workers(running: dict[int, _Running]) -> None:
+    """Interrupt every running worker at once and wait for each to record its run.
+
+    A terminal's Ctrl-C reaches the workers too; the signal sent here reaches them when only
+    this process was signalled (``kill -INT``, a SIGTERM from cron or CI). A worker ignores the
+    second of the two (`interrupts.interrupt_once`). One still running after `STOP_GRACE`
+    seconds is killed (its kernel exits with it: it watches its parent) and recorded here."""
+    sent = signal.SIGTERM if interrupts.stopped_by() == "SIGTERM" else signal.SIGINT
+    for r in running.values():
+        r.conn.close()  # each worker exits once its run is recorded
+        if r.process.exitcode is None and r.process.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(r.process.pid, sent)
+    deadline = time.monotonic() + STOP_GRACE
+    for r in running.values():
+        r.process.join(timeout=max(0.0, deadline - time.monotonic()))
+        if r.process.exitcode is None:
+            r.process.kill()
+            r.process.join()
 
 
 def _answered(running: _Running) -> bool:
@@ -464,8 +481,9 @@ def run_plan(
                 run_folder = root / str(record.get("run_id") or "")
                 if record["status"] == "succeeded" and not (run_folder / PDF_FILE).exists():
                     write_pdf(run_folder / "report.html")
-    finally:  # also after Ctrl-C: the plan, its findings and the index are written
-        result = _write_plan(plan, root, records, started, time.perf_counter() - t0, n_workers)
+    finally:  # also after Ctrl-C or SIGTERM: the plan, its findings and the index are written
+        with interrupts.deferred():
+            result = _write_plan(plan, root, records, started, time.perf_counter() - t0, n_workers)
     return result
 
 
@@ -489,5 +507,9 @@ def _write_plan(
     }
     atomic_write_text(folder / PLAN_FILE, json.dumps(document, indent=2) + "\n")
     write_findings(folder, document)
-    build_index(root)
+    try:
+        build_index(root)
+    except OSError as exc:  # every run and the plan are recorded: say so before this error
+        problem = f"index not written: {root / 'index.html'}: {exc.strerror or exc}"
+        return PlanResult(folder=folder, runs=records, index_error=problem)
     return PlanResult(folder=folder, runs=records)

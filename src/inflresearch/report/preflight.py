@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from inflresearch.data.contract import TABLES, column_names
+from inflresearch.data.mapping import is_mapping_path
 from inflresearch.errors import DataError
-from inflresearch.params import resolve_data, resolve_inputs
+from inflresearch.params import coerce_mapping_file, resolve_data, resolve_inputs
 from inflresearch.questions._base import Need, Question
 
 
@@ -69,21 +70,37 @@ class Preflight:
 
 def _mapping(question: Question, parameter: str, table: str,
              parameters: Mapping[str, Any]) -> dict[str, str | None] | None:
-    """The column mapping the notebook applies to `parameter` (per-table blocks accepted)."""
+    """The column mapping the notebook applies to `parameter`: a dict, per-table blocks, or a
+    mapping file's path (as the notebook reads it: `params.coerce_mapping_file`). A ValueError
+    naming the parameter when the file cannot be read or maps another table."""
     name = question.mappings.get(parameter)
     value = parameters.get(name) if name else None
+    if name is None or value is None:
+        return None
+    main = parameter == next(iter(question.inputs))
+    shared = sum(1 for n in question.mappings.values() if n == name) > 1
+    if is_mapping_path(value):
+        spec = coerce_mapping_file(value, name)
+        if shared and spec.table != table and not (spec.table is None and main):
+            return None  # the file is for the other input that shares this parameter
+        try:
+            return spec.for_table(table)
+        except DataError as exc:
+            raise ValueError(f"parameter {name!r}: {exc}") from None
     if not isinstance(value, Mapping) or not value:
         return None
-    if set(value) <= set(TABLES) and all(isinstance(v, Mapping) for v in value.values()):
+    if set(value) <= set(TABLES) and all(isinstance(v, Mapping) or is_mapping_path(v)
+                                         for v in value.values()):
         block = value.get(table)
+        if is_mapping_path(block):
+            return _mapping(question, parameter, table, {name: block})
         return dict(block) if isinstance(block, Mapping) else None
-    if question.inputs and parameter != next(iter(question.inputs)) and name == question.mappings.get(
-            next(iter(question.inputs))):
+    if shared and not main:
         return None  # a flat mapping shared by name belongs to the main input
     return {str(k): v for k, v in value.items()}
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8192)  # small entries; analyze of thousands of files reads each once
 def _load(path: str, table: str, mapping: tuple[tuple[str, str | None], ...],
           stamp: tuple[int, int]) -> tuple[int, tuple[str, ...], str]:
     from inflresearch.data.load import read_table
@@ -115,7 +132,7 @@ def _paths(value: Any, parameter: str, table: str) -> list[Path]:
     try:
         return [resolve_data(v, table) for v in items]
     except ValueError as exc:
-        raise PreflightError(str(exc).replace("parameter 'data'", f"parameter {parameter!r}")) from None
+        raise PreflightError(f"parameter {parameter!r}: {exc}") from None
 
 
 def _unmet(need: Need, loaded: list[LoadedInput]) -> list[LoadedInput]:
@@ -155,7 +172,11 @@ def preflight(question: Question, parameters: Mapping[str, Any], *,
         except PreflightError as exc:
             out.problems.append(str(exc))
             continue
-        mapping = _mapping(question, parameter, table, parameters)
+        try:
+            mapping = _mapping(question, parameter, table, parameters)
+        except ValueError as exc:
+            out.problems.append(str(exc))
+            continue
         for path in paths:
             if path.is_dir():
                 continue  # folders of posts files are read by the aggregation step
@@ -193,6 +214,48 @@ def check(question: Question, parameters: Mapping[str, Any]) -> Preflight:
     if not result.ok:
         raise PreflightError(result.message())
     return result
+
+
+def _from_caller(value: Any, base: Path, *, mapping: bool) -> Any:
+    """`value` with each relative path that exists under `base` made absolute (for a mapping
+    parameter only mapping-file paths, never column names)."""
+    if isinstance(value, list | tuple):
+        return [_from_caller(v, base, mapping=mapping) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _from_caller(v, base, mapping=True) for k, v in value.items()} if mapping else value
+    if not isinstance(value, str) or not value.strip() or value == "sample":
+        return value
+    if mapping and not is_mapping_path(value):
+        return value
+    try:
+        path = Path(value).expanduser()
+        found = not path.is_absolute() and (base / path).exists()
+    except (OSError, ValueError):  # text that cannot name a file (too long, NUL bytes)
+        return value
+    return str((base / path).resolve()) if found else value
+
+
+def caller_paths(notebook: str | Path, parameters: Mapping[str, Any],
+                 cwd: str | Path | None = None) -> dict[str, Any]:
+    """`parameters` with the notebook's input and mapping-file paths that are relative to the
+    caller's directory `cwd` made absolute, so the pre-flight and the kernel (which runs in the
+    project root) read the same file; other relative paths stay as given (project root).
+
+    Example:
+        >>> nb = "notebooks/01_engagement_vs_followers.ipynb"
+        >>> caller_paths(nb, {"data": "README.md", "alpha": 0.1}, cwd=".")["data"].endswith("/README.md")
+        True
+    """
+    from inflresearch.questions import find
+
+    try:
+        question = find(str(notebook))
+    except KeyError:
+        return dict(parameters)
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    mappings = set(question.mappings.values())
+    return {k: _from_caller(v, base, mapping=k in mappings)
+            if k in question.inputs or k in mappings else v for k, v in parameters.items()}
 
 
 def check_notebook(notebook: str | Path, parameters: Mapping[str, Any]) -> Preflight | None:

@@ -114,17 +114,49 @@ def input_files(parameters: dict[str, Any]) -> list[Path]:
     return sorted(set(found))
 
 
-def cache_key(notebook: Path, parameters: dict[str, Any]) -> str:
+def input_hashes(parameters: dict[str, Any]) -> dict[Path, str]:
+    """SHA-256 of every input file of `parameters` (`input_files`), by resolved path.
+
+    Example:
+        >>> all(len(h) == 64 for h in input_hashes({"data": "sample"}).values())
+        True
+    """
+    params = {k: v for k, v in parameters.items() if k != "run_dir"}
+    return {path.resolve(): sha256_file(path) for path in input_files(params)}
+
+
+def cache_key(notebook: Path, parameters: dict[str, Any],
+              hashes: dict[Path, str] | None = None) -> str:
     """Hash of the notebook source, the parameters, every input file's content and `code_version`.
 
-    ``run_dir`` is not part of the key: it names where a run goes, not what it computes.
+    ``run_dir`` is not part of the key: it names where a run goes, not what it computes. `hashes`
+    are the inputs' `input_hashes` when already taken (a run takes them before its kernel starts).
     """
     digest = hashlib.sha256()
     digest.update(code_version().encode())
     digest.update(Path(notebook).read_bytes())
     params = {k: v for k, v in parameters.items() if k != "run_dir"}
     digest.update(json.dumps(params, sort_keys=True, default=str).encode())
-    for path in input_files(params):
+    for path, sha in sorted((hashes if hashes is not None else input_hashes(params)).items()):
         digest.update(str(path.name).encode())
-        digest.update(sha256_file(path).encode())
+        digest.update(sha.encode())
     return digest.hexdigest()
+
+
+def changed_inputs(recorded: list[dict[str, Any]], before: dict[Path, str]) -> list[str]:
+    """The files a notebook recorded (``run.data``: path and sha256) whose content differs from
+    the hash taken before its kernel started: the file changed during the run.
+
+    Example:
+        >>> changed_inputs([{"path": "/x.csv", "sha256": "b"}], {Path("/x.csv"): "a"})
+        ['/x.csv']
+    """
+    out = []
+    for record in recorded:
+        try:
+            path = Path(str(record.get("path"))).resolve()
+        except (OSError, ValueError):
+            continue
+        if path in before and record.get("sha256") != before[path]:
+            out.append(str(record.get("path")))
+    return out

@@ -55,6 +55,14 @@ class QuietKernelManager(AsyncKernelManager):
             return
         await super()._async_interrupt_kernel()
 
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
+        """Shut the kernel down; at once when this process was interrupted (Ctrl-C, SIGTERM): the
+        kernel may be mid-cell, and a graceful shutdown would wait for it and then print the
+        kernel's ZMQ traceback when its sockets close under the cell."""
+        from inflresearch.report.interrupts import interrupted
+
+        await super().shutdown_kernel(now=now or interrupted(), restart=restart)
+
 
 def kernel_options() -> dict[str, Any]:
     """Keyword arguments for `papermill.execute_notebook` that keep the kernel quiet.

@@ -42,7 +42,7 @@ from scipy import optimize, stats
 
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
-from inflresearch.methods.elasticity import TERM, log_log_slope
+from inflresearch.methods.elasticity import TERM, log_log_slope, rate_change_per_doubling
 from inflresearch.questions.engagement.prepare import (
     MISSING_LEVEL,
     RangeCheck,
@@ -212,9 +212,9 @@ def elasticity_row(
             "null": [1.0],
             "p_value": [float(stats.t.cdf(t_stat, df_))],
             "p_two_sided": [float(2 * stats.t.sf(abs(t_stat), df_))],
-            "rate_change_per_doubling": [2.0 ** (b - 1) - 1],
-            "rate_change_ci_low": [2.0 ** (lo - 1) - 1],
-            "rate_change_ci_high": [2.0 ** (hi - 1) - 1],
+            "rate_change_per_doubling": [rate_change_per_doubling(b)],  # inf beyond a float, never OverflowError
+            "rate_change_ci_low": [rate_change_per_doubling(lo)],
+            "rate_change_ci_high": [rate_change_per_doubling(hi)],
             "n": [int(n)],
             "method": [method],
         }

@@ -20,6 +20,8 @@ from typing import Any
 
 from inflresearch import claims
 from inflresearch.claims import Claim
+from inflresearch.methods.elasticity import rate_change_per_doubling
+from inflresearch.text import has_interval, sig
 
 ANSWER = {"supported": "Yes", "contradicted": "No", "inconclusive": "Not shown"}
 
@@ -63,7 +65,7 @@ def per_doubling(slope: float, low: float, high: float, level: str = "95% CI") -
         >>> per_doubling(-0.2, -0.21, -0.19)
         '13% lower per doubling (95% CI 12% to 14% lower)'
     """
-    c, lo, hi = (2.0**v - 1 for v in (slope, low, high))
+    c, lo, hi = (rate_change_per_doubling(v + 1.0) for v in (slope, low, high))
     word = "higher" if c >= 0 else "lower"
     if hi <= 0:
         ci = f"{pct(hi)} to {pct(lo)} lower"
@@ -95,6 +97,12 @@ def rate_declines(claim: Claim) -> str:
     sentence says that the decline holds only up to it and the rate rises above it.
     """
     assert claim.estimate is not None and claim.ci_low is not None and claim.ci_high is not None
+    ends = (claim.estimate, claim.ci_low, claim.ci_high)
+    if not all(math.isfinite(rate_change_per_doubling(b)) for b in ends):
+        text = f"{_question(claim)} {ANSWER.get(claim.verdict, claim.verdict)}: elasticity b = {sig(claim.estimate, 3)}"
+        if has_interval(claim):
+            text += f" ({claim.ci_label} {sig(claim.ci_low, 3)} to {sig(claim.ci_high, 3)})"
+        return text + ", a change per doubling of followers too large to state in percent."
     change, interval = per_doubling(claim.estimate - 1, claim.ci_low - 1, claim.ci_high - 1,
                                     claim.ci_label).split(" per doubling ")
     d = claim.details
