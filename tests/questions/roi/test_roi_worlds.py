@@ -83,7 +83,7 @@ def test_true_lift_found_with_the_reported_power_and_covered():
 def test_missing_creator_ids_withhold_the_verdict_with_the_reason():
     w = simulate_campaign_world(seed=3, kind="blog_tiers", micro_roas_lift=3.0,
                                 missing_account_share=1.0)
-    r = micro_vs_macro(w.campaigns, micro=(5e3, 1e4), macro=(1e4, 1e5), n_boot=200, n_perm=50)
+    r = micro_vs_macro(w.campaigns, micro=(5e3, 1e4), macro=(1e4, 1e5), n_boot=200)
     claim = apply_verdict_cap(adjust_holm([r.claim])[0])
     assert claim.verdict == "inconclusive"
     assert "recurrence" in claim.note and claim.details["n_missing_account"] == len(w.campaigns)
@@ -91,7 +91,7 @@ def test_missing_creator_ids_withhold_the_verdict_with_the_reason():
 
 def test_few_effective_accounts_withhold_the_verdict():
     w = simulate_campaign_world(seed=1, kind="heavy_tail", micro_roas_lift=3.0)
-    r = micro_vs_macro(w.campaigns, micro=(5e3, 1e4), macro=(1e4, None), n_boot=200, n_perm=50)
+    r = micro_vs_macro(w.campaigns, micro=(5e3, 1e4), macro=(1e4, None), n_boot=200)
     kish = r.claim.details["kish_effective_accounts"]
     assert min(kish.values()) < 30 and "effective accounts" in r.claim.note
     assert r.claim.verdict != "supported" and r.claim.details["verdict_cap"] == "inconclusive"

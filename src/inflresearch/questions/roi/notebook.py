@@ -252,7 +252,7 @@ def compact(table: pd.DataFrame) -> pd.DataFrame:
 def micro_macro_claim(inputs: Inputs, p: RoiParams) -> ClaimTest:
     """Claim ``micro_roi_exceeds_macro`` on the notebook's inputs (see `micro_vs_macro`)."""
     return micro_vs_macro(inputs.campaigns, micro=p.micro, macro=p.macro, n_boot=p.n_boot,
-                          n_perm=p.n_boot, alpha=p.alpha, seed=p.seed)
+                          alpha=p.alpha, seed=p.seed)
 
 
 def portfolio_claim(inputs: Inputs, p: RoiParams) -> PortfolioResult:
@@ -264,7 +264,7 @@ def portfolio_claim(inputs: Inputs, p: RoiParams) -> PortfolioResult:
 
 def channel_claim(inputs: Inputs, p: RoiParams) -> ClaimTest:
     """Claim ``influencer_roi_exceeds_traditional`` (see `influencer_vs_traditional`)."""
-    return influencer_vs_traditional(inputs.campaigns, n_boot=p.n_boot, n_perm=p.n_boot,
+    return influencer_vs_traditional(inputs.campaigns, n_boot=p.n_boot,
                                      alpha=p.alpha, seed=p.seed)
 
 
