@@ -11,6 +11,7 @@ after Holm, and the verdict withheld below 30 effective accounts or without crea
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,8 @@ from inflresearch.questions.roi.comparisons import (
     withheld_reasons,
 )
 from inflresearch.questions.roi.metrics import label_groups, pooled_metrics
+from inflresearch.questions.roi.notebook import claim_words
+from inflresearch.questions.roi.portfolios import equal_budget_portfolios
 from inflresearch.questions.roi.regression import power_mde
 
 N_WORLDS = 150
@@ -106,3 +109,28 @@ def test_pooled_metrics_carry_concentration_and_use_the_crossed_bootstrap():
     assert t.loc["large", "kish_accounts"] < t.loc["micro", "kish_accounts"]
     assert 0 < t.loc["large", "top5_cost_share"] < 1
     assert t.loc["large", "ci_low"] < w.truth["true_pooled_roi"]["macro"] < t.loc["large", "ci_high"]
+
+
+def test_without_creator_ids_no_effective_creator_count_is_printed():
+    """Each row without an id would count as its own creator (hundreds of "effective creators"
+    beside the note that withholds the verdict): no count is computed, and the words say why."""
+    w = simulate_campaign_world(seed=3, kind="blog_tiers", missing_account_share=1.0)
+    c = w.campaigns
+    r = micro_vs_macro(c, micro=(5e3, 1e4), macro=(1e4, 1e5), n_boot=100)
+    assert set(r.claim.details["kish_effective_accounts"].values()) == {None}
+    assert set(r.claim.details["top5_cost_share"].values()) == {None}
+    counts = ["kish_accounts_a", "kish_accounts_b", "n_accounts"]
+    assert not any(col in r.table and r.table[col].notna().any() for col in counts)
+    words = claim_words(adjust_holm([r.claim])[0])
+    assert "creators: micro 5k\\-10k none (activations without creator ids)" in words
+    assert not re.search(r"creators: micro 5k\\-10k \d", words)
+    tiers = c.assign(tier=np.where(c["followers"] < 1e4, "micro", "macro"))
+    assert pooled_metrics(tiers, by="tier", metrics=["roi"])["kish_accounts"].isna().all()
+    p = equal_budget_portfolios(c, micro=(5e3, 1e4), large=(1e4, None), n_portfolios=500,
+                                n_boot=20).claim
+    if p.testable:
+        assert set(p.details["kish_effective_accounts"].values()) == {None}
+    # with ids the counts are there
+    ided = micro_vs_macro(simulate_campaign_world(seed=3, kind="blog_tiers").campaigns,
+                          micro=(5e3, 1e4), macro=(1e4, 1e5), n_boot=100).claim
+    assert all(k > 0 for k in ided.details["kish_effective_accounts"].values())

@@ -75,19 +75,35 @@ def missing_ids(d: pd.DataFrame) -> pd.Series:
     return ids.isna() | (ids == "").fillna(True)
 
 
-def withheld_reasons(kish: dict[str, float], n_missing_account: int) -> list[str]:
+def unidentified(d: pd.DataFrame) -> np.ndarray:
+    """Influencer activations without a creator id (a traditional placement has no creator).
+
+    Example:
+        >>> unidentified(pd.DataFrame({"account_id": [None, None], "channel": ["influencer",
+        ...                            "traditional"]})).tolist()
+        [True, False]
+    """
+    out = missing_ids(d).to_numpy()
+    if "channel" in d.columns:
+        out = out & (d["channel"] == "influencer").to_numpy()
+    return out
+
+
+def withheld_reasons(kish: dict[str, float | None], n_missing_account: int) -> list[str]:
     """Why a firm verdict is withheld: too few effective accounts, or creators not identified.
 
     Below `MIN_EFFECTIVE_ACCOUNTS` Kish effective accounts a group's pooled ROI rests on a handful
     of large accounts: its bootstrap distribution is skewed and intervals under-cover. Without
-    creator ids, a creator's recurrence across campaigns cannot be checked.
+    creator ids, a creator's recurrence across campaigns cannot be checked (and no Kish count
+    exists: a group's count is None or NaN then).
 
     Example:
         >>> withheld_reasons({"macro": 12.0, "micro": 80.0}, 0)
         ['verdict withheld: macro rests on 12 effective accounts (Kish), fewer than 30']
     """
     out = [f"verdict withheld: {g} rests on {k:.0f} effective accounts (Kish), fewer than "
-           f"{MIN_EFFECTIVE_ACCOUNTS}" for g, k in kish.items() if k < MIN_EFFECTIVE_ACCOUNTS]
+           f"{MIN_EFFECTIVE_ACCOUNTS}" for g, k in kish.items()
+           if k is not None and k < MIN_EFFECTIVE_ACCOUNTS]
     if n_missing_account:
         out.append(f"verdict withheld: {n_missing_account} activations have no creator id, so "
                    "recurrence of creators across campaigns cannot be checked (each such row is "
@@ -172,12 +188,18 @@ def concentration(d: pd.DataFrame, codes: np.ndarray, mask: np.ndarray, weight: 
 
     Each account's weight is its total `weight` (cost) over its rows: the pooled ROI is the
     cost-weighted mean of the accounts' ROIs, so these say how many accounts it really rests on.
+    Both are NaN when an influencer row in `mask` has no creator id (`unidentified`): who stands
+    behind those rows is unknown, so no count can be computed.
 
     Example:
-        >>> d = pd.DataFrame({"cost": [1.0, 1.0, 8.0]})
+        >>> d = pd.DataFrame({"cost": [1.0, 1.0, 8.0], "account_id": ["a", "b", "c"]})
         >>> concentration(d, np.array([0, 1, 2]), np.array([True, True, True]))
         (1.52, 1.0)
+        >>> concentration(d.assign(account_id=None), np.array([0, 1, 2]), np.array([True] * 3))
+        (nan, nan)
     """
+    if unidentified(d)[mask].any():
+        return np.nan, np.nan
     w = d[weight].to_numpy(float)
     ok = mask & np.isfinite(w)
     per_account = np.bincount(codes[ok], w[ok])
@@ -274,7 +296,8 @@ def compare_pooled(
                 "estimate_a": est_a, "estimate_b": est_b, "se": se,
                 "n": int(len(d)), "n_a": int(is_a.sum()), "n_b": int((~is_a).sum()),
                 "n_clusters": n_clusters,
-                "n_accounts": int(accounts.max()) + 1 if crossed else np.nan,
+                "n_accounts": (int(accounts.max()) + 1 if crossed and not unidentified(d).any()
+                               else np.nan),
                 "n_missing_account": n_missing,
                 "kish_accounts_a": kish_a, "kish_accounts_b": kish_b,
                 "top5_cost_share_a": top5_a, "top5_cost_share_b": top5_b,
@@ -374,6 +397,11 @@ def format_range(r: Range) -> str:
     return f"{f(r[0])}-{f(r[1])}" if r[1] is not None else f"{f(r[0])}+"
 
 
+def _known(value: float) -> float | None:
+    """None for a figure that could not be computed (NaN), else the float."""
+    return float(value) if np.isfinite(value) else None
+
+
 def _two_group_claim(
     data: pd.DataFrame | None, claim_id: str, a: str, b: str, labels: dict[str, str], grouper: Any,
     *, n_boot: int, alpha: float, seed: int, reference_lift: float,
@@ -415,10 +443,10 @@ def _two_group_claim(
     roas_b = main["estimate_b"] + 1.0
     pw = power_mde(main["se"], alpha=alpha, effect=reference_lift * roas_b,
                    family_size=family_size)
-    kish = {labels[a]: float(main["kish_accounts_a"]), labels[b]: float(main["kish_accounts_b"])}
-    top5 = {labels[a]: float(main["top5_cost_share_a"]),
-            labels[b]: float(main["top5_cost_share_b"])}
-    no_id = int(((d["channel"] == "influencer") & missing_ids(d)).sum())
+    kish = {labels[a]: _known(main["kish_accounts_a"]), labels[b]: _known(main["kish_accounts_b"])}
+    top5 = {labels[a]: _known(main["top5_cost_share_a"]),
+            labels[b]: _known(main["top5_cost_share_b"])}
+    no_id = int(unidentified(d).sum())
     withheld = withheld_reasons(kish, no_id)
     extra = {
         "pooled_roi": {labels[a]: main["estimate_a"], labels[b]: main["estimate_b"]},

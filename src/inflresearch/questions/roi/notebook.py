@@ -292,6 +292,21 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def concentration_words(details: Mapping[str, Any]) -> str:
+    """The groups' effective number of creators and top-5 cost share, or why there is none.
+
+    Example:
+        >>> concentration_words({"kish_effective_accounts": {"micro": None},
+        ...                      "top5_cost_share": {"micro": None}})
+        'Effective number of creators: micro none (activations without creator ids).'
+    """
+    kish, top5 = details["kish_effective_accounts"], details["top5_cost_share"]
+    parts = [f"{md_escape(g)} none (activations without creator ids)" if n is None else
+             f"{md_escape(g)} {n:,.0f} (cost share of the five largest {_pct(top5[g])})"
+             for g, n in kish.items()]
+    return f"Effective number of creators: {'; '.join(parts)}."
+
+
 def claim_words(claim: Claim) -> str:
     """A plain-language verdict paragraph (Markdown, data-derived text escaped)."""
     head = f"**{md_escape(claim.statement)}** - verdict: **{claim.verdict}**. "
@@ -301,12 +316,10 @@ def claim_words(claim: Claim) -> str:
     cid = claim.id
     if cid in ("micro_roi_exceeds_macro", "influencer_roi_exceeds_traditional"):
         (a, ra), (b, rb) = claim.details["pooled_roi"].items()
-        kish = "; ".join(f"{md_escape(g)} {n:,.0f}" for g, n in claim.details["kish_effective_accounts"].items())
-        top5 = "; ".join(f"{md_escape(g)} {_pct(s)}" for g, s in claim.details["top5_cost_share"].items())
         text += (f" Pooled ROI: {md_escape(a)} {ra:.2f}, {md_escape(b)} {rb:.2f} "
                  f"(ROAS ratio {claim.details['roas_ratio']:.2f}); within-campaign regression ROAS ratio "
-                 f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. Effective number of "
-                 f"creators: {kish}; cost share of the five largest: {top5}. Power to detect "
+                 f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. "
+                 f"{concentration_words(claim.details)} Power to detect "
                  f"{claim.details['power_effect']} at the verdict's level "
                  f"({claim.details['power_level']:.3g}, two-sided): {_pct(claim.details['power'])}; "
                  f"smallest ROI difference detectable with 80% power: {claim.details['mde']:.2f}.")
