@@ -15,7 +15,7 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from inflresearch.claims import adjust_holm
+from inflresearch.claims import adjust_holm, detectable_effect
 from inflresearch.data.synth import simulate_world
 from inflresearch.questions.roi.comparisons import (
     compare_pooled,
@@ -58,7 +58,8 @@ def test_thirty_percent_lift_detected_at_2000_activations_with_ci_covering_truth
     # power at the verdict's level: two-sided, first Holm step of the report's 3 claims; the
     # pigeonhole interval is conservative, so a 30% lift is found with modest power only
     assert claim.details["power_level"] == pytest.approx(0.05 / 3)
-    assert 0.2 < claim.details["power"] < 0.8 and claim.details["mde"] > true_difference(1.3) / 2
+    assert 0.2 < claim.details["power"] < 0.8
+    assert detectable_effect(claim)["detectable_effect"] > true_difference(1.3) / 2
     assert claim.details["kish_effective_accounts"]["micro 5k-10k"] > 30
     # the CPE rows: price and engagements both scale as followers^0.8, so CPE ratio ~ 1
     cpe = r.table.query("metric == 'cpe' and statistic == 'ratio'").iloc[0]

@@ -21,6 +21,7 @@ from inflresearch.claims import adjust_holm, claim_result
 from inflresearch.data.synth import simulate_campaign_world
 from inflresearch.questions.roi.comparisons import (
     apply_verdict_cap,
+    cap_reason,
     compare_pooled,
     micro_vs_macro,
     missing_ids,
@@ -30,6 +31,7 @@ from inflresearch.questions.roi.metrics import label_groups, pooled_metrics
 from inflresearch.questions.roi.notebook import claim_words
 from inflresearch.questions.roi.portfolios import equal_budget_portfolios
 from inflresearch.questions.roi.regression import power_mde
+from inflresearch.report.key_findings import certainty
 
 N_WORLDS = 150
 N_BOOT = 399
@@ -134,3 +136,31 @@ def test_without_creator_ids_no_effective_creator_count_is_printed():
     ided = micro_vs_macro(simulate_campaign_world(seed=3, kind="blog_tiers").campaigns,
                           micro=(5e3, 1e4), macro=(1e4, 1e5), n_boot=100).claim
     assert all(k > 0 for k in ided.details["kish_effective_accounts"].values())
+
+
+@pytest.mark.slow
+def test_withheld_verdicts_name_their_cap_on_the_first_screen():
+    """Heavy-tailed worlds with a tripled micro ROAS: the verdict is often significant but
+    withheld (few effective creators). Each such first screen names the cap; none says "not
+    significant" (before: every one of them did)."""
+    capped_firm = 0
+    for seed in range(60):
+        w = simulate_campaign_world(seed=seed, kind="heavy_tail", micro_roas_lift=3.0)
+        c = w.campaigns.assign(_g=label_groups(w.campaigns["followers"],
+                                               {"micro": (5e3, 1e4), "macro": (1e4, None)}))
+        row = compare_pooled(c, group="_g", a="micro", b="macro", metrics=("roi",), n_boot=199,
+                             seed=seed, cluster2="account_id").table.iloc[0]
+        withheld = withheld_reasons({"micro": row["kish_accounts_a"],
+                                     "macro": row["kish_accounts_b"]}, 0)
+        claim = apply_verdict_cap(adjust_holm([claim_result(
+            "micro_roi_exceeds_macro", estimate=row["estimate"], ci_low=row["ci_low"],
+            ci_high=row["ci_high"], p_value=row["p_value"], n=int(row["n"]), method="m",
+            verdict_cap="inconclusive" if withheld else None,
+            verdict_cap_reason=cap_reason(withheld))])[0])
+        words = certainty(claim)
+        firm_without_cap = claim.p_adjusted < 0.05 and row["ci_low"] > 0
+        if withheld and firm_without_cap:
+            capped_firm += 1
+            assert "not significant" not in words
+            assert "verdict withheld: macro rests on" in words and "fewer than 30" in words
+    assert capped_firm >= 10  # the situation is common in these worlds

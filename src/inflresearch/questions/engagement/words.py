@@ -54,3 +54,9 @@ SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.ENGAGEMENT_INVERTED_U: _inverted_u,
     claims.ENGAGEMENT_RATE_SWEET_SPOT: _rate_sweet_spot,
 }
+
+#: the smallest detectable effect (a change of b) in business units: the rate per doubling
+DETECTABLE: Mapping[str, Callable[[float], str]] = {
+    claims.ENGAGEMENT_RATE_DECLINES: lambda m: (f"a change of {percent(1 - 2 ** -m)} or more in the "
+                                                "engagement rate per doubling of followers"),
+}

@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -89,7 +90,7 @@ def unidentified(d: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def withheld_reasons(kish: dict[str, float | None], n_missing_account: int) -> list[str]:
+def withheld_reasons(kish: Mapping[str, float | None], n_missing_account: int) -> list[str]:
     """Why a firm verdict is withheld: too few effective accounts, or creators not identified.
 
     Below `MIN_EFFECTIVE_ACCOUNTS` Kish effective accounts a group's pooled ROI rests on a handful
@@ -109,6 +110,16 @@ def withheld_reasons(kish: dict[str, float | None], n_missing_account: int) -> l
                    "recurrence of creators across campaigns cannot be checked (each such row is "
                    "treated as its own creator)")
     return out
+
+
+def cap_reason(withheld: list[str]) -> str | None:
+    """The reasons of `withheld_reasons` as one clause for the first screen (None: no cap).
+
+    Example:
+        >>> cap_reason(withheld_reasons({"macro": 13.0}, 0))
+        'macro rests on 13 effective accounts (Kish), fewer than 30'
+    """
+    return "; ".join(r.removeprefix("verdict withheld: ") for r in withheld) or None
 
 
 def apply_verdict_cap(claim: Claim) -> Claim:
@@ -334,8 +345,9 @@ def micro_vs_macro(
     """Claim ``micro_roi_exceeds_macro``: pooled ROI of micro minus macro activations.
 
     The claim record carries the campaign-cluster bootstrap estimate, CI and p-value, plus the
-    ROAS ratio, the regression's ratio and p-value, the power to detect `reference_lift`
-    (30% more ROAS by default) and the minimum detectable difference at 80% power.
+    ROAS ratio, the regression's ratio and p-value and the power to detect `reference_lift`
+    (30% more ROAS by default); the minimum detectable difference at 80% power is read from the
+    interval (`claims.detectable_effect`).
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
@@ -452,13 +464,13 @@ def _two_group_claim(
         "pooled_roi": {labels[a]: main["estimate_a"], labels[b]: main["estimate_b"]},
         "roas_ratio": ratio["estimate"], "roas_ratio_ci": [ratio["ci_low"], ratio["ci_high"]],
         "power": pw["power"], "power_effect": f"{reference_lift:.0%} more ROAS",
-        "power_level": pw["level"], "mde": pw["mde"],
-        "mde_relative": pw["mde"] / roas_b if roas_b > 0 else None,
+        "power_level": pw["level"],
         "groups": {"a": labels[a], "b": labels[b]},
         "kish_effective_accounts": kish, "top5_cost_share": top5,
         "min_effective_accounts": MIN_EFFECTIVE_ACCOUNTS,
         "n_missing_account": no_id,
         "verdict_cap": "inconclusive" if withheld else None,
+        "verdict_cap_reason": cap_reason(withheld),
     }
     extra["adjusted_roas_ratio"] = adj["estimate"].iloc[0]
     extra["adjusted_roas_ratio_ci"] = [adj["ci_low"].iloc[0], adj["ci_high"].iloc[0]]
