@@ -130,8 +130,8 @@ def main() -> None:
 
     print("\n3. full claim functions (context)")
     t_claim, _ = timed(lambda: micro_vs_macro(c, micro=(5e3, 1e4), macro=(1e4, 1e5),
-                                              n_boot=N_BOOT, n_perm=N_BOOT), repeat=1)
-    print(f"   micro_vs_macro (2,000 bootstrap + 2,000 permutations + PPML): {t_claim:.2f} s")
+                                              n_boot=N_BOOT), repeat=1)
+    print(f"   micro_vs_macro (2,000 bootstrap + PPML): {t_claim:.2f} s")
     t_port, _ = timed(lambda: equal_budget_portfolios(
         c, micro=(5e3, 1e4), large=(1e4, None), n_portfolios=N_PORTFOLIOS, n_boot=1000), repeat=1)
     print(f"   equal_budget_portfolios (10,000 pairs + 1,000 x 1,000 bootstrap): {t_port:.2f} s")

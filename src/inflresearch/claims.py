@@ -33,9 +33,12 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Direction = Literal["greater", "less"]
 Verdict = Literal["supported", "contradicted", "inconclusive", "not testable"]
@@ -126,7 +129,18 @@ class Claim:
         record.update(dict(self.details))
         record["interval"] = f"two-sided {self.ci_label}, unadjusted"
         record["p_rule"] = "two-sided, Holm-adjusted across the report's claims"
+        record["p_value_sided"] = P_VALUE_SIDED
+        record["p_adjusted_method"] = self.p_adjusted_method
+        if self.testable:  # derived: recomputed from the record when read back
+            record.update(detectable_effect(self))
         return record
+
+    @property
+    def p_adjusted_method(self) -> str:
+        """What `p_adjusted` is: ``'two-sided, Holm across the report's 3 tested claims'``."""
+        if self.holm_family_size is None:
+            return "two-sided, unadjusted"
+        return f"two-sided, Holm across the report's {self.holm_family_size} tested claims"
 
     def _repr_html_(self) -> str:
         import pandas as pd
@@ -136,6 +150,87 @@ class Claim:
 
 
 CORE = tuple(f.name for f in fields(Claim) if f.name != "details")
+#: what `Claim.p_value` is (results.json ``p_value_sided``; tables label it "p (one-sided)")
+P_VALUE_SIDED = "one-sided, in the claimed direction, unadjusted"
+#: the fields `Claim.to_dict` adds that are not kept in `details` by `from_dict`
+DETECTABLE = ("detectable_effect", "detectable_level", "detectable_power", "detectable_basis")
+DERIVED = ("interval", "p_rule", "p_value_sided", "p_adjusted_method", *DETECTABLE)
+#: claims whose test has no single effect size whose interval gives its power
+NO_SINGLE_EFFECT = {
+    ENGAGEMENT_INVERTED_U: "a turning-point test has no single effect size whose interval gives "
+                           "its power",
+    ENGAGEMENT_RATE_SWEET_SPOT: "a turning-point test has no single effect size whose interval "
+                                "gives its power",
+}
+POWER = 0.8
+#: the column name of one-sided, unadjusted p-values in tables meant for readers
+P_ONE_SIDED = "p_one_sided"
+
+
+def one_sided_p(table: pd.DataFrame) -> pd.DataFrame:
+    """A tidy table (DataFrame) for readers whose ``p_value`` column is one-sided and unadjusted,
+    renamed so that its label says so (``p_one_sided``: "p (one-sided, unadjusted)").
+
+    Example:
+        >>> import pandas as pd
+        >>> list(one_sided_p(pd.DataFrame({"estimate": [1.0], "p_value": [0.01]})).columns)
+        ['estimate', 'p_one_sided']
+    """
+    return table.rename(columns={"p_value": P_ONE_SIDED})
+
+
+def declare_p_side(table: pd.DataFrame, side: str) -> pd.DataFrame:
+    """Declare the side and adjustment of a tidy table's ``p_value`` column (sets
+    ``table.attrs["p_value_sided"]`` and returns the table), so that the report labels the
+    column "p (`side`)".
+
+    Example:
+        >>> import pandas as pd
+        >>> declare_p_side(pd.DataFrame({"p_value": [0.2]}), "two-sided, unadjusted").attrs
+        {'p_value_sided': 'two-sided, unadjusted'}
+    """
+    table.attrs["p_value_sided"] = side
+    return table
+
+
+def detectable_effect(claim: Claim, power: float = POWER) -> dict[str, Any]:
+    """The smallest effect the data could detect with `power` at the verdict's level.
+
+    The level is Holm's first step, ``alpha / holm_family_size`` two-sided (the strictest a claim
+    can face; a test's own ``details["mde"]`` may use another level or side). It is read from
+    the interval: h, the distance from the estimate to the interval's end on the
+    null's side of an effect in the claimed direction (``estimate - ci_low`` for "greater"), is
+    z(1 - alpha/2) standard errors, so MDE = h (z(1 - level/2) + z(power)) / z(1 - alpha/2)
+    (2.8 SE at level 0.05 for a symmetric interval). This assumes the interval keeps its shape for
+    an effect of that size. Returns ``detectable_effect`` (None when none can be computed),
+    ``detectable_level``, ``detectable_power`` and ``detectable_basis`` (how, or why not).
+
+    Example:
+        >>> c = claim_result(MICRO_AUDIENCES_MORE_FOCUSED, estimate=0.01, ci_low=-0.0196,
+        ...                  ci_high=0.0396, p_value=0.3, n=400, method="OLS")
+        >>> round(detectable_effect(c)["detectable_effect"], 3)
+        0.042
+        >>> detectable_effect(replace(c, id=ENGAGEMENT_INVERTED_U))["detectable_effect"] is None
+        True
+    """
+    from scipy import stats
+
+    level = claim.alpha / (claim.holm_family_size or 1)
+    out: dict[str, Any] = {"detectable_effect": None, "detectable_level": level,
+                           "detectable_power": power}
+    if claim.id in NO_SINGLE_EFFECT:
+        return {**out, "detectable_basis": f"not computable: {NO_SINGLE_EFFECT[claim.id]}"}
+    if claim.ci_low is None or claim.ci_high is None or claim.estimate is None:
+        return {**out, "detectable_basis": "not computable: the claim has no interval"}
+    half = (claim.estimate - claim.ci_low if claim.direction == "greater"
+            else claim.ci_high - claim.estimate)
+    if not half > 0:  # an estimate outside its own (percentile) interval: use half the width
+        half = (claim.ci_high - claim.ci_low) / 2
+    z_alpha = stats.norm.ppf(1 - claim.alpha / 2)
+    mde = half * (stats.norm.ppf(1 - level / 2) + stats.norm.ppf(power)) / z_alpha
+    return {**out, "detectable_effect": float(mde),
+            "detectable_basis": "from the interval's half-width on the null's side, assuming the "
+                         "interval keeps its shape for an effect of that size"}
 
 
 def claim_result(
@@ -247,7 +342,7 @@ def format_p(p: float) -> str:
 def from_dict(record: Mapping[str, Any]) -> Claim:
     """A `Claim` from a results.json record (the inverse of `Claim.to_dict`)."""
     core = {k: record[k] for k in CORE if k in record}
-    details = {k: v for k, v in record.items() if k not in CORE and k not in ("interval", "p_rule")}
+    details = {k: v for k, v in record.items() if k not in CORE and k not in DERIVED}
     core.setdefault("statement", CLAIMS.get(str(record.get("id")), str(record.get("id"))))
     for name in ("estimate", "ci_low", "ci_high", "p_value", "p_adjusted"):
         core.setdefault(name, None)
@@ -269,7 +364,8 @@ def plain_words(claim: Claim) -> str:
     lo, hi = claim.ci_low, claim.ci_high
     ci = f" ({claim.ci_label} {lo:.3g} to {hi:.3g})" if lo is not None and hi is not None else ""
     p = claim.p_adjusted
-    ptxt = f", adjusted p {'< 0.001' if p < 1e-3 else '= ' + format_p(p)}" if p is not None else ""
+    ptxt = (f", {'Holm-adjusted ' if claim.holm_family_size else ''}two-sided p "
+            f"{'< 0.001' if p < 1e-3 else '= ' + format_p(p)}" if p is not None else "")
     lead = {
         "supported": "The data support the claim",
         "contradicted": "The data contradict the claim",

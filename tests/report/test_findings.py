@@ -51,7 +51,7 @@ def test_findings_page_compares_a_sweep_and_says_what_changed(tmp_path):
     assert page.count("estimate moved") == 2  # once in the list of changes, once in its row
     assert "Failed runs" in page and "boom" in page
     # page-level Holm across the two claims on the page, next to each report's own
-    assert "p (Holm, page)" in page and "adjusts across every claim on the page" in page
+    assert "p (two-sided, Holm, page)" in page and "adjusts across every claim on the page" in page
 
 
 def test_index_shows_data_source_status_verdicts_and_failures_apart(tmp_path):

@@ -28,9 +28,10 @@ def test_elasticity_sentence_is_the_rate_change_per_doubling():
                            "(95% CI 13% to 14% lower).")
     up = claims.from_dict(_record(claims.ENGAGEMENT_RATE_DECLINES, estimate=1.1, ci_low=0.95,
                                   ci_high=1.25))
-    assert sentence(up) == ("Engagement rates drop as follower count grows? Not shown: an account "
-                            "with twice the followers gets a 7.2% higher engagement rate (95% CI "
-                            "3.4% lower to 19% higher).")
+    assert sentence(up).startswith("Engagement rates drop as follower count grows? Not shown: an "
+                                   "account with twice the followers gets a 7.2% higher engagement "
+                                   "rate (95% CI 3.4% lower to 19% higher). This data could only "
+                                   "detect a change of ")
 
 
 def test_interval_label_follows_alpha():
@@ -93,4 +94,4 @@ def test_report_opens_with_the_key_findings():
 def test_badge_and_certainty():
     kf = key_findings({"run": {}, "claims": [_record(claims.ENGAGEMENT_RATE_DECLINES)]})
     assert (kf.findings[0].badge, kf.findings[0].badge_class) == ("Supported", "supported")
-    assert kf.findings[0].certainty == "Holm-adjusted p < 0.001"
+    assert kf.findings[0].certainty == "Holm-adjusted two-sided p < 0.001"

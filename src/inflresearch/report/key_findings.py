@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from inflresearch.claims import Claim, format_p
 from inflresearch.data.quarantine import quarantine_counts
 from inflresearch.params import simulated_inputs
 from inflresearch.questions import discover
-from inflresearch.text import capital, has_interval, sig
+from inflresearch.text import capital, has_interval, percent, sig
 
 BADGES: Mapping[str, str] = {
     "supported": "Supported",
@@ -80,7 +81,8 @@ def sentences() -> dict[str, Callable[[Claim], str]]:
 
 
 def sentence(claim: Claim) -> str:
-    """The claim's result as one sentence in business units (or why it cannot be tested).
+    """The claim's result as one sentence in business units (or why it cannot be tested); an
+    ``inconclusive`` one adds the smallest effect the data could detect (`detectable`).
 
     Example:
         >>> sentence(claims.not_testable(claims.MICRO_ROI_EXCEEDS_MACRO, "no cost column"))
@@ -89,23 +91,72 @@ def sentence(claim: Claim) -> str:
     if not claim.testable:
         return (f"{claim.statement.rstrip('.')}: not testable with this data "
                 f"({claim.note or 'no reason given'}).")
-    return sentences().get(claim.id, _generic)(claim)
+    text = sentences().get(claim.id, _generic)(claim)
+    return f"{text} {detectable(claim)}" if claim.verdict == "inconclusive" else text
+
+
+def detectable_words() -> dict[str, Callable[[float], str]]:
+    """Per claim id, how its question words a detectable effect in business units
+    (``questions/<q>/words.py``'s optional ``DETECTABLE``)."""
+    out: dict[str, Callable[[float], str]] = {}
+    for q in discover():
+        out.update(getattr(importlib.import_module(f"{q.package}.words"), "DETECTABLE", {}))
+    return out
+
+
+def detectable(claim: Claim) -> str:
+    """The smallest effect this data could detect with 80% power, in business units, or why none
+    can be stated (`claims.detectable_effect`: at the verdict's level, Holm's first step).
+
+    Example:
+        >>> c = claims.claim_result(claims.MICRO_ROI_EXCEEDS_MACRO, estimate=0.2, ci_low=-0.4,
+        ...                         ci_high=0.8, p_value=0.3, n=500, method="bootstrap")
+        >>> print(detectable(c))  # doctest: +NORMALIZE_WHITESPACE
+        This data could only detect a difference of 0.86 or more in revenue per 1 spent (80% power,
+        two-sided at 0.05, read from the interval).
+    """
+    d = claims.detectable_effect(claim)
+    mde = d["detectable_effect"]
+    if mde is None:
+        return f"The smallest detectable effect is {d['detectable_basis']}."
+    words = detectable_words().get(
+        claim.id, lambda m: f"a difference of {sig(m, 3)} or more from {sig(claim.null, 3)}")
+    return (f"This data could only detect {words(abs(mde))} ({percent(d['detectable_power'])} "
+            f"power, two-sided at {float(d['detectable_level']):.2g}, read from the interval).")
 
 
 def certainty(claim: Claim) -> str:
-    """How sure the verdict is, in words: ``'Holm-adjusted p < 0.001'`` ("" when untestable)."""
+    """How sure the verdict is, in words: ``'Holm-adjusted two-sided p < 0.001'`` ("" when
+    untestable); an ``inconclusive`` verdict says why, naming the cap that withheld it if one did.
+
+    Example:
+        >>> c = claims.claim_result(claims.TEN_MICRO_BEAT_ONE_MACRO, estimate=335.0, ci_low=88.0,
+        ...     ci_high=582.0, p_value=0.006, n=400, method="m", verdict_cap="inconclusive",
+        ...     verdict_cap_reason="large rests on 13 effective accounts (Kish), fewer than 30")
+        >>> print(certainty(claims.adjust_holm([c])[0]))  # doctest: +NORMALIZE_WHITESPACE
+        Holm-adjusted two-sided p = 0.012; verdict withheld: large rests on 13 effective accounts
+        (Kish), fewer than 30
+    """
     if not claim.testable:
         return ""
     p = claim.p_adjusted if claim.p_adjusted is not None else claim.p_two_sided
     assert p is not None
     shown = format_p(p)
-    text = f"{'Holm-adjusted ' if claim.holm_family_size else ''}p {shown if shown.startswith('<') else '= ' + shown}"
+    text = (f"{'Holm-adjusted ' if claim.holm_family_size else ''}two-sided p "
+            f"{shown if shown.startswith('<') else '= ' + shown}")
     if claim.verdict == "inconclusive":
         lo, hi = claim.ci_low, claim.ci_high
-        if lo is not None and hi is not None and lo <= claim.null <= hi:
+        includes = lo is not None and hi is not None and lo <= claim.null <= hi
+        capped = claim.details.get("verdict_cap") == "inconclusive"
+        cap = str(claim.details.get("verdict_cap_reason") or claim.note or "a check of the test")
+        if capped and not includes and p < claim.alpha:
+            text += f"; verdict withheld: {cap}"  # the cap, not significance, decided it
+        elif includes:
             text += f"; the {claim.ci_label} includes no effect"
         else:
             text += f"; not significant at alpha {claim.alpha:g} after adjustment"
+        if capped and (includes or p >= claim.alpha):
+            text += f"; a firm verdict would be withheld anyway: {cap}"
     return text
 
 

@@ -40,8 +40,9 @@ MAX_ROWS = 50
 ACRONYMS = {"ci": "CI", "roi": "ROI", "roas": "ROAS", "se": "SE", "mde": "MDE", "id": "ID",
             "ols": "OLS", "hc3": "HC3", "p": "p", "n": "n", "k": "k", "url": "URL", "csv": "CSV"}
 LABELS: Mapping[str, str] = {
-    "ci_low": "CI low", "ci_high": "CI high", "p_value": "p-value", "p_adjusted": "p (Holm)",
-    "p_two_sided": "p (two-sided)", "se": "Std. error", "n": "n", "estimate": "Estimate",
+    "ci_low": "CI low", "ci_high": "CI high", "p_value": "p-value", "p_adjusted": "p (two-sided, Holm)",
+    "p_two_sided": "p (two-sided, unadjusted)", "p_one_sided": "p (one-sided, unadjusted)",
+    "se": "Std. error", "n": "n", "estimate": "Estimate",
     "followers": "Followers", "engagement_rate": "Engagement rate", "roas": "ROAS", "roi": "ROI",
     "log10_followers": "log10 followers", "inside_range": "Inside observed range",
 }
@@ -194,7 +195,8 @@ def to_html(frame: pd.DataFrame, name: str | None = None, *, download: bool = Tr
     if not isinstance(frame.index, pd.RangeIndex):  # a labelled index is data: keep it as columns
         frame = frame.reset_index()
     shown = readable(frame.head(MAX_ROWS))
-    shown.columns = [label(c) for c in shown.columns]
+    side = frame.attrs.get("p_value_sided")  # `claims.declare_p_side`
+    shown.columns = [f"p ({side})" if c == "p_value" and side else label(c) for c in shown.columns]
     transposed = shown.shape[1] > WIDE and shown.shape[0] <= 2
     if transposed:
         shown = shown.T.reset_index()

@@ -21,7 +21,7 @@ from typing import Any
 from inflresearch import claims
 from inflresearch.claims import Claim
 from inflresearch.methods.elasticity import rate_change_per_doubling
-from inflresearch.text import has_interval, sig
+from inflresearch.text import has_interval, percent, sig
 
 ANSWER = {"supported": "Yes", "contradicted": "No", "inconclusive": "Not shown"}
 
@@ -171,4 +171,10 @@ SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.ENGAGEMENT_RATE_DECLINES: rate_declines,
     claims.ENGAGEMENT_INVERTED_U: inverted_u,
     claims.ENGAGEMENT_RATE_SWEET_SPOT: rate_sweet_spot,
+}
+
+#: the smallest detectable effect (a change of b) in business units: the rate per doubling
+DETECTABLE: Mapping[str, Callable[[float], str]] = {
+    claims.ENGAGEMENT_RATE_DECLINES: lambda m: (f"a change of {percent(1 - 2 ** -m)} or more in the "
+                                                "engagement rate per doubling of followers"),
 }

@@ -38,7 +38,7 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from inflresearch.claims import Claim, claim_result, not_testable
+from inflresearch.claims import Claim, claim_result, declare_p_side, not_testable
 from inflresearch.errors import DataError
 from inflresearch.tidy import TidyResult
 
@@ -150,6 +150,7 @@ def focus_test(
         "n": n,
         "method": "OLS HC3 (two-sided p)",
     })
+    declare_p_side(table, "two-sided, unadjusted")
     b, se = float(fit.params["log10_followers"]), float(fit.bse["log10_followers"])
     mde = (stats.norm.ppf(1 - alpha) + stats.norm.ppf(0.8)) * se
     sd = float(frame["focus"].std(ddof=1))

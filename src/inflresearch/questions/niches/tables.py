@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from inflresearch.claims import declare_p_side
 from inflresearch.errors import DataError
 from inflresearch.methods.median import median_ci
 from inflresearch.methods.partitions import ari as _ari
@@ -161,7 +162,7 @@ def agreement(
             "n": len(lab), "n_niches": len(np.unique(lab)), "n_categories": len(np.unique(cat)),
             "method": f"subsampling CI ({n_boot} half-samples); permutation p ({n_boot} shuffles)",
         })
-    return pd.DataFrame(rows)
+    return declare_p_side(pd.DataFrame(rows), "upper tail, test of no association, unadjusted")
 
 
 def confusion(assignments: pd.DataFrame, category: pd.Series) -> pd.DataFrame:
@@ -223,4 +224,4 @@ def size_split(
         lo, hi = _subsample_ci(fn, len(x), est, rng, n_boot, alpha)
         rows.append({"metric": name, "estimate": est, "ci_low": lo, "ci_high": hi,
                      "p_value": p, "n": len(x), "method": method + "; subsampling CI"})
-    return pd.DataFrame(rows)
+    return declare_p_side(pd.DataFrame(rows), "upper tail, test of no association, unadjusted")

@@ -33,3 +33,9 @@ def _focused(claim: Claim) -> str:
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.MICRO_AUDIENCES_MORE_FOCUSED: _focused,
 }
+
+#: the smallest detectable effect (a slope of focus) in business units
+DETECTABLE: Mapping[str, Callable[[float], str]] = {
+    claims.MICRO_AUDIENCES_MORE_FOCUSED: lambda m: (f"a difference of {sig(m)} or more in niche focus "
+                                                    "(0–1 scale) per tenfold followers"),
+}

@@ -182,7 +182,8 @@ def pooled_metrics(
     With an `account` (creator) column the CIs come from the pigeonhole bootstrap over campaigns
     x creators (rows without a creator id count as their own creator), else from a
     campaign-cluster bootstrap. Each row also carries the group's Kish effective number of
-    accounts and the top-5 accounts' share of its cost (``kish_accounts``, ``top5_cost_share``).
+    accounts and the top-5 accounts' share of its cost (``kish_accounts``, ``top5_cost_share``;
+    NaN for a group with influencer rows without a creator id: no count can be computed).
 
     Only rows with both inputs of a metric enter its sums; a group without such rows gets no row
     for that metric. The tidy result has one row per group and metric: the `by` columns,
@@ -210,11 +211,15 @@ def pooled_metrics(
     own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(), index=d.index)
     creators = pd.factorize(ids.fillna(own), sort=True)[0]
     cost = d["cost"].to_numpy(float) if "cost" in d.columns else np.full(len(d), np.nan)
+    no_id = ids.isna().to_numpy()  # influencer rows without a creator id: no count exists
+    if "channel" in d.columns:
+        no_id = no_id & (d["channel"] == "influencer").to_numpy()
     concentration = {}
     for k in range(n_groups):
         ok = (codes == k) & np.isfinite(cost)
         per = np.bincount(creators[ok], cost[ok])
-        concentration[k] = (kish_effective_n(per[per > 0]), top_share(per[per > 0], 5))
+        concentration[k] = ((np.nan, np.nan) if no_id[codes == k].any() else
+                            (kish_effective_n(per[per > 0]), top_share(per[per > 0], 5)))
     rows = []
     for name in names:
         m = METRICS[name]

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown
 
-from inflresearch.claims import Claim, plain_words
+from inflresearch.claims import Claim, detectable_effect, one_sided_p, plain_words
 from inflresearch.data.mapping import is_mapping_path
 from inflresearch.params import (
     coerce_alpha,
@@ -245,14 +245,14 @@ SHOWN = ["comparison", "metric", "statistic", "estimate", "ci_low", "ci_high", "
 
 
 def compact(table: pd.DataFrame) -> pd.DataFrame:
-    """The columns of a claim test table a reader needs."""
-    return table[[c for c in SHOWN if c in table.columns]]
+    """The columns of a claim test table a reader needs (its one-sided p labelled as such)."""
+    return one_sided_p(table[[c for c in SHOWN if c in table.columns]])
 
 
 def micro_macro_claim(inputs: Inputs, p: RoiParams) -> ClaimTest:
     """Claim ``micro_roi_exceeds_macro`` on the notebook's inputs (see `micro_vs_macro`)."""
     return micro_vs_macro(inputs.campaigns, micro=p.micro, macro=p.macro, n_boot=p.n_boot,
-                          n_perm=p.n_boot, alpha=p.alpha, seed=p.seed)
+                          alpha=p.alpha, seed=p.seed)
 
 
 def portfolio_claim(inputs: Inputs, p: RoiParams) -> PortfolioResult:
@@ -264,7 +264,7 @@ def portfolio_claim(inputs: Inputs, p: RoiParams) -> PortfolioResult:
 
 def channel_claim(inputs: Inputs, p: RoiParams) -> ClaimTest:
     """Claim ``influencer_roi_exceeds_traditional`` (see `influencer_vs_traditional`)."""
-    return influencer_vs_traditional(inputs.campaigns, n_boot=p.n_boot, n_perm=p.n_boot,
+    return influencer_vs_traditional(inputs.campaigns, n_boot=p.n_boot,
                                      alpha=p.alpha, seed=p.seed)
 
 
@@ -292,6 +292,29 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def concentration_words(details: Mapping[str, Any]) -> str:
+    """The groups' effective number of creators and top-5 cost share, or why there is none.
+
+    Example:
+        >>> concentration_words({"kish_effective_accounts": {"micro": None},
+        ...                      "top5_cost_share": {"micro": None}})
+        'Effective number of creators: micro none (activations without creator ids).'
+    """
+    kish, top5 = details["kish_effective_accounts"], details["top5_cost_share"]
+    parts = [f"{md_escape(g)} none (activations without creator ids)" if n is None else
+             f"{md_escape(g)} {n:,.0f} (cost share of the five largest {_pct(top5[g])})"
+             for g, n in kish.items()]
+    return f"Effective number of creators: {'; '.join(parts)}."
+
+
+def _detectable(claim: Claim, fmt: str) -> str:
+    d = detectable_effect(claim)
+    if d["detectable_effect"] is None:
+        return f"No smallest detectable difference: {d['detectable_basis']}."
+    return (f"Smallest difference detectable with 80% power at the verdict's level "
+            f"({d['detectable_level']:.2g}, two-sided): {fmt.format(d['detectable_effect'])}.")
+
+
 def claim_words(claim: Claim) -> str:
     """A plain-language verdict paragraph (Markdown, data-derived text escaped)."""
     head = f"**{md_escape(claim.statement)}** - verdict: **{claim.verdict}**. "
@@ -301,15 +324,13 @@ def claim_words(claim: Claim) -> str:
     cid = claim.id
     if cid in ("micro_roi_exceeds_macro", "influencer_roi_exceeds_traditional"):
         (a, ra), (b, rb) = claim.details["pooled_roi"].items()
-        kish = "; ".join(f"{md_escape(g)} {n:,.0f}" for g, n in claim.details["kish_effective_accounts"].items())
-        top5 = "; ".join(f"{md_escape(g)} {_pct(s)}" for g, s in claim.details["top5_cost_share"].items())
         text += (f" Pooled ROI: {md_escape(a)} {ra:.2f}, {md_escape(b)} {rb:.2f} "
                  f"(ROAS ratio {claim.details['roas_ratio']:.2f}); within-campaign regression ROAS ratio "
-                 f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. Effective number of "
-                 f"creators: {kish}; cost share of the five largest: {top5}. Power to detect "
+                 f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. "
+                 f"{concentration_words(claim.details)} Power to detect "
                  f"{claim.details['power_effect']} at the verdict's level "
-                 f"({claim.details['power_level']:.3g}, two-sided): {_pct(claim.details['power'])}; "
-                 f"smallest ROI difference detectable with 80% power: {claim.details['mde']:.2f}.")
+                 f"({claim.details['power_level']:.3g}, two-sided): {_pct(claim.details['power'])}. "
+                 f"{_detectable(claim, '{:.2f}')}")
     elif cid == "ten_micro_beat_one_macro":
         lo, hi = claim.details["p_micro_wins_ci"]
         text += (f" At a budget of {claim.details['budget']:,.0f}, ten micro posts earn "
@@ -318,7 +339,10 @@ def claim_words(claim: Claim) -> str:
                  f"to {_pct(hi)}), but with equal pooled ROAS they would still win "
                  f"{_pct(claim.details['p_win_same_roas'])} of the time: that part of the edge is "
                  f"diversification (variance ratio {claim.details['variance_ratio_vs_large']:.2f}), "
-                 "not a higher return, so the verdict rests on the expected difference.")
+                 "not a higher return, so the verdict rests on the expected difference. "
+                 f"{_detectable(claim, '{:,.0f}')}")
+    if claim.verdict == "inconclusive" and claim.details.get("verdict_cap_reason"):
+        text += f" Verdict withheld: {md_escape(str(claim.details['verdict_cap_reason']))}."
     return head + text
 
 
@@ -405,10 +429,11 @@ class RoiAnalysis(Analysis):
     def portfolio_views(self) -> list[Any]:
         """The portfolio table and the distribution of simulated match-ups."""
         if not len(self.portfolio.draws):
-            return [self.portfolio.table, absent(self.portfolio.claim.note or "No portfolios drawn.")]
+            return [one_sided_p(self.portfolio.table),
+                    absent(self.portfolio.claim.note or "No portfolios drawn.")]
         ax = plots.plot_portfolios(self.portfolio.draws, budget=self.portfolio.budget,
                                    simulated=self.p.simulated)
-        return [self.portfolio.table, figure_of(ax)]
+        return [one_sided_p(self.portfolio.table), figure_of(ax)]
 
     def spec_views(self) -> list[Any]:
         """The specification curve and its summary."""
@@ -422,7 +447,8 @@ class RoiAnalysis(Analysis):
         if isinstance(self.assumed, str):
             return [absent(f"Assumption-based path not run: {md_escape(self.assumed)}")]
         ax = plots.plot_cpe_curve(self.assumed.summary, simulated=self.p.simulated)
-        return [self.assumed.table, Markdown(assumed_words(self.assumed)), figure_of(ax)]
+        return [one_sided_p(self.assumed.table), Markdown(assumed_words(self.assumed)),
+                figure_of(ax)]
 
     def verdict_views(self) -> list[Markdown]:
         """One paragraph per claim, after the report's Holm adjustment."""

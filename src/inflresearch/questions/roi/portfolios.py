@@ -45,8 +45,9 @@ from inflresearch.questions.roi.comparisons import (
     MIN_EFFECTIVE_ACCOUNTS,
     account_codes,
     apply_verdict_cap,
+    cap_reason,
     concentration,
-    missing_ids,
+    unidentified,
     withheld_reasons,
 )
 from inflresearch.questions.roi.metrics import check_campaigns
@@ -240,9 +241,9 @@ def equal_budget_portfolios(
     is_micro = np.arange(len(both)) < n_micro
     kish_m, top5_m = concentration(both, creators, is_micro)
     kish_l, top5_l = concentration(both, creators, ~is_micro)
-    kish = {"micro": kish_m, "large": kish_l}
-    withheld = withheld_reasons(kish, int(((both["channel"] == "influencer")
-                                           & missing_ids(both)).sum()))
+    kish = {"micro": None if np.isnan(kish_m) else kish_m,
+            "large": None if np.isnan(kish_l) else kish_l}
+    withheld = withheld_reasons(kish, int(unidentified(both).sum()))
     ci_lo, ci_hi = percentile_ci(reps, alpha)
     nulls = {"p_micro_wins": 0.5, "mean_difference": 0.0, "p_win_same_roas": 0.5}
     rows = []
@@ -252,7 +253,8 @@ def equal_budget_portfolios(
                      "p_value": p, "null": nulls.get(name, np.nan),
                      "description": DESCRIPTIONS[name],
                      "n": len(micro_rows) + len(eligible), "n_clusters": int(codes.max()) + 1,
-                     "n_accounts": int(creators.max()) + 1, "n_missing_account": n_missing,
+                     "n_accounts": np.nan if n_missing else int(creators.max()) + 1,
+                     "n_missing_account": n_missing,
                      "kish_accounts_micro": kish_m, "kish_accounts_large": kish_l,
                      "top5_cost_share_micro": top5_m, "top5_cost_share_large": top5_l,
                      "method": f"{n_portfolios} equal-budget pairs; {n_boot} pigeonhole "
@@ -278,9 +280,11 @@ def equal_budget_portfolios(
                 f"{tolerance:.0%} of it); pigeonhole bootstrap over campaigns x creators "
                 f"({n_boot} replicates), percentile interval"),
         note="; ".join(notes),
-        kish_effective_accounts=kish, top5_cost_share={"micro": top5_m, "large": top5_l},
+        kish_effective_accounts=kish,
+        top5_cost_share={g: None if np.isnan(v) else v for g, v in (("micro", top5_m),
+                                                                     ("large", top5_l))},
         min_effective_accounts=MIN_EFFECTIVE_ACCOUNTS, n_missing_account=n_missing,
-        verdict_cap="inconclusive" if withheld else None,
+        verdict_cap="inconclusive" if withheld else None, verdict_cap_reason=cap_reason(withheld),
         p_micro_wins=wins["estimate"],
         p_micro_wins_ci=[wins["ci_low"], wins["ci_high"]],
         p_win_same_roas=point["p_win_same_roas"],

@@ -63,3 +63,11 @@ SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.TEN_MICRO_BEAT_ONE_MACRO: _ten_micro,
     claims.INFLUENCER_ROI_EXCEEDS_TRADITIONAL: _influencer_roi,
 }
+
+#: the smallest detectable effect (on the estimate's scale) in each claim's business units
+DETECTABLE: Mapping[str, Callable[[float], str]] = {
+    claims.MICRO_ROI_EXCEEDS_MACRO: lambda m: f"a difference of {money(m)} or more in revenue per 1 spent",
+    claims.TEN_MICRO_BEAT_ONE_MACRO: lambda m: f"a difference of {money(m)} or more in revenue at the budget",
+    claims.INFLUENCER_ROI_EXCEEDS_TRADITIONAL: lambda m: (f"a difference of {money(m)} or more in revenue "
+                                                          "per 1 spent"),
+}
