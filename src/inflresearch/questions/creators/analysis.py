@@ -100,6 +100,14 @@ class CreatorsAnalysis(Analysis):
             out["shortlist"] = self.top["account"].tolist()
         return out
 
+    def files(self) -> dict[str, pd.DataFrame]:
+        """Every account's size-adjusted estimates as ``creators-adjusted.csv`` (when computed)."""
+        if self.adjusted is None:
+            return {}
+        columns = ["account", "followers", "niche", "n_posts", "raw_rate", "expected_rate", "score",
+                   "se", "shrinkage", "multiple", "multiple_ci_low", "multiple_ci_high", "rank"]
+        return {"creators-adjusted.csv": self.adjusted.table[columns].sort_values("rank")}
+
     def adjusted_views(self, *, simulated: bool) -> list[Any]:
         """The size model, the shrinkage figure and what the adjusted multiple means."""
         if self.adjusted is None:
@@ -114,11 +122,12 @@ class CreatorsAnalysis(Analysis):
             f"**{np.sqrt(a.eb.tau2):.2f}** on the log scale (a creator one SD above her size "
             f"earns {np.exp(np.sqrt(a.eb.tau2)):.1f}x the expected engagement); one post varies "
             f"around its account's level by {np.sqrt(a.pooled_post_variance):.2f}. "
-            f"Median posts per account: {a.table['n_posts'].median():.0f}.")
+            f"Median posts per account: {a.table['n_posts'].median():.0f}. Every account's estimates "
+            "are saved with the report as `creators-adjusted.csv`.")
         fits = [("pooled", a)] + ([("within niche", self.within)] if self.within is not None else [])
         models = pd.DataFrame([{
             "estimand": name, "elasticity": fit.slope.estimate, "ci_low": fit.slope.ci_low,
-            "ci_high": fit.slope.ci_high, "account_effect_sd": np.sqrt(fit.eb.tau2),
+            "ci_high": fit.slope.ci_high, "creator_effect_sd": np.sqrt(fit.eb.tau2),
             "n": fit.slope.n, "method": ADJUSTED_METHOD} for name, fit in fits])
         models.attrs["name"] = "size_models"
         ax = plots.plot_shrinkage(a.table, simulated=simulated)
