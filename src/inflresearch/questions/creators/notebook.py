@@ -26,11 +26,11 @@ from inflresearch.params import (
     coerce_choice,
     coerce_column_map,
     coerce_int,
-    coerce_optional_data,
     coerce_optional_str,
     coerce_run_dir,
     input_records,
     is_sample,
+    resolve_data,
     resolve_inputs,
 )
 from inflresearch.questions._base import (
@@ -55,8 +55,8 @@ NOTEBOOK = "04_pick_creators"
 class CreatorsParams(RunParams):
     """The coerced parameters of notebook 04."""
 
-    data: Path
-    influencers: Path | None
+    data: tuple[Path, ...]
+    influencers: tuple[Path, ...]
     tiers: str
     tier: str
     tier_range: Range
@@ -69,6 +69,17 @@ class CreatorsParams(RunParams):
     influencer_columns: Mapping[str, str | None] | None
     alpha: float
     seed: int
+
+
+def _paths(value: Any, name: str, table: str) -> tuple[Path, ...]:
+    """One or several input files (one read over all of them); none for None / "" / "none"."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return ()
+    items = value if isinstance(value, list | tuple) else [value]
+    try:
+        return tuple(resolve_data(v, table) for v in items)
+    except ValueError as exc:
+        raise ValueError(f"parameter {name!r}: {exc}") from None
 
 
 class Parameters(NotebookParameters):
@@ -94,10 +105,10 @@ class Parameters(NotebookParameters):
         """Coerce and validate: one `ValueError` naming a bad parameter."""
         given = resolve_inputs(list(QUESTION.inputs), {"data": self.data,
                                                        "influencers": self.influencers})
-        posts = coerce_optional_data(given["data"], "data", "posts")
-        if posts is None:
-            raise ValueError("parameter 'data' must name a posts file or 'sample'")
-        accounts = coerce_optional_data(given["influencers"], "influencers", "influencers")
+        posts = _paths(given["data"], "data", "posts")
+        if not posts:
+            raise ValueError("parameter 'data' must name a posts file (or several) or 'sample'")
+        accounts = _paths(given["influencers"], "influencers", "influencers")
         tiers = coerce_choice(self.tiers, "tiers", tuple(PRESETS))
         tier = coerce_choice(self.tier, "tier", tuple(preset(tiers)))
         tier_range = coerce_range(self.tier_range, "tier_range") or preset(tiers)[tier]
@@ -127,9 +138,8 @@ def load_inputs(p: CreatorsParams) -> Inputs:
     """The posts (and influencers) files through `load_tables`; the prepared post frame in
     ``inputs.prepared`` (`adjusted.prepare_posts`)."""
     out = load_tables([
-        Table("posts", "data", "posts", (p.data,), p.columns),
-        Table("influencers", "influencers", "influencers",
-              (p.influencers,) if p.influencers else (), p.influencer_columns),
+        Table("posts", "data", "posts", p.data, p.columns),
+        Table("influencers", "influencers", "influencers", p.influencers, p.influencer_columns),
     ], p.run_dir)
     out.extras["prepared"] = prepare_posts(out.posts, out.influencers)
     return out
