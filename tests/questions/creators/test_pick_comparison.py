@@ -49,6 +49,9 @@ def test_prices_add_a_per_cost_comparison():
     prices = pd.Series(100.0, index=h.table["account"])
     c = compare_picks(h, tier_range=(1e4, None), n_boot=50, prices=prices)
     assert c.cost_estimate is not None and np.isfinite(c.cost_estimate)
+    assert c.cost_ci_low is not None and c.cost_ci_high is not None
+    assert c.cost_ci_low <= c.cost_estimate <= c.cost_ci_high
+    assert c.cost_ci_low < c.cost_ci_high
 
 
 @pytest.mark.slow

@@ -95,7 +95,9 @@ class CreatorsAnalysis(Analysis):
         if self.picks is not None and self.picks.testable:
             out |= {"raw_shortlist_later_rate": self.picks.raw_rate_later,
                     "adjusted_shortlist_later_rate": self.picks.adjusted_rate_later,
-                    "pick_cost_estimate": self.picks.cost_estimate}
+                    "pick_cost_estimate": self.picks.cost_estimate,
+                    "pick_cost_ci_low": self.picks.cost_ci_low,
+                    "pick_cost_ci_high": self.picks.cost_ci_high}
         if self.top is not None:
             out["shortlist"] = self.top["account"].tolist()
         return out
@@ -155,11 +157,13 @@ class CreatorsAnalysis(Analysis):
         table = self.picks.table()
         table.attrs["name"] = "pick_comparison"
         views: list[Any] = [Markdown(md_escape(pick_sentence(claim))), table]
-        if self.picks.cost_estimate is not None:
+        c = self.picks
+        if c.cost_estimate is not None and c.cost_ci_low is not None and c.cost_ci_high is not None:
             views.append(Markdown(
                 f"Per unit cost (price per post): the adjusted shortlist earns "
-                f"{100 * self.picks.cost_estimate:+.0f}% engagements per unit cost relative to the "
-                "raw-rate shortlist (point estimate; no interval)."))
+                f"{100 * c.cost_estimate:+.0f}% engagements per unit cost relative to the raw-rate "
+                f"shortlist ({1 - self.alpha:.0%} CI {100 * c.cost_ci_low:+.0f}% to "
+                f"{100 * c.cost_ci_high:+.0f}%; a secondary estimate, not a claim)."))
         return views
 
     def shortlist_views(self) -> list[Any]:

@@ -114,6 +114,8 @@ class PickComparison:
     niche: str | None
     n_boot: int
     alpha: float
+    cost_ci_low: float | None = None
+    cost_ci_high: float | None = None
 
     @property
     def testable(self) -> bool:
@@ -141,8 +143,9 @@ def compare_picks(halves: Halves, *, tier_range: Range, niche: str | None = None
                   within_niche: bool = False, prices: pd.Series | None = None) -> PickComparison:
     """Compare the raw-rate and the shrunk-adjusted shortlists on later posts (see module doc).
 
-    `prices` (price per post by account id), when given, adds the relative difference in later
-    engagements per unit cost (``cost_estimate``; no interval).
+    `prices` (price per post by account id), when given for every account of the tier, adds the
+    relative difference in later engagements per unit cost (``cost_estimate`` with its percentile
+    interval from the same replicates, ``cost_ci_low`` / ``cost_ci_high``).
     """
     scored = early_scores(halves, within_niche=within_niche)
     low, high = tier_range
@@ -167,16 +170,19 @@ def compare_picks(halves: Halves, *, tier_range: Range, niche: str | None = None
     raw_reps, adj_reps = rates(counts, fol)
     reps = adj_reps / raw_reps - 1.0
     (lo,), (hi,) = percentile_ci(reps[:, None], alpha)
-    cost = None
+    cost = cost_lo = cost_hi = None
     if prices is not None:
         price = tier["account"].map(prices).to_numpy(dtype=float)
         if np.all(np.isfinite(price) & (price > 0)):
             c_raw, c_adj = (float(x[0]) for x in rates(ones, price))
             cost = c_adj / c_raw - 1.0
+            cost_raw, cost_adj = rates(counts, price)
+            (c_lo,), (c_hi,) = percentile_ci((cost_adj / cost_raw - 1.0)[:, None], alpha)
+            cost_lo, cost_hi = float(c_lo), float(c_hi)
     overlap = len(set(orders[0][:n_pick]) & set(orders[1][:n_pick]))
     return PickComparison(adj / raw - 1.0, float(lo), float(hi), bootstrap_p(reps, 0.0, "greater"),
                           raw, adj, overlap, cost, len(tier), n_pick, tier_range, niche, n_boot,
-                          alpha)
+                          alpha, cost_lo, cost_hi)
 
 
 def _range_text(rng: Range) -> str:
@@ -209,6 +215,7 @@ def claim_pick(comparison: PickComparison | None, *, reason: str = "") -> Claim:
              f"{c.overlap} accounts on both",
         raw_rate_later=c.raw_rate_later, adjusted_rate_later=c.adjusted_rate_later,
         shared_accounts=c.overlap, shortlist_size=c.n_pick, cost_estimate=c.cost_estimate,
+        cost_ci_low=c.cost_ci_low, cost_ci_high=c.cost_ci_high,
         n_boot=c.n_boot)
 
 
