@@ -2,7 +2,7 @@
 
 Per post p of account i: y_ip = log(1 + engagements_ip) (likes + comments when comments are
 given, else likes). Per account: the mean of y over its posts, and its spread. The size model is
-the one elasticity of `methods.elasticity` (OLS with HC3 errors) of the account mean of y on log
+the one elasticity of `methods.elasticity` (OLS with HC4 errors) of the account mean of y on log
 followers: pooled, or within niche (niche fixed effects) when a niche is known and asked for.
 The account's score is its mean minus the value its size predicts; its standard error is
 sqrt(s~^2 / n) with s~^2 the account's post variance moderated toward the pooled one
@@ -40,7 +40,7 @@ from inflresearch.questions.creators.shrinkage import (
 
 MIN_ACCOUNTS = 10
 METHOD = ("normal-normal empirical Bayes on the account mean of log(1 + engagements per post) "
-          "minus its size prediction (log-log OLS, HC3); REML spread of account effects")
+          "minus its size prediction (log-log OLS, HC4); REML spread of account effects")
 
 
 def prepare_posts(posts: pd.DataFrame, accounts: pd.DataFrame | None = None) -> pd.DataFrame:

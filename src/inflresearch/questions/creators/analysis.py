@@ -119,7 +119,7 @@ class CreatorsAnalysis(Analysis):
             f"Engagements per post are {self.posts.attrs.get('engagements', 'likes')}. Across "
             f"{len(a.table):,} accounts, typical engagements per post grow with followers with "
             f"elasticity **b = {a.slope.estimate:.2f}** ({1 - a.alpha:.0%} CI "
-            f"{a.slope.ci_low:.2f} to {a.slope.ci_high:.2f}, OLS with HC3 errors, pooled). "
+            f"{a.slope.ci_low:.2f} to {a.slope.ci_high:.2f}, OLS with HC4 errors, pooled). "
             f"True account effects (persistent differences beyond size) have a spread of "
             f"**{np.sqrt(a.eb.tau2):.2f}** on the log scale (a creator one SD above her size "
             f"earns {np.exp(np.sqrt(a.eb.tau2)):.1f}x the expected engagement); one post varies "
