@@ -51,6 +51,8 @@ MICRO_ROI_EXCEEDS_MACRO = "micro_roi_exceeds_macro"
 TEN_MICRO_BEAT_ONE_MACRO = "ten_micro_beat_one_macro"
 INFLUENCER_ROI_EXCEEDS_TRADITIONAL = "influencer_roi_exceeds_traditional"
 MICRO_AUDIENCES_MORE_FOCUSED = "micro_audiences_more_focused"
+ENGAGEMENT_IS_PERSISTENT = "engagement_is_persistent"
+ADJUSTED_PICK_BEATS_RAW_RATE = "adjusted_pick_beats_raw_rate"
 
 CLAIMS: Mapping[str, str] = MappingProxyType({
     ENGAGEMENT_RATE_DECLINES: "Engagement rates drop as follower count grows.",
@@ -60,6 +62,10 @@ CLAIMS: Mapping[str, str] = MappingProxyType({
     TEN_MICRO_BEAT_ONE_MACRO: "Ten micro-influencers beat one large influencer at the same budget.",
     INFLUENCER_ROI_EXCEEDS_TRADITIONAL: "Influencer marketing returns more than traditional paid campaigns.",
     MICRO_AUDIENCES_MORE_FOCUSED: "Micro-influencers speak to a more focused niche.",
+    ENGAGEMENT_IS_PERSISTENT: "You can pick creators by their engagement: it persists from "
+    "earlier to later posts.",
+    ADJUSTED_PICK_BEATS_RAW_RATE: "A shortlist by shrunk size-adjusted engagement beats the "
+    "vendors' raw-engagement-rate shortlist.",
 })
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
@@ -72,3 +73,25 @@ def test_niche_text_uses_niche_vocabulary(small_world):
         for bio, niche in zip(inf["bio"], inf["niche"], strict=True)
     ]
     assert np.mean(share) > 0.35
+
+
+def test_post_noise_knob_adds_its_variance_and_leaves_the_default_world_alone():
+    """post_sd draws from its own stream: 0 gives the default world; 0.6 adds 0.36 to the
+    within-account variance of log likes (large counts; tolerance 4 MC standard errors)."""
+    base = simulate_world(seed=5, n_influencers=400, n_campaigns=0, with_text=False)
+    same = simulate_world(seed=5, n_influencers=400, n_campaigns=0, with_text=False, post_sd=0.0)
+    pd.testing.assert_frame_equal(base.posts, same.posts)
+    knobs = dict(n_influencers=2000, n_campaigns=0, with_text=False, followers_min=1e5,
+                 n_years=1, media_effects={"photo": 0.0, "video": 0.0, "carousel": 0.0},
+                 sponsored_share=0.0)
+    quiet, noisy = (simulate_world(seed=6, post_sd=sd, **knobs).posts for sd in (0.0, 0.6))
+
+    def within(posts):
+        y = np.log1p(posts["likes"])
+        return float((y - y.groupby(posts["account_id"]).transform("mean")).pow(2).sum()
+                     / (len(posts) - posts["account_id"].nunique()))
+
+    added = within(noisy) - within(quiet)
+    assert abs(added - 0.36) < 0.04, added
+    assert noisy["likes"].ne(quiet["likes"]).any()
+    assert (noisy["followers"] == quiet["followers"]).all()

@@ -61,6 +61,7 @@ def test_every_notebook_whose_needs_are_met_is_planned_and_nothing_is_simulated(
         ("01_engagement_vs_followers", ("posts",)),    # accounts aggregated from the posts
         ("02_niche_clustering", ("data",)),            # creators.csv has bios
         ("03_roi_micro_vs_macro", ("data",)),          # activations.csv
+        ("04_pick_creators", ("data",)),               # the posts of scrape/
     ]
     for r in planned.runs:
         assert "sample" not in _values(r.parameters)
@@ -108,6 +109,9 @@ def test_real_exports_are_planned_without_a_hand_written_mapping(real_data: Path
         assert "sample" not in _values(r.parameters)
     assert any("Global YouTube Statistics.csv" in s.file and "no engagement column" in s.reason
                for s in planned.skipped)
+    creators = [r.parameters["data"] for r in planned.runs if r.notebook.stem == "04_pick_creators"]
+    assert sorted(Path(d if isinstance(d, str) else d[0]).parent.name for d in creators) == [
+        "kim2020_instagram", "tiktok_famous_2020"]  # question 04 on every posts table
 
 
 @pytest.mark.slow

@@ -6,10 +6,14 @@ Everything here is SIMULATED. Every knob an estimator is later asked to recover 
 The generative model, per account i with followers F_i (truncated Pareto on [min, max]):
 
     log E[likes_ip] = log(rate_ref * F_ref) + niche_k + b_k * x_i + c * x_i**2 + u_i
-                      + platform_p * x_i + year_t + media_m + sponsored * s_ip,
+                      + platform_p * x_i + year_t + media_m + sponsored * s_ip + e_ip,
     x_i = log(F_i / F_ref),   u_i ~ N(0, account_sd),   b_k = b + N(0, niche_elasticity_sd)
 
 likes ~ NegativeBinomial(mean, shape=dispersion); comments likewise at comment_ratio x likes.
+The account effect u_i is **persistent** (the same on every post of the account: what makes one
+creator reliably better than another of her size); e_ip ~ N(0, post_sd) is **post-level noise**
+shared by a post's likes, comments and views (0 by default: then the NB dispersion is the only
+post-level noise, and no extra random numbers are drawn).
 Engagement *rate* then falls with followers exactly when the elasticity b < 1. With c < 0
 absolute engagement has an interior maximum at F_ref * exp(-b / (2c)).
 
@@ -212,6 +216,7 @@ def simulate_world(
     views_per_like: float = 12.0,
     account_sd: float = 0.5,
     dispersion: float = 2.0,
+    post_sd: float = 0.0,
     n_niches: int = 6,
     niche_sd: float = 0.3,
     niche_elasticity_sd: float = 0.0,
@@ -265,6 +270,8 @@ def simulate_world(
         raise ValueError("need 0 < followers_min < followers_max")
     if n_niches < 1:
         raise ValueError("n_niches must be at least 1")
+    if account_sd < 0 or post_sd < 0:
+        raise ValueError("account_sd and post_sd must be non-negative")
     params = {k: v for k, v in locals().items() if k not in {"platforms", "media_effects"}}
     platforms = dict(platforms or {"instagram": 0.0})
     media_effects = dict(media_effects or {"photo": 0.0, "video": 0.2, "carousel": 0.1})
@@ -321,6 +328,8 @@ def simulate_world(
     post_mu = np.exp(
         log_mu[owner] + year_effects[year_index] + media_arr[media] + sponsored_effect * sponsored
     )
+    if post_sd > 0:  # its own stream: the default world's draws stay as they were
+        post_mu = post_mu * np.exp(np.random.default_rng([seed, 13]).normal(0.0, post_sd, m))
     likes = _negbin(rng, post_mu, dispersion)
     comments = _negbin(rng, post_mu * comment_ratio, dispersion)
     views = _negbin(rng, post_mu * views_per_like, dispersion)

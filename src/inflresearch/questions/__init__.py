@@ -3,7 +3,7 @@
 Example:
     >>> from inflresearch.questions import discover
     >>> [q.stem for q in discover()]
-    ['01_engagement_vs_followers', '02_niche_clustering', '03_roi_micro_vs_macro']
+    ['01_engagement_vs_followers', '02_niche_clustering', '03_roi_micro_vs_macro', '04_pick_creators']
 """
 
 from inflresearch.questions._base import (

@@ -16,7 +16,7 @@ questions), so tests, plans and the CLI list none of them by hand.
 
 Example:
     >>> [q.name for q in discover()]
-    ['engagement', 'niches', 'roi']
+    ['engagement', 'niches', 'roi', 'creators']
     >>> find("roi").inputs["data"]
     'campaigns'
     >>> find("engagement").needs[1].columns
