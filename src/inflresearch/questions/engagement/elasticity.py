@@ -40,7 +40,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import optimize, stats
 
-from inflresearch.claims import Claim, claim_result, not_testable
+from inflresearch.claims import Claim, claim_result, declare_p_side, not_testable
 from inflresearch.errors import DataError
 from inflresearch.methods.elasticity import TERM, log_log_slope, rate_change_per_doubling
 from inflresearch.questions.engagement.prepare import (
@@ -295,7 +295,7 @@ def rate_models(fit: ElasticityResult) -> pd.DataFrame:
                "meaning"]
     out = pd.DataFrame(rows, columns=columns)
     out["n"] = int(row["n"])
-    return out
+    return declare_p_side(out, "one-sided, rate falls, unadjusted")
 
 
 def follower_noise_sensitivity(
@@ -396,7 +396,8 @@ def niche_elasticities(
                      f"not estimated: fewer than {MIN_NICHE_ACCOUNTS} accounts or one follower "
                      "value"))
     columns = ["niche", "estimate", "ci_low", "ci_high", "p_value", "n", "method"]
-    return pd.DataFrame(rows, columns=columns).sort_values("niche", ignore_index=True)
+    table = pd.DataFrame(rows, columns=columns).sort_values("niche", ignore_index=True)
+    return declare_p_side(table, "one-sided, rate falls, unadjusted")
 
 
 def niche_heterogeneity(

@@ -118,8 +118,10 @@ def rate_declines(claim: Claim) -> str:
 def _turn(claim: Claim, what: str, peak_words: tuple[str, str]) -> str:
     """The two lines of a peak test, in words: where the line breaks and which way each goes."""
     d = claim.details
-    at = short_followers(d["breakpoint_followers"])
     answer = ANSWER.get(claim.verdict, claim.verdict)
+    if "breakpoint_followers" not in d:  # a record without the two lines (e.g. not testable)
+        return f"{_question(claim)} {answer}."
+    at = short_followers(d["breakpoint_followers"])
     if claim.verdict == "supported":
         return (f"{_question(claim)} {answer}: {what} {peak_words[0]} with size up to about {at} "
                 f"followers ({_line(d, 'below')}) and {peak_words[1]} above it "
