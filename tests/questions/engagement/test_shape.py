@@ -9,7 +9,7 @@ import pytest
 from inflresearch import claims
 from inflresearch.claims import adjust_holm
 from inflresearch.data.synth import simulate_world
-from inflresearch.questions.engagement.prepare import prepare_accounts
+from inflresearch.methods.elasticity import prepare_accounts
 from inflresearch.questions.engagement.shape import (
     claim_inverted_u,
     claim_rate_sweet_spot,

@@ -24,9 +24,11 @@ from IPython.display import Markdown
 from pydantic import Strict
 from scipy import stats
 
+from inflresearch import claims
 from inflresearch.claims import Claim
 from inflresearch.errors import DataError
 from inflresearch.methods.counts import PostResult, offset_view, post_elasticity
+from inflresearch.methods.elasticity import niche_elasticities, prepare_accounts
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
@@ -61,13 +63,12 @@ from inflresearch.questions.engagement.elasticity import (
     elasticity,
     estimand_table,
     follower_noise_sensitivity,
-    niche_elasticities,
     niche_heterogeneity,
     rate_models,
     sensitivity_sentence,
 )
 from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
-from inflresearch.questions.engagement.prepare import RangeCheck, data_overview, prepare_accounts, range_check
+from inflresearch.questions.engagement.prepare import RangeCheck, data_overview, range_check
 from inflresearch.questions.engagement.shape import (
     QuadraticResult,
     SegmentedResult,
@@ -378,10 +379,10 @@ class EngagementAnalysis(Analysis):
             head = f"- *{md_escape(claim.statement)}* -> **{claim.verdict}**"
             if claim.verdict == "not testable":
                 lines.append(f"{head}: {md_escape(claim.note)}")
-            elif claim.id == "engagement_rate_sweet_spot":
+            elif claim.id == claims.ENGAGEMENT_RATE_SWEET_SPOT:
                 lines.append(f"{head} (Lind-Mehlum test on the rate's elasticity crossing 1, "
                              f"Holm-adjusted {_p(claim.p_adjusted)}). {md_escape(_sentence(claim.note))}.")
-            elif claim.id == "engagement_rate_declines":
+            elif claim.id == claims.ENGAGEMENT_RATE_DECLINES:
                 lines.append(f"{head} (two-sided test of b = 1, the claim needing b < 1; Holm-adjusted "
                              f"{_p(claim.p_adjusted)}).")
             else:

@@ -34,7 +34,8 @@ from statsmodels.regression.linear_model import OLS
 from inflresearch import claims
 from inflresearch.claims import Claim, claim_result, not_testable
 from inflresearch.errors import DataError
-from inflresearch.questions.engagement.prepare import RangeCheck, prepare_accounts
+from inflresearch.methods.elasticity import prepare_accounts
+from inflresearch.questions.engagement.prepare import RangeCheck
 from inflresearch.tidy import TidyResult
 
 
