@@ -22,9 +22,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 from pydantic import Strict
-from scipy import stats
 
-from inflresearch import claims
 from inflresearch.claims import Claim
 from inflresearch.errors import DataError
 from inflresearch.methods.counts import PostResult, offset_view, post_elasticity
@@ -56,7 +54,6 @@ from inflresearch.questions._base import (
 )
 from inflresearch.questions.engagement import QUESTION
 from inflresearch.questions.engagement.elasticity import (
-    CAVEAT,
     ElasticityResult,
     claim_rate_declines,
     contamination_sensitivity,
@@ -81,20 +78,11 @@ from inflresearch.questions.engagement.shape import (
     two_lines_test,
 )
 from inflresearch.questions.engagement.tier_table import compare_published, tier_table
+from inflresearch.questions.engagement.words import verdict_markdown
 from inflresearch.text import md_escape
 from inflresearch.tiers import PRESETS
 
 NOTEBOOK = "01_engagement_vs_followers"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _p(value: float | None) -> str:
-    if value is None:
-        return "p not available"
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -359,43 +347,10 @@ class EngagementAnalysis(Analysis):
         return out
 
     def verdict_markdown(self) -> str:
-        """The elasticity and both verdicts in plain words (Markdown; data text escaped)."""
-        row = self.fit.table.iloc[0]
-        b, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
-        ch, cl, chh = (100 * row[c] for c in ("rate_change_per_doubling", "rate_change_ci_low",
-                                               "rate_change_ci_high"))
-        lines = [
-            f"**Elasticity b = {b:.3f}** ({1 - self.alpha:.0%} CI {lo:.3f} to {hi:.3f}, "
-            f"n = {int(row['n']):,} accounts): an audience 1% larger goes with about {b:.2f}% "
-            f"more engagements per post. Doubling followers changes the engagement rate by "
-            f"{ch:+.1f}% (CI {cl:+.1f}% to {chh:+.1f}%).",
-        ]
-        if self.check.warning:
-            lines.append("**Warning - no confident verdict:** " + md_escape(
-                " ".join(self.check.messages)))
-        shape = self.quadratic.table.set_index("outcome").loc["engagements"]
-        crit = stats.norm.ppf(1 - self.alpha / 2)
-        for claim in self.claims():
-            head = f"- *{md_escape(claim.statement)}* -> **{claim.verdict}**"
-            if claim.verdict == "not testable":
-                lines.append(f"{head}: {md_escape(claim.note)}")
-            elif claim.id == claims.ENGAGEMENT_RATE_SWEET_SPOT:
-                lines.append(f"{head} (Lind-Mehlum test on the rate's elasticity crossing 1, "
-                             f"Holm-adjusted {_p(claim.p_adjusted)}). {md_escape(_sentence(claim.note))}.")
-            elif claim.id == claims.ENGAGEMENT_RATE_DECLINES:
-                lines.append(f"{head} (two-sided test of b = 1, the claim needing b < 1; Holm-adjusted "
-                             f"{_p(claim.p_adjusted)}).")
-            else:
-                ends = [(shape[f"slope_at_{e}"], shape[f"slope_at_{e}_se"]) for e in ("min", "max")]
-                lo_txt, hi_txt = (f"{v:+.2f} (CI {v - crit * se:+.2f} to {v + crit * se:+.2f})"
-                                  for v, se in ends)
-                lines.append(
-                    f"{head} (Lind-Mehlum test, Holm-adjusted {_p(claim.p_adjusted)}). The "
-                    f"elasticity of absolute engagement is {lo_txt} at the smallest accounts and "
-                    f"{hi_txt} at the largest; a sweet spot inside the data needs the first above "
-                    f"0 and the second below 0. {md_escape(_sentence(claim.note))}.")
-        lines.append(md_escape(CAVEAT))
-        return "\n\n".join(lines)
+        """The elasticity and the verdicts in plain words (`words.verdict_markdown`)."""
+        return verdict_markdown(self.fit.table.iloc[0], self.check,
+                                self.quadratic.table.set_index("outcome").loc["engagements"],
+                                self.claims(), alpha=self.alpha)
 
 
 def run_analysis(inputs: Inputs, p: EngagementParams) -> EngagementAnalysis:

@@ -1,4 +1,5 @@
-"""Question 1's claims in words: one key-findings sentence per claim, in business units.
+"""Question 1's claims in words: one key-findings sentence per claim, in business units, and the
+report's verdict paragraphs (`verdict_markdown`).
 
 Example:
     >>> from inflresearch import claims
@@ -11,11 +12,16 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+
+import pandas as pd
+from scipy import stats
 
 from inflresearch import claims
 from inflresearch.claims import Claim
-from inflresearch.text import followers, has_interval, interval_words, percent
+from inflresearch.questions.engagement.elasticity import CAVEAT
+from inflresearch.questions.engagement.prepare import RangeCheck
+from inflresearch.text import followers, has_interval, interval_words, md_escape, percent
 
 
 def _rate_declines(claim: Claim) -> str:
@@ -47,6 +53,57 @@ def _inverted_u(claim: Claim) -> str:
 
 def _rate_sweet_spot(claim: Claim) -> str:
     return _turning_point(claim, "The engagement rate") + "."
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "p not available"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
+def verdict_markdown(row: pd.Series, check: RangeCheck, shape: pd.Series, adjusted: Sequence[Claim], *,
+                     alpha: float) -> str:
+    """The elasticity and the verdicts in plain words (Markdown; data text escaped): `row` is the
+    elasticity's table row, `shape` the quadratic fit's row for engagements, `adjusted` the report's
+    Holm-adjusted claims."""
+    b, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
+    ch, cl, chh = (100 * row[c] for c in ("rate_change_per_doubling", "rate_change_ci_low",
+                                           "rate_change_ci_high"))
+    lines = [
+        f"**Elasticity b = {b:.3f}** ({1 - alpha:.0%} CI {lo:.3f} to {hi:.3f}, "
+        f"n = {int(row['n']):,} accounts): an audience 1% larger goes with about {b:.2f}% "
+        f"more engagements per post. Doubling followers changes the engagement rate by "
+        f"{ch:+.1f}% (CI {cl:+.1f}% to {chh:+.1f}%).",
+    ]
+    if check.warning:
+        lines.append("**Warning - no confident verdict:** " + md_escape(
+            " ".join(check.messages)))
+    crit = stats.norm.ppf(1 - alpha / 2)
+    for claim in adjusted:
+        head = f"- *{md_escape(claim.statement)}* -> **{claim.verdict}**"
+        if claim.verdict == "not testable":
+            lines.append(f"{head}: {md_escape(claim.note)}")
+        elif claim.id == claims.ENGAGEMENT_RATE_SWEET_SPOT:
+            lines.append(f"{head} (Lind-Mehlum test on the rate's elasticity crossing 1, "
+                         f"Holm-adjusted {_p(claim.p_adjusted)}). {md_escape(_sentence(claim.note))}.")
+        elif claim.id == claims.ENGAGEMENT_RATE_DECLINES:
+            lines.append(f"{head} (two-sided test of b = 1, the claim needing b < 1; Holm-adjusted "
+                         f"{_p(claim.p_adjusted)}).")
+        else:
+            ends = [(shape[f"slope_at_{e}"], shape[f"slope_at_{e}_se"]) for e in ("min", "max")]
+            lo_txt, hi_txt = (f"{v:+.2f} (CI {v - crit * se:+.2f} to {v + crit * se:+.2f})"
+                              for v, se in ends)
+            lines.append(
+                f"{head} (Lind-Mehlum test, Holm-adjusted {_p(claim.p_adjusted)}). The "
+                f"elasticity of absolute engagement is {lo_txt} at the smallest accounts and "
+                f"{hi_txt} at the largest; a sweet spot inside the data needs the first above "
+                f"0 and the second below 0. {md_escape(_sentence(claim.note))}.")
+    lines.append(md_escape(CAVEAT))
+    return "\n\n".join(lines)
 
 
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {
