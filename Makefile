@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (none found on PATH)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	$(MAKE) --no-print-directory kernel
 	@touch $(STAMP)
 
@@ -45,7 +45,8 @@ demo: $(SAMPLE)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not slow and not spark and not browser" -n $(JOBS)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest -m "not slow and not spark and not browser" -n $(JOBS) --durations=10
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m "slow" -n $(JOBS)

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from inflresearch.data.synth import simulate_world
+from inflresearch.methods.elasticity import prepare_accounts
 from inflresearch.methods.median import median_ci
 from inflresearch.methods.rates import engagement_rate, engagements_per_post
 from inflresearch.questions.engagement.elasticity import elasticity
-from inflresearch.questions.engagement.prepare import prepare_accounts
 from inflresearch.questions.engagement.tier_table import tier_table
 from inflresearch.questions.niches.tables import niche_profiles
 from inflresearch.questions.roi.assumed import cost_efficiency_assumed

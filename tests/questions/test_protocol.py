@@ -126,3 +126,12 @@ def test_only_the_glue_base_reads_inputs_and_writes_records_and_quarantine():
         called = {n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
                   for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Call)}
         assert not called & writers, f"{path} calls {called & writers} itself"
+
+
+@pytest.mark.parametrize("question", discover(), ids=lambda q: q.name)
+def test_a_mapping_file_passes_the_parameter_check_for_every_column_parameter(question):
+    """``-p columns my-mapping.yml`` (README, "Bringing your own data") is not refused as text."""
+    defaults, types = nbparams.notebook_defaults(question.path), nbparams.notebook_types(question.path)
+    for name in set(question.mappings.values()):
+        given = nbparams.from_cli(defaults, [(name, "my-mapping.yml")], types)
+        assert nbparams.check_types(defaults, given, types) == {name: "my-mapping.yml"}

@@ -14,7 +14,7 @@ from inflresearch.cli import main
 from inflresearch.data.synth import simulate_world
 from inflresearch.report.analyze import analyze, plan_analysis, recognise
 from inflresearch.report.file_scan import find_files
-from inflresearch.report.index import read_results
+from inflresearch.report.folders import read_results
 
 SMALL = {"n_boot": 200, "n_portfolios": 500, "k_min": 3, "k_max": 6}
 

@@ -4,7 +4,6 @@ file and what it lacks, and leaves no run folder and no failed run in the index.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -73,17 +72,18 @@ def test_unreadable_file_is_refused(tmp_path: Path) -> None:
     assert "parameter 'data' (influencers)" in result.message() and "followers" in result.message()
 
 
-def test_run_refused_before_the_kernel_leaves_nothing(no_engagement, tmp_path, capsys) -> None:
+def test_run_refused_before_the_kernel_leaves_nothing(no_engagement, tmp_path, capsys, monkeypatch) -> None:
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel was started for a refused run")
+
+    monkeypatch.setattr("inflresearch.report.execute.papermill.execute_notebook", no_kernel)
     reports = tmp_path / "reports"
-    start = time.perf_counter()
     code = main(["run", str(project_root() / NB01), "-p", "data", str(no_engagement),
                  "--reports", str(reports)])
-    seconds = time.perf_counter() - start
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "views_only.csv" in err
     assert "no engagement column" in err
     assert _folders(reports) == [] and not (reports / "index.html").exists()
-    assert seconds < 5  # no kernel was started (a kernel alone takes longer here)
 
 
 def test_plan_records_a_refused_run_without_a_run_folder(no_engagement, tmp_path) -> None:
@@ -110,20 +110,13 @@ def test_validate_for_checks_the_notebooks_needs(no_engagement, capsys) -> None:
     assert code == 2 and "reads no campaigns table" in capsys.readouterr().err
 
 
-def test_global_youtube_is_refused_for_notebook_01_in_well_under_a_second(real_data) -> None:
+def test_global_youtube_is_refused_for_notebook_01_naming_the_missing_column(real_data) -> None:
     path = real_data / "global_youtube_stats_2023" / "Global YouTube Statistics.csv"
-    from inflresearch.data.load import read_table
-
-    read_table(sample_file("campaigns"), "campaigns")  # warm: lazy imports are not its time
-
-    start = time.perf_counter()
     result = preflight(find("engagement"), {"data": str(path)})
-    seconds = time.perf_counter() - start
     message = result.message()
     assert not result.ok and "\n" not in message
     assert "Global YouTube Statistics.csv" in message and "has no engagement column" in message
     assert "none of engagements, engagement_rate, avg_likes, likes" in message
-    assert seconds < 0.8, seconds
 
 
 def test_too_few_usable_rows_and_extra_columns_do_not_meet_needs(tmp_path: Path) -> None:

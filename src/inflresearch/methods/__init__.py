@@ -14,7 +14,7 @@ Example:
 """
 
 from inflresearch.methods.counts import PostResult, offset_view, post_elasticity, prepare_posts
-from inflresearch.methods.elasticity import Slope, log_log_slope
+from inflresearch.methods.elasticity import Slope, log_log_slope, niche_elasticities, prepare_accounts
 from inflresearch.methods.median import median_ci
 from inflresearch.methods.partitions import ari, nmi
 from inflresearch.methods.rates import engagement_rate, engagements_per_post
@@ -30,7 +30,8 @@ from inflresearch.methods.resampling import (
 
 __all__ = [
     "PostResult", "Slope", "ari", "bootstrap_p", "cluster_bootstrap_sums", "engagement_rate",
-    "engagements_per_post", "kish_effective_n", "log_log_slope", "median_ci", "nmi", "offset_view",
+    "engagements_per_post", "kish_effective_n", "log_log_slope", "median_ci", "niche_elasticities", "nmi",
+    "offset_view", "prepare_accounts",
     "percentile_ci", "pigeonhole_bootstrap_sums", "post_elasticity", "prepare_posts",
     "stratified_permutations", "top_share",
 ]

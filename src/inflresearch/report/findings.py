@@ -23,6 +23,7 @@ from typing import Any
 from inflresearch import claims
 from inflresearch.claims import Claim, format_p, holm
 from inflresearch.questions import discover
+from inflresearch.report.folders import href, read_results, run_status
 from inflresearch.report.key_findings import Finding, finding, is_simulated
 from inflresearch.report.tables import label, readable_value
 from inflresearch.text import sig
@@ -107,7 +108,7 @@ class Row:
             "page_significant": self.page_p is not None and self.page_p < c.alpha,
             "n": f"{c.n:,}", "method": c.method, "note": c.note,
             "grid": [readable_value(self.parameters.get(g)) for g in grid],
-            "href": _link("..", self.run_id, "report.html"), "simulated": self.simulated,
+            "href": href("..", self.run_id, "report.html"), "simulated": self.simulated,
             "change": self.change,
         }
 
@@ -125,16 +126,8 @@ class FindingsPage:
     changes: list[str] = field(default_factory=list)
 
 
-def _link(*parts: str) -> str:
-    from inflresearch.report.index import href  # index imports this module
-
-    return href(*parts)
-
-
 def plan_rows(root: Path, plan: Mapping[str, Any]) -> tuple[list[Row], list[dict[str, Any]]]:
     """The claim rows of a plan's runs and the records of its failed runs."""
-    from inflresearch.report.index import read_results, run_status  # index imports this module
-
     rows, failed = [], []
     for record in plan.get("runs", []):
         run_id = str(record.get("run_id") or "")
@@ -146,7 +139,7 @@ def plan_rows(root: Path, plan: Mapping[str, Any]) -> tuple[list[Row], list[dict
             report = folder / "report.html"
             failed.append({"notebook": Path(str(record.get("notebook", ""))).name, "status": status,
                            "error": record.get("error") or run.get("error") or f"no results ({status})",
-                           "href": _link("..", run_id, "report.html") if run_id and report.is_file() else None})
+                           "href": href("..", run_id, "report.html") if run_id and report.is_file() else None})
             continue
         for c in doc.get("claims", []):
             rows.append(Row(run_id, str(record.get("notebook", "")),

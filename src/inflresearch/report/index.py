@@ -20,7 +20,6 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote as url_quote
 
 import jinja2
 import jsonschema
@@ -29,11 +28,10 @@ from inflresearch.atomic import atomic_write_text
 from inflresearch.errors import quote
 from inflresearch.params import simulated_inputs
 from inflresearch.report.findings import findings_page, grid_labels, run_summary
-from inflresearch.report.schema_check import validate_results
+from inflresearch.report.folders import href, load_results, read_results, refuse_constant, run_status
 from inflresearch.runs import RESULTS
 
 PLAN_FILE = "plan.json"
-OUTPUTS = ("report.html", "notebook.ipynb")
 PLAN_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["name", "runs"],
@@ -58,56 +56,6 @@ _ENV = jinja2.Environment(
     autoescape=True,
     keep_trailing_newline=True,
 )
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def load_results(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """A run folder's results.json checked against its schema, or None and why it is unusable
-    (the reason is None when there is no results.json at all)."""
-    path = folder / RESULTS
-    if not path.is_file():
-        return None, None
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return None, f"{RESULTS}: {str(exc)[:200]}"
-    run = document.get("run") if isinstance(document, dict) else None
-    if isinstance(run, dict) and "status" not in run:
-        return None, f"{RESULTS} has no run status: the run never finished (stopped or killed)"
-    try:
-        validate_results(document)
-    except ValueError as exc:
-        return None, f"{RESULTS}: {str(exc)[:200]}"
-    return document, None
-
-
-def read_results(folder: Path) -> dict[str, Any] | None:
-    """A run folder's schema-valid results.json, or None when absent, unreadable or invalid."""
-    return load_results(folder)[0]
-
-
-def run_status(folder: Path, run: dict[str, Any]) -> str:
-    """The recorded status, except that a ``succeeded`` run missing an output is ``incomplete``.
-
-    Example:
-        >>> run_status(Path("no-such-folder"), {"status": "succeeded"})
-        'incomplete'
-    """
-    status = str(run.get("status", "unknown"))
-    needed = ("report.html",) if run.get("by_hand") else OUTPUTS  # a hand run keeps no executed copy
-    if status == "succeeded" and not all((folder / name).is_file() for name in needed):
-        return "incomplete"
-    return status
-
-
-def href(*parts: str) -> str:
-    """A relative, URL-encoded link: ``href("..", "a b", "report.html")`` -> ``'../a%20b/report.html'``;
-    a first part other than ``..`` gets ``./`` so no name can act as a URL scheme."""
-    encoded = "/".join(p if p == ".." else url_quote(p, safe="") for p in parts)
-    return encoded if parts and parts[0] == ".." else "./" + encoded
 
 
 def _verdicts(claims: list[dict[str, Any]]) -> str:
@@ -159,7 +107,7 @@ def collect_runs_and_skipped(root: Path) -> tuple[list[dict[str, Any]], list[dic
 def load_plan_record(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """A plan folder's plan.json checked against its shape, or None and why it is unusable."""
     try:
-        plan = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
+        plan = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse_constant)
         jsonschema.validate(plan, PLAN_SCHEMA)
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "top level"

@@ -29,8 +29,11 @@ img { max-width: 100%; }
 
 def write_pdf(html_file: str | Path, out: str | Path | None = None) -> Path:
     """Print `html_file` to `out` (default: ``report.pdf`` beside it), atomically; returns `out`."""
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+    try:
+        from weasyprint import CSS, HTML
+        from weasyprint.urls import URLFetcher
+    except ImportError:
+        raise ValueError("a PDF needs WeasyPrint: pip install 'inflresearch[pdf]'") from None
 
     html_file = Path(html_file)
     target = Path(out) if out is not None else html_file.with_name(PDF_FILE)

@@ -50,7 +50,8 @@ from inflresearch.questions import discover
 from inflresearch.report import interrupts, quiet
 from inflresearch.report import parameters as nbparams
 from inflresearch.report.execute import execute_run, record_failure, relative_notebook
-from inflresearch.report.index import PLAN_FILE, build_index, read_results, run_status, write_findings
+from inflresearch.report.folders import read_results, run_status
+from inflresearch.report.index import PLAN_FILE, build_index, write_findings
 from inflresearch.report.provenance import cache_key
 from inflresearch.runs import new_run_dir
 

@@ -10,8 +10,9 @@ import pytest
 from inflresearch.claims import adjust_holm
 from inflresearch.data.synth import simulate_world
 from inflresearch.errors import DataError
+from inflresearch.methods.elasticity import niche_elasticities, prepare_accounts
 from inflresearch.questions.engagement import elasticity as eng
-from inflresearch.questions.engagement.prepare import prepare_accounts, range_check
+from inflresearch.questions.engagement.prepare import range_check
 
 
 def _world(seed: int, n: int, **knobs):
@@ -93,7 +94,7 @@ def test_rate_regression_manufactures_decline_from_follower_noise():
 
 def test_niche_elasticities_recover_niche_slopes_and_heterogeneity():
     w = _world(21, 8_000, elasticity=0.8, niche_elasticity_sd=0.15, n_niches=5)
-    table = eng.niche_elasticities(w.influencers)
+    table = niche_elasticities(w.influencers)
     assert list(table.columns) == ["niche", "estimate", "ci_low", "ci_high", "p_value", "n",
                                    "method"]
     truth = w.truth["niche_elasticities"]
@@ -108,12 +109,12 @@ def test_niche_elasticities_recover_niche_slopes_and_heterogeneity():
 def test_niche_with_too_few_accounts_is_reported_not_estimated():
     w = _world(23, 600, n_niches=3).influencers.copy()
     w.loc[w.index[:4], "niche"] = "tiny"
-    table = eng.niche_elasticities(w).set_index("niche")
+    table = niche_elasticities(w).set_index("niche")
     assert np.isnan(table.loc["tiny", "estimate"]) and table.loc["tiny", "n"] == 4
     assert "fewer than" in table.loc["tiny", "method"]
     assert table.drop(index="tiny")["estimate"].notna().all()
     with pytest.raises(DataError, match="niche"):
-        eng.niche_elasticities(w.drop(columns="niche"))
+        niche_elasticities(w.drop(columns="niche"))
 
 
 def test_range_check_flags_top_lists_and_selection_on_outcome():

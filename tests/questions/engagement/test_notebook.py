@@ -11,9 +11,10 @@ import papermill as pm
 import pytest
 
 from inflresearch.data.synth import simulate_world, write_world
+from inflresearch.methods.elasticity import prepare_accounts
 from inflresearch.questions.engagement import notebook as nb01
 from inflresearch.questions.engagement.elasticity import elasticity
-from inflresearch.questions.engagement.prepare import prepare_accounts, range_check
+from inflresearch.questions.engagement.prepare import range_check
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "01_engagement_vs_followers.ipynb"
 REQUIRED = ("elasticity", "elasticity_ci_low", "elasticity_ci_high", "n_accounts", "follower_min",

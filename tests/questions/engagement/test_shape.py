@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from inflresearch.data.synth import simulate_world
-from inflresearch.questions.engagement.prepare import prepare_accounts
+from inflresearch.methods.elasticity import prepare_accounts
 from inflresearch.questions.engagement.shape import (
     lowess_curve,
     quadratic_fit,

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from inflresearch.data.synth import simulate_world
+from inflresearch.methods.elasticity import prepare_accounts
 from inflresearch.questions.engagement.benchmarks import benchmarks, citation
 from inflresearch.questions.engagement.elasticity import elasticity
 from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
-from inflresearch.questions.engagement.prepare import prepare_accounts
 from inflresearch.questions.engagement.tier_table import compare_published, range_stats, rate_stats, tier_table
 
 

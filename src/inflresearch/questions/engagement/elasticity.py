@@ -40,18 +40,19 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import optimize, stats
 
-from inflresearch.claims import Claim, claim_result, declare_p_side, not_testable
+from inflresearch.claims import ENGAGEMENT_RATE_DECLINES, Claim, claim_result, declare_p_side, not_testable
 from inflresearch.errors import DataError
-from inflresearch.methods.elasticity import TERM, log_log_slope, rate_change_per_doubling
-from inflresearch.questions.engagement.prepare import (
+from inflresearch.methods.elasticity import (
+    MIN_NICHE_ACCOUNTS,
     MISSING_LEVEL,
-    RangeCheck,
-    collapse_rare_levels,
+    TERM,
+    log_log_slope,
     prepare_accounts,
+    rate_change_per_doubling,
 )
+from inflresearch.questions.engagement.prepare import RangeCheck, collapse_rare_levels
 from inflresearch.tidy import TidyResult
 
-MIN_NICHE_ACCOUNTS = 10
 CAVEAT = (
     "Descriptive, not causal: follower count is not randomly assigned (account age, fake "
     "followers and platform mix confound it)."
@@ -168,7 +169,7 @@ def estimand_table(accounts: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFra
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
-        >>> from inflresearch.questions.engagement.prepare import prepare_accounts
+        >>> from inflresearch.methods.elasticity import prepare_accounts
         >>> acc = prepare_accounts(simulate_world(seed=3, n_influencers=900).influencers,
         ...                        niche="niche")
         >>> estimand_table(acc)["estimand"].tolist()
@@ -247,11 +248,11 @@ def claim_rate_declines(
             f"elasticity b = {row['estimate']:.3f} (CI {row['ci_low']:.3f} to "
             f"{row['ci_high']:.3f}) is not interpretable here: " + " ".join(range_check.messages)
         )
-        return not_testable("engagement_rate_declines", reason, n=int(row["n"]), method=method)
+        return not_testable(ENGAGEMENT_RATE_DECLINES, reason, n=int(row["n"]), method=method)
     z_a, z_b = stats.norm.ppf(1 - fit.alpha), stats.norm.ppf(0.8)
     se = float(row["se"])
     return claim_result(
-        "engagement_rate_declines",
+        ENGAGEMENT_RATE_DECLINES,
         estimate=float(row["estimate"]), ci_low=float(row["ci_low"]), ci_high=float(row["ci_high"]),
         p_value=float(row["p_value"]), n=int(row["n"]), method=method, null=1.0,
         direction="less", alpha=fit.alpha, note=CAVEAT,
@@ -345,59 +346,6 @@ def follower_noise_sensitivity(
         ["scenario", "noise_sd", "typical_error_factor", "reliability", "corrected_estimate",
          "ci_low", "ci_high"]
     ]
-
-
-def niche_elasticities(
-    df: pd.DataFrame,
-    *,
-    niche: str = "niche",
-    followers: str = "followers",
-    engagements: str = "engagements",
-    alpha: float = 0.05,
-) -> pd.DataFrame:
-    """Elasticity per niche from one interaction model (HC3): one row per niche.
-
-    ``log(engagements) ~ 0 + niche + niche:log(followers)``; columns ``niche``,
-    ``estimate`` (that niche's b), ``ci_low``, ``ci_high`` (two-sided 1 - alpha), ``p_value``
-    (one-sided, H0: b >= 1, i.e. evidence that the rate declines in that niche), ``n`` and
-    ``method``. Niches with fewer than 10 accounts or one follower value get NaN estimates and
-    say so in ``method``; accounts without a niche are left out.
-
-    Example:
-        >>> from inflresearch.data.synth import simulate_world
-        >>> w = simulate_world(seed=6, n_influencers=1500, n_campaigns=0, n_niches=3)
-        >>> niche_elasticities(w.influencers)[["niche", "n"]].shape
-        (3, 2)
-    """
-    data = prepare_accounts(df, followers=followers, engagements=engagements, niche=niche)
-    data = data[data["niche"] != MISSING_LEVEL].assign(niche=lambda d: d["niche"].astype(str))
-    if data.empty:
-        raise DataError("no account has a niche", column=niche)
-    groups = data.groupby("niche", sort=True)["log_followers"].agg(["size", "nunique"])
-    ok = groups[(groups["size"] >= MIN_NICHE_ACCOUNTS) & (groups["nunique"] > 1)].index
-    rows = []
-    fitted = data[data["niche"].isin(ok)]
-    method = "OLS HC3, niche-specific slopes (interaction); p one-sided H0: b >= 1"
-    if len(ok):
-        fitted = fitted.assign(niche=pd.Categorical(fitted["niche"]))
-        formula = f"log_engagements ~ 0 + niche + niche:{TERM}" if len(ok) > 1 else (
-            f"log_engagements ~ {TERM}")
-        model = smf.ols(formula, fitted).fit(cov_type="HC3")
-        dof = model.df_resid
-        crit = stats.t.ppf(1 - alpha / 2, dof)
-        for name in ok:
-            term = f"niche[{name}]:{TERM}" if len(ok) > 1 else TERM
-            b, se = float(model.params[term]), float(model.bse[term])
-            rows.append((name, b, b - crit * se, b + crit * se,
-                         float(stats.t.cdf((b - 1) / se, dof)), int(groups.loc[name, "size"]),
-                         method))
-    for name in groups.index.difference(ok):
-        rows.append((name, np.nan, np.nan, np.nan, np.nan, int(groups.loc[name, "size"]),
-                     f"not estimated: fewer than {MIN_NICHE_ACCOUNTS} accounts or one follower "
-                     "value"))
-    columns = ["niche", "estimate", "ci_low", "ci_high", "p_value", "n", "method"]
-    table = pd.DataFrame(rows, columns=columns).sort_values("niche", ignore_index=True)
-    return declare_p_side(table, "one-sided, rate falls, unadjusted")
 
 
 def niche_heterogeneity(

@@ -8,7 +8,7 @@ accounts with the largest Cook's distance.
 
 Example:
     >>> from inflresearch.data.synth import simulate_world
-    >>> from inflresearch.questions.engagement.prepare import prepare_accounts
+    >>> from inflresearch.methods.elasticity import prepare_accounts
     >>> acc = prepare_accounts(simulate_world(seed=1, n_influencers=600).influencers)
     >>> compare_models(acc)["model"].tolist()[:2]
     ['log-log', 'quadratic']
@@ -48,7 +48,7 @@ def compare_models(
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
-        >>> from inflresearch.questions.engagement.prepare import prepare_accounts
+        >>> from inflresearch.methods.elasticity import prepare_accounts
         >>> acc = prepare_accounts(simulate_world(seed=2, n_influencers=600).influencers)
         >>> int(compare_models(acc)["n"].iloc[0])
         600

@@ -26,6 +26,7 @@ from pydantic import Strict
 from inflresearch.claims import Claim
 from inflresearch.errors import DataError
 from inflresearch.methods.counts import PostResult, offset_view, post_elasticity
+from inflresearch.methods.elasticity import niche_elasticities, prepare_accounts
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
@@ -53,20 +54,18 @@ from inflresearch.questions._base import (
 )
 from inflresearch.questions.engagement import QUESTION
 from inflresearch.questions.engagement.elasticity import (
-    CAVEAT,
     ElasticityResult,
     claim_rate_declines,
     contamination_sensitivity,
     elasticity,
     estimand_table,
     follower_noise_sensitivity,
-    niche_elasticities,
     niche_heterogeneity,
     rate_models,
     sensitivity_sentence,
 )
 from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
-from inflresearch.questions.engagement.prepare import RangeCheck, data_overview, prepare_accounts, range_check
+from inflresearch.questions.engagement.prepare import RangeCheck, data_overview, range_check
 from inflresearch.questions.engagement.shape import (
     QuadraticResult,
     SegmentedResult,
@@ -82,17 +81,11 @@ from inflresearch.questions.engagement.sweet_spot import (
     two_lines_test,
 )
 from inflresearch.questions.engagement.tier_table import compare_published, tier_table
-from inflresearch.questions.engagement.words import SENTENCES
+from inflresearch.questions.engagement.words import verdict_markdown
 from inflresearch.text import md_escape
 from inflresearch.tiers import PRESETS
 
 NOTEBOOK = "01_engagement_vs_followers"
-
-
-def _p(value: float | None) -> str:
-    if value is None:
-        return "p not available"
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -360,29 +353,8 @@ class EngagementAnalysis(Analysis):
         return out
 
     def verdict_markdown(self) -> str:
-        """The elasticity and both verdicts in plain words (Markdown; data text escaped)."""
-        row = self.fit.table.iloc[0]
-        b, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
-        ch, cl, chh = (100 * row[c] for c in ("rate_change_per_doubling", "rate_change_ci_low",
-                                               "rate_change_ci_high"))
-        lines = [
-            f"**Elasticity b = {b:.3f}** ({1 - self.alpha:.0%} CI {lo:.3f} to {hi:.3f}, "
-            f"n = {int(row['n']):,} accounts): an audience 1% larger goes with about {b:.2f}% "
-            f"more engagements per post. Doubling followers changes the engagement rate by "
-            f"{ch:+.1f}% (CI {cl:+.1f}% to {chh:+.1f}%).",
-        ]
-        if self.check.warning:
-            lines.append("**Warning - no confident verdict:** " + md_escape(
-                " ".join(self.check.messages)))
-        for claim in self.claims():
-            head = f"- **{claim.verdict}**"
-            if claim.verdict == "not testable":
-                lines.append(f"{head}: *{md_escape(claim.statement)}* {md_escape(claim.note)}")
-            else:
-                lines.append(f"{head} (Holm-adjusted {_p(claim.p_adjusted)}): "
-                             f"{md_escape(SENTENCES[claim.id](claim))}")
-        lines.append(md_escape(CAVEAT))
-        return "\n\n".join(lines)
+        """The elasticity and the verdicts in plain words (`words.verdict_markdown`)."""
+        return verdict_markdown(self.fit.table.iloc[0], self.check, self.claims(), alpha=self.alpha)
 
 
 def run_analysis(inputs: Inputs, p: EngagementParams) -> EngagementAnalysis:

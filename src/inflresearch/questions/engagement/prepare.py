@@ -1,13 +1,12 @@
-"""Account-level inputs of the engagement models: cleaning, degenerate-input checks, range checks.
+"""Account-level checks of the engagement models: range checks and the data overview.
 
-`prepare_accounts` turns an influencers table into the frame every engagement model uses (columns
-``followers``, ``engagements``, ``log_followers``, ``log_engagements``, ``engagement_rate`` and the
-optional ``niche`` / ``platform``), refusing degenerate input with one clear `DataError`.
-`range_check` says when the sample cannot support an elasticity (narrow follower range, a top list,
-signs of selection on the outcome), so a notebook warns instead of reporting a confident verdict.
+The account frame itself is `inflresearch.methods.elasticity.prepare_accounts`. `range_check`
+says when the sample cannot support an elasticity (narrow follower range, a top list, signs of
+selection on the outcome), so a notebook warns instead of reporting a confident verdict.
 
 Example:
     >>> from inflresearch.data.synth import simulate_world
+    >>> from inflresearch.methods.elasticity import prepare_accounts
     >>> acc = prepare_accounts(simulate_world(seed=1, n_influencers=300, n_campaigns=0).influencers)
     >>> len(acc), bool(range_check(acc).warning)
     (300, False)
@@ -20,13 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from inflresearch.errors import DataError
-from inflresearch.methods.rates import engagements_per_post
 from inflresearch.tidy import TidyResult
 
-MIN_ACCOUNTS = 10
-#: the level given to accounts without a niche / platform, so fixed-effect models keep them
-MISSING_LEVEL = "(missing)"
 #: a follower span (5th to 95th percentile) below this many decades is too narrow for an elasticity
 MIN_SPAN_DECADES = 1.0
 #: every account at or above this follower count: the sample is a top list, not a cross-section
@@ -35,93 +29,6 @@ TOP_LIST_FLOOR = 1e6
 MAX_SHARE_ABOVE_FOLLOWERS = 0.02
 #: (q05 - min) / (q50 - q05) of log engagements below this: a hard floor (a list cut on engagement)
 MIN_OUTCOME_EDGE = 0.25
-
-
-def resolve_engagements(df: pd.DataFrame, engagements: str = "engagements") -> tuple[pd.Series, str]:
-    """The per-post engagement series and where it came from: the one rule of
-    `inflresearch.methods.rates.engagements_per_post`.
-
-    Example:
-        >>> resolve_engagements(pd.DataFrame({"avg_likes": [10.0], "avg_comments": [2.0]}))[1]
-        'avg_likes + avg_comments'
-    """
-    return engagements_per_post(df, engagements)
-
-
-def prepare_accounts(
-    df: pd.DataFrame,
-    *,
-    followers: str = "followers",
-    engagements: str = "engagements",
-    niche: str | None = None,
-    platform: str | None = None,
-    min_accounts: int = MIN_ACCOUNTS,
-) -> pd.DataFrame:
-    """The clean account frame the engagement models use; `DataError` on degenerate input.
-
-    Rows with missing or non-positive followers, or missing engagement, are dropped; accounts with
-    zero engagement are dropped from the log models (their count is kept in ``attrs``); a missing
-    niche or platform becomes the level ``"(missing)"``. Refuses
-    fewer than `min_accounts` usable accounts, a single follower value, and all-zero engagement.
-    ``attrs`` holds ``n_input``, ``n_dropped_missing``, ``n_dropped_zero`` and ``engagement_source``.
-
-    Example:
-        >>> d = pd.DataFrame({"followers": [1e3, 1e4, 1e5] * 4, "engagements": [50., 300, 2e3] * 4})
-        >>> prepare_accounts(d)[["log_followers", "log_engagements"]].shape
-        (12, 2)
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise DataError(f"expected a DataFrame, got {type(df).__name__}")
-    if followers not in df.columns:
-        raise DataError("follower column not found", column=followers)
-    f = pd.to_numeric(df[followers], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    e_series, source = resolve_engagements(df, engagements)
-    e = e_series.to_numpy(dtype=float, na_value=np.nan)
-    usable = np.isfinite(f) & (f > 0) & np.isfinite(e) & (e >= 0)
-    n_usable = int(usable.sum())
-    if n_usable and not (e[usable] > 0).any():
-        raise DataError("all engagement values are zero; nothing to model", column=source)
-    keep = usable & (e > 0)
-    n = int(keep.sum())
-    if n < min_accounts:
-        raise DataError(
-            f"only {n} accounts with positive followers and engagement; at least {min_accounts} "
-            "are needed to estimate an elasticity", column=followers,
-        )
-    every = n == len(df)
-    fk, ek = (f, e) if every else (f[keep], e[keep])
-    if fk.min() == fk.max():
-        raise DataError(
-            f"every account has the same follower count ({fk[0]:g}); an elasticity needs "
-            "variation in followers", column=followers, values=[fk[0]],
-        )
-    out = pd.DataFrame(
-        {
-            "followers": fk,
-            "engagements": ek,
-            "log_followers": np.log(fk),
-            "log_engagements": np.log(ek),
-            "engagement_rate": ek / fk,
-        },
-        index=df.index if every else df.index[keep],
-        copy=False,
-    )
-    for name, column in (("niche", niche), ("platform", platform)):
-        if column is None:
-            continue
-        if column not in df.columns:
-            raise DataError("column not found", column=column)
-        values = df[column].astype("string").fillna(MISSING_LEVEL).to_numpy()[keep]
-        out[name] = pd.Categorical(values)
-    if "account_id" in df.columns:
-        out["account_id"] = df["account_id"].to_numpy()[keep]
-    out.attrs.update(
-        n_input=len(df),
-        n_dropped_missing=len(df) - n_usable,
-        n_dropped_zero=n_usable - n,
-        engagement_source=source,
-    )
-    return out
 
 
 def collapse_rare_levels(
@@ -189,6 +96,7 @@ def range_check(
 
     Example:
         >>> d = pd.DataFrame({"followers": np.geomspace(2e6, 5e6, 50), "engagements": 1e4})
+        >>> from inflresearch.methods.elasticity import prepare_accounts
         >>> range_check(prepare_accounts(d)).messages[0][:27]
         'The follower range is narro'
     """
@@ -231,6 +139,7 @@ def data_overview(raw: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
 
     Example:
         >>> d = pd.DataFrame({"followers": [1e3, 1e4, 1e5] * 6, "engagements": [50., 0, 2e3] * 6})
+        >>> from inflresearch.methods.elasticity import prepare_accounts
         >>> data_overview(d, prepare_accounts(d)).loc["accounts_used", "value"]
         12
     """

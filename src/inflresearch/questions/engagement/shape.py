@@ -32,7 +32,7 @@ from scipy import optimize, stats
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from inflresearch.errors import DataError
-from inflresearch.questions.engagement.prepare import prepare_accounts
+from inflresearch.methods.elasticity import prepare_accounts
 from inflresearch.tidy import TidyResult
 
 

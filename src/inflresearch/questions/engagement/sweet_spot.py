@@ -28,8 +28,9 @@ from scipy import stats
 
 from inflresearch import claims
 from inflresearch.claims import Claim, claim_result, not_testable
+from inflresearch.methods.elasticity import prepare_accounts
 from inflresearch.methods.two_lines import Shape, two_lines
-from inflresearch.questions.engagement.prepare import RangeCheck, prepare_accounts
+from inflresearch.questions.engagement.prepare import RangeCheck
 
 TESTS: tuple[tuple[str, Shape], ...] = (
     ("engagements", "peak"), ("engagement_rate", "peak"), ("engagement_rate", "trough"))

@@ -1,5 +1,6 @@
 """Question 1's claims in words: one key-findings sentence per claim (the claim, the answer,
-then where and which way), in business units.
+then where and which way), in business units, and the report's verdict paragraphs
+(`verdict_markdown`).
 
 Slopes are of log engagement (or log rate) on log followers; a sentence states them as the change
 per doubling of followers, 2^slope - 1, with the interval's ends transformed alike.
@@ -15,13 +16,17 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import pandas as pd
 
 from inflresearch import claims
 from inflresearch.claims import Claim
 from inflresearch.methods.elasticity import rate_change_per_doubling
-from inflresearch.text import has_interval, percent, sig
+from inflresearch.questions.engagement.elasticity import CAVEAT
+from inflresearch.questions.engagement.prepare import RangeCheck
+from inflresearch.text import has_interval, md_escape, percent, sig
 
 ANSWER = {"supported": "Yes", "contradicted": "No", "inconclusive": "Not shown"}
 
@@ -167,6 +172,39 @@ def rate_sweet_spot(claim: Claim) -> str:
                  f"{short_followers(d['low_point_breakpoint_followers'])} followers it is "
                  f"{_line(d, 'above', 'low_point_')}.")
     return text
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "p not available"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
+def verdict_markdown(row: pd.Series, check: RangeCheck, adjusted: Sequence[Claim], *,
+                     alpha: float) -> str:
+    """The elasticity and the verdicts in plain words (Markdown; data text escaped): `row` is the
+    elasticity's table row, `adjusted` the report's Holm-adjusted claims."""
+    b, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
+    ch, cl, chh = (100 * row[c] for c in ("rate_change_per_doubling", "rate_change_ci_low",
+                                           "rate_change_ci_high"))
+    lines = [
+        f"**Elasticity b = {b:.3f}** ({1 - alpha:.0%} CI {lo:.3f} to {hi:.3f}, "
+        f"n = {int(row['n']):,} accounts): an audience 1% larger goes with about {b:.2f}% "
+        f"more engagements per post. Doubling followers changes the engagement rate by "
+        f"{ch:+.1f}% (CI {cl:+.1f}% to {chh:+.1f}%).",
+    ]
+    if check.warning:
+        lines.append("**Warning - no confident verdict:** " + md_escape(
+            " ".join(check.messages)))
+    for claim in adjusted:
+        head = f"- **{claim.verdict}**"
+        if claim.verdict == "not testable":
+            lines.append(f"{head}: *{md_escape(claim.statement)}* {md_escape(claim.note)}")
+        else:
+            lines.append(f"{head} (Holm-adjusted {_p(claim.p_adjusted)}): "
+                         f"{md_escape(SENTENCES[claim.id](claim))}")
+    lines.append(md_escape(CAVEAT))
+    return "\n\n".join(lines)
 
 
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {

@@ -38,11 +38,11 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from inflresearch.claims import Claim, claim_result, declare_p_side, not_testable
+from inflresearch.claims import MICRO_AUDIENCES_MORE_FOCUSED, Claim, claim_result, declare_p_side, not_testable
 from inflresearch.errors import DataError
 from inflresearch.tidy import TidyResult
 
-CLAIM = "micro_audiences_more_focused"
+CLAIM = MICRO_AUDIENCES_MORE_FOCUSED
 MIN_ACCOUNTS = 30
 #: a 10k-vs-1M difference in focus within +-0.2 between-account SD is too small to matter
 NEGLIGIBLE_SD = 0.2

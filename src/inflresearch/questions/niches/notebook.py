@@ -26,6 +26,7 @@ from IPython.display import Markdown
 from inflresearch.claims import Claim
 from inflresearch.data.load import LoadResult
 from inflresearch.errors import DataError
+from inflresearch.methods.elasticity import niche_elasticities
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
@@ -56,6 +57,7 @@ from inflresearch.questions.niches.focus import FocusResult, focus_data, focus_t
 from inflresearch.questions.niches.model import NO_TEXT, WEAK_JACCARD, NicheModel
 from inflresearch.questions.niches.tables import agreement, confusion, niche_profiles, size_split
 from inflresearch.questions.niches.text import account_documents
+from inflresearch.questions.niches.words import verdict_markdown
 from inflresearch.text import md_code, md_escape
 
 NOTEBOOK = "02_niche_clustering"
@@ -301,7 +303,7 @@ class NicheAnalysis(Analysis):
 
     def focus_views(self, *, simulated: bool) -> list[Any]:
         """The focus verdict, its figure (when the test ran) and the table."""
-        views: list[Any] = [Markdown(self.verdict_markdown())]
+        views: list[Any] = [Markdown(verdict_markdown(self.focus.claim))]
         if len(self.focus.table):
             icpt, slope = self.focus.line()
             ax = plots.plot_focus(self.focus.data, slope=slope, intercept=icpt, simulated=simulated)
@@ -328,22 +330,6 @@ class NicheAnalysis(Analysis):
                 ["niche", "estimate", "ci_low", "ci_high", "n"]].to_dict(orient="records")
         return out
 
-    def verdict_markdown(self) -> str:
-        """Plain-language verdict of the focus claim (numbers only, no data text)."""
-        c = self.focus.claim
-        if c.verdict == "not testable":
-            return f"**Not testable**: {md_escape(c.note)}."
-        word = {"supported": "supported", "contradicted": "contradicted",
-                "inconclusive": "inconclusive"}[c.verdict]
-        return (
-            f"**Verdict: {word}** (before adjustment across the report). Niche focus changes by "
-            f"**{c.estimate:+.4f}** per tenfold followers (95% CI {c.ci_low:+.4f} to "
-            f"{c.ci_high:+.4f}; two-sided p = {c.p_two_sided:.3g}; n = {c.n:,}). The claim "
-            "needs a negative slope. The smallest slope this test detects with 80% power is "
-            f"{c.details['mde']:.4f}. Assumes: the topic model's mix measures focus; followers measured "
-            "without error; errors robust to heteroskedasticity (HC3)."
-        )
-
 
 def run_analysis(inputs: Inputs, p: NicheParams) -> NicheAnalysis:
     """Fit the niche model on the inputs' text and compute every table of notebook 02."""
@@ -369,8 +355,6 @@ def run_analysis(inputs: Inputs, p: NicheParams) -> NicheAnalysis:
         conf = confusion(a, inputs.category)
     elasticities = None
     if "engagements" in accounts.columns:
-        from inflresearch.questions.engagement.elasticity import niche_elasticities
-
         with_text = accounts[accounts["niche_discovered"] != NO_TEXT]
         try:
             elasticities = niche_elasticities(with_text, niche="niche_label", alpha=p.alpha)

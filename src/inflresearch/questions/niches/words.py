@@ -1,4 +1,5 @@
-"""Question 2's claim in words: its key-findings sentence, in business units.
+"""Question 2's claim in words: its key-findings sentence, in business units, and the report's
+verdict paragraph (`verdict_markdown`).
 
 Example:
     >>> from inflresearch import claims
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 from inflresearch import claims
 from inflresearch.claims import Claim
-from inflresearch.text import has_interval, interval_words, sig
+from inflresearch.text import has_interval, interval_words, md_escape, sig
 
 
 def _focused(claim: Claim) -> str:
@@ -28,6 +29,22 @@ def _focused(claim: Claim) -> str:
         assert claim.ci_low is not None and claim.ci_high is not None
         text += (f" ({interval_words(claim, claim.ci_low, claim.ci_high, sig, 'more', 'less')})")
     return text + "."
+
+
+def verdict_markdown(c: Claim) -> str:
+    """The focus claim's verdict paragraph (numbers only, no data text)."""
+    if c.verdict == "not testable":
+        return f"**Not testable**: {md_escape(c.note)}."
+    word = {"supported": "supported", "contradicted": "contradicted",
+            "inconclusive": "inconclusive"}[c.verdict]
+    return (
+        f"**Verdict: {word}** (before adjustment across the report). Niche focus changes by "
+        f"**{c.estimate:+.4f}** per tenfold followers ({c.ci_label} {c.ci_low:+.4f} to "
+        f"{c.ci_high:+.4f}; two-sided p = {c.p_two_sided:.3g}; n = {c.n:,}). The claim "
+        "needs a negative slope. The smallest slope this test detects with 80% power is "
+        f"{c.details['mde']:.4f}. Assumes: the topic model's mix measures focus; followers measured "
+        "without error; errors robust to heteroskedasticity (HC3)."
+    )
 
 
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {

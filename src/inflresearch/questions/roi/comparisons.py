@@ -41,7 +41,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inflresearch.claims import Claim, claim_result, not_testable
+from inflresearch.claims import (
+    INFLUENCER_ROI_EXCEEDS_TRADITIONAL,
+    MICRO_ROI_EXCEEDS_MACRO,
+    Claim,
+    claim_result,
+    not_testable,
+)
 from inflresearch.methods.resampling import (
     bootstrap_p,
     cluster_bootstrap_sums,
@@ -358,7 +364,7 @@ def micro_vs_macro(
     """
     labels = {"micro": f"micro {format_range(micro)}", "macro": f"macro {format_range(macro)}"}
     return _two_group_claim(
-        data, "micro_roi_exceeds_macro", "micro", "macro", labels,
+        data, MICRO_ROI_EXCEEDS_MACRO, "micro", "macro", labels,
         lambda d: label_groups(d["followers"], {"micro": micro, "macro": macro},
                                channel=d["channel"]),
         n_boot=n_boot, alpha=alpha, seed=seed, reference_lift=reference_lift,
@@ -389,7 +395,7 @@ def influencer_vs_traditional(
     """
     labels = {"influencer": "influencer", "traditional": "traditional"}
     return _two_group_claim(
-        data, "influencer_roi_exceeds_traditional", "influencer", "traditional", labels,
+        data, INFLUENCER_ROI_EXCEEDS_TRADITIONAL, "influencer", "traditional", labels,
         lambda d: d["channel"].astype(object),
         n_boot=n_boot, alpha=alpha, seed=seed, reference_lift=reference_lift,
         niche=None, metrics=("roi", "roas", "cpm", "cpa"), needs_followers=False,

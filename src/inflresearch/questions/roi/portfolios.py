@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inflresearch.claims import Claim, claim_result, not_testable
+from inflresearch.claims import TEN_MICRO_BEAT_ONE_MACRO, Claim, claim_result, not_testable
 from inflresearch.methods.resampling import bootstrap_p, multiplicities, percentile_ci
 from inflresearch.questions.roi.comparisons import (
     ACCOUNT,
@@ -54,7 +54,7 @@ from inflresearch.questions.roi.metrics import check_campaigns
 from inflresearch.tidy import TidyResult
 from inflresearch.tiers import Range, in_range
 
-CLAIM = "ten_micro_beat_one_macro"
+CLAIM = TEN_MICRO_BEAT_ONE_MACRO
 MIN_LARGE = 5  # large activations near the budget needed for a comparison
 
 
