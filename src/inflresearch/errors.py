@@ -25,7 +25,7 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
         "'abc'"
         >>> quote("x" * 1000, limit=12)
         "'xxxxxxxxxx… (1,002 characters)"
-        >>> quote([list(range(10))] * 10**9)
+        >>> quote([list(range(10))] * 10**5)
         '[[0, 1, 2, 3, 4, 5, ...], [0, 1, 2, 3, 4, 5, ...], [0, 1, 2, 3, 4, 5, ...], [0,… (cut)'
     """
     if isinstance(value, str | bytes):

@@ -4,7 +4,7 @@ With only an influencer table (followers, engagement, perhaps a price per post) 
 measured. What can be said: if engagements per post grow as followers^b and the price of a post
 as followers^g, the cost per engagement scales as followers^(g - b), so micro-influencers are
 cheaper per engagement exactly when g > b. Both elasticities are estimated by the package's one
-log-log estimator (`inflresearch.methods.elasticity`: OLS of logs on log followers, HC3 errors,
+log-log estimator (`inflresearch.methods.elasticity`: OLS of logs on log followers, HC4 errors,
 t interval; b is the pooled estimand, identical to report 01's b on the same table). These are
 elasticities of the geometric mean, equal to those of the mean when the log noise does not change
 with size. When the table has prices, g - b is estimated directly as
@@ -110,15 +110,15 @@ def cost_efficiency_assumed(
         raise DataError("no price_per_post column: set price_elasticity to an assumed value "
                         "(e.g. 1.0 for a price proportional to followers)",
                         column="price_per_post")
-    method_b = "OLS log(engagements) ~ log(followers), HC3"
+    method_b = "OLS log(engagements) ~ log(followers), HC4"
     if price_elasticity is None:
         priced = d[d["price_per_post"] > 0]
         xp = np.log(priced["followers"].to_numpy())
         g = _slope(np.log(priced["price_per_post"].to_numpy()), xp, alpha)
         log_cpe = np.log((priced["price_per_post"] / priced["engagements"]).to_numpy())
         diff = _slope(log_cpe, xp, alpha)
-        source, method_g = "estimated", "OLS log(price_per_post) ~ log(followers), HC3"
-        method_d = "OLS log(price / engagements) ~ log(followers), HC3"
+        source, method_g = "estimated", "OLS log(price_per_post) ~ log(followers), HC4"
+        method_d = "OLS log(price / engagements) ~ log(followers), HC4"
         n_g = len(priced)
     else:
         g_val = float(price_elasticity)
