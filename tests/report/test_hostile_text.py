@@ -4,15 +4,14 @@ Markdown cells are sanitised, and folder names never become script links.
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
 from html_checks import assert_self_contained
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from run_folders import plan_folder, results, run_folder
 
 from inflresearch.questions.engagement import notebook as nb01
 from inflresearch.questions.niches import notebook as nb02
@@ -126,47 +125,12 @@ def test_markdown_cells_are_sanitised():
     assert_inert(page)
 
 
-_CLAIM = {
-    "id": "c", "statement": "s", "estimate": 1.0, "ci_low": 0.5, "ci_high": 1.5, "p_value": 0.01,
-    "p_adjusted": 0.01, "verdict": "supported", "n": 10, "method": "m", "note": "",
-}
-
-
-def _results(run_id: str, *, status: str = "succeeded", claims: list | None = None) -> dict:
-    return {
-        "run": {
-            "id": run_id, "notebook": "notebooks/x.ipynb", "parameters": {"data": "sample"},
-            "status": status, "started": "2026-01-01T00:00:00+00:00", "seconds": 1.0,
-            "package_version": "0", "git_commit": None, "cache_key": f"key-{run_id}", "data": [],
-            "error": None,
-        },
-        "claims": [dict(_CLAIM)] if claims is None else claims,
-        "estimates": {},
-    }
-
-
-def _run_folder(root: Path, name: str, document: object, outputs: bool = True) -> Path:
-    folder = root / name
-    folder.mkdir(parents=True)
-    (folder / "results.json").write_text(json.dumps(document))
-    if outputs:
-        (folder / "report.html").write_text("<html></html>")
-        (folder / "notebook.ipynb").write_text("{}")
-    return folder
-
-
-def _plan_folder(root: Path, name: str, run_ids: list[str]) -> Path:
-    folder = root / name
-    folder.mkdir()
-    runs = [{"notebook": "x", "parameters": {}, "run_id": r, "status": "succeeded"} for r in run_ids]
-    (folder / "plan.json").write_text(json.dumps({"name": name, "started": "", "runs": runs}))
-    return folder
 
 
 def test_folder_names_never_become_script_links(tmp_path):
     name = "javascript:alert(1)"
-    _run_folder(tmp_path, name, _results(name))
-    _plan_folder(tmp_path, "vbscript:x", [name])
+    run_folder(tmp_path, name, results(name))
+    plan_folder(tmp_path, "vbscript:x", [name])
     index = build_index(tmp_path).read_text()
     assert_inert(index)
     assert 'href="./javascript%3Aalert%281%29/report.html"' in index

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from run_folders import CLAIM, plan_folder, results, run_folder
 
 from inflresearch.cli import main
 from inflresearch.report.index import build_index, write_findings
@@ -36,10 +37,6 @@ def _notebook(tmp_path: Path, body: str, name: str = "writer") -> Path:
     return path
 
 
-_CLAIM = {
-    "id": "c", "statement": "s", "estimate": 1.0, "ci_low": 0.5, "ci_high": 1.5, "p_value": 0.01,
-    "p_adjusted": 0.01, "verdict": "supported", "n": 10, "method": "m", "note": "",
-}
 
 
 BAD_RESULTS = {
@@ -48,7 +45,7 @@ BAD_RESULTS = {
     "nan": "open(f'{run_dir}/results.json', 'w').write('{\"claims\": [], \"estimates\": {\"b\": NaN}}')",
     "list": "open(f'{run_dir}/results.json', 'w').write('[1, 2]')",
     "bad-verdict": (
-        "import json; json.dump({'claims': [dict(" + repr(_CLAIM) + ", verdict='amazing')],"
+        "import json; json.dump({'claims': [dict(" + repr(CLAIM) + ", verdict='amazing')],"
         " 'estimates': {}}, open(f'{run_dir}/results.json', 'w'))"
     ),
 }
@@ -73,41 +70,10 @@ def test_a_bad_results_json_fails_the_run_consistently(tmp_path, capsys, case):
         assert (folder / "results.invalid.json").is_file()  # the notebook's own file is kept
 
 
-def _results(run_id: str, *, status: str = "succeeded", claims: list | None = None) -> dict:
-    return {
-        "run": {
-            "id": run_id, "notebook": "notebooks/x.ipynb", "parameters": {"data": "sample"},
-            "status": status, "started": "2026-01-01T00:00:00+00:00", "seconds": 1.0,
-            "package_version": "0", "git_commit": None, "cache_key": f"key-{run_id}", "data": [],
-            "error": None,
-        },
-        "claims": [dict(_CLAIM)] if claims is None else claims,
-        "estimates": {},
-    }
-
-
-def _run_folder(root: Path, name: str, document: object, outputs: bool = True) -> Path:
-    folder = root / name
-    folder.mkdir(parents=True)
-    (folder / "results.json").write_text(json.dumps(document))
-    if outputs:
-        (folder / "report.html").write_text("<html></html>")
-        (folder / "notebook.ipynb").write_text("{}")
-    return folder
-
-
-def _plan_folder(root: Path, name: str, run_ids: list[str]) -> Path:
-    folder = root / name
-    folder.mkdir()
-    runs = [{"notebook": "x", "parameters": {}, "run_id": r, "status": "succeeded"} for r in run_ids]
-    (folder / "plan.json").write_text(json.dumps({"name": name, "started": "", "runs": runs}))
-    return folder
-
-
 def test_wrong_shaped_results_or_plan_json_is_skipped_and_flagged(tmp_path):
-    _run_folder(tmp_path, "good", _results("good"))
-    _run_folder(tmp_path, "shape", {"run": [], "claims": 1})
-    _run_folder(tmp_path, "status", {"run": {"status": 3}})
+    run_folder(tmp_path, "good", results("good"))
+    run_folder(tmp_path, "shape", {"run": [], "claims": 1})
+    run_folder(tmp_path, "status", {"run": {"status": 3}})
     (tmp_path / "plan-bad").mkdir()
     (tmp_path / "plan-bad" / "plan.json").write_text(json.dumps({"runs": "x"}))
     (tmp_path / "plan-bad2").mkdir()
@@ -121,9 +87,9 @@ def test_wrong_shaped_results_or_plan_json_is_skipped_and_flagged(tmp_path):
 
 
 def test_a_succeeded_run_without_report_is_incomplete_and_never_cached(tmp_path):
-    _run_folder(tmp_path, "whole", _results("whole"))
-    _run_folder(tmp_path, "halfway", _results("halfway"), outputs=False)
-    plan = _plan_folder(tmp_path, "plan-p", ["whole", "halfway"])
+    run_folder(tmp_path, "whole", results("whole"))
+    run_folder(tmp_path, "halfway", results("halfway"), outputs=False)
+    plan = plan_folder(tmp_path, "plan-p", ["whole", "halfway"])
     assert successful_runs_by_key(tmp_path) == {"key-whole": "whole"}
     findings = write_findings(plan, json.loads((plan / "plan.json").read_text())).read_text()
     assert "./../" not in findings and "../whole/report.html" in findings
@@ -133,9 +99,9 @@ def test_a_succeeded_run_without_report_is_incomplete_and_never_cached(tmp_path)
 
 
 def test_an_unexpected_verdict_does_not_crash_findings_or_index(tmp_path):
-    _run_folder(tmp_path, "fine", _results("fine"))
-    _run_folder(tmp_path, "odd", _results("odd", claims=[dict(_CLAIM, verdict="amazing")]))
-    plan = _plan_folder(tmp_path, "plan-q", ["fine", "odd", "gone", "../escape"])
+    run_folder(tmp_path, "fine", results("fine"))
+    run_folder(tmp_path, "odd", results("odd", claims=[dict(CLAIM, verdict="amazing")]))
+    plan = plan_folder(tmp_path, "plan-q", ["fine", "odd", "gone", "../escape"])
     findings = write_findings(plan, json.loads((plan / "plan.json").read_text())).read_text()
     assert "../fine/report.html" in findings and "3 run(s) failed" in findings
     index = build_index(tmp_path).read_text()
@@ -156,7 +122,7 @@ def test_cache_key_covers_the_package_code(tmp_path, monkeypatch):
 
 def test_a_run_stopped_before_the_pipeline_finished_is_flagged(tmp_path):
     written_by_notebook = {"run": {"notebook": "x", "data": []}, "claims": [], "estimates": {}}
-    _run_folder(tmp_path, "stopped", written_by_notebook, outputs=False)
+    run_folder(tmp_path, "stopped", written_by_notebook, outputs=False)
     index = build_index(tmp_path).read_text()
     assert "the run never finished" in index.split("Skipped folders", 1)[1]
     assert successful_runs_by_key(tmp_path) == {}
