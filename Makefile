@@ -46,13 +46,13 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -m "not slow and not spark and not browser" -n $(JOBS) --durations=10
+	$(BIN)/python -m pytest -m "not slow and not spark and not browser" -n $(JOBS) --dist loadgroup --durations=10
 
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m "slow" -n $(JOBS)
+	$(BIN)/python -m pytest -m "slow" -n $(JOBS) --dist loadgroup
 
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 lab: $(SAMPLE)
 	@test -f $(KERNEL) || $(MAKE) --no-print-directory kernel

