@@ -177,13 +177,14 @@ def test_plan_runs_in_parallel_survives_a_failure_and_caches(tmp_path):
     assert index.count("report.html") == 3 and "nightly" in index
     assert_self_contained(index)
 
-    second = run_plan(load_plan(plan_file), root=root)
-    assert [r["status"] for r in second.runs] == ["cached", "cached", "failed"]
-    assert second.runs[0]["run_id"] == first.runs[0]["run_id"]
-    forced = run_plan(load_plan(plan_file), root=root, force=True, workers=1)
+    assert main(["plan", str(plan_file), "--reports", str(root)]) == 1  # a failed run -> non-zero
+    (second,) = [p for p in root.glob("*-plan-nightly/plan.json") if p.parent != first.folder]
+    second_runs = json.loads(second.read_text())["runs"]
+    assert [r["status"] for r in second_runs] == ["cached", "cached", "failed"]
+    assert second_runs[0]["run_id"] == first.runs[0]["run_id"]
+    forced = run_plan(load_plan(plan_file), root=root, force=True)
     assert [r["status"] for r in forced.runs] == ["succeeded", "succeeded", "failed"]
     assert forced.runs[0]["run_id"] != first.runs[0]["run_id"]
-    assert main(["plan", str(plan_file), "--reports", str(root)]) == 1  # a failed run -> non-zero
 
 
 def test_plan_errors_name_the_problem(tmp_path):
