@@ -44,7 +44,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     columns = None
     if args.mapping:
-        from inflresearch.data.mapping import read_mapping
+        from inflresearch.data.mapping_file import read_mapping
 
         columns = read_mapping(args.mapping).for_table("posts")
     result = aggregate_posts(
@@ -62,8 +62,9 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from inflresearch.data.column_report import mapping_lines, suspicious_picks
     from inflresearch.data.load import read_table
-    from inflresearch.data.mapping import mapping_lines, read_mapping, suspicious_picks
+    from inflresearch.data.mapping_file import read_mapping
 
     spec = read_mapping(args.mapping) if args.mapping else None
     mapping: dict[str, str | None] = dict(spec.columns) if spec else {}

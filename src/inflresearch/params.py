@@ -145,7 +145,7 @@ def coerce_optional_data(value: Any, name: str, table: str) -> Path | None:
 def coerce_mapping_file(value: Any, name: str) -> ColumnMapping:
     """The mapping file at path `value` (`inflresearch.data.mapping`); relative paths are found as
     in `resolve_data`. One ``ValueError`` naming the parameter and the file when it is bad."""
-    from inflresearch.data.mapping import read_mapping
+    from inflresearch.data.mapping_file import read_mapping
     from inflresearch.errors import DataError
 
     path = Path(str(value).strip()).expanduser()

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from inflresearch.cli import main
+from inflresearch.data.column_report import suspicious_picks
 from inflresearch.data.load import read_table
-from inflresearch.data.mapping import parse_mapping, read_mapping, suspicious_picks
+from inflresearch.data.mapping import parse_mapping
+from inflresearch.data.mapping_file import read_mapping
 from inflresearch.errors import DataError
 from inflresearch.params import coerce_column_map
 from inflresearch.questions.engagement.notebook import notebook_params

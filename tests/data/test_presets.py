@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from inflresearch.data.column_report import HANDLE, NAMED, suspicious_picks
 from inflresearch.data.contract import column_names, columns
 from inflresearch.data.headers import resolve_columns, unique_headers
 from inflresearch.data.load import read_headers, read_table
-from inflresearch.data.mapping import HANDLE, NAMED, suspicious_picks
 from inflresearch.data.presets import all_presets, detect_preset, get_preset
 
 # real files that are no table of the three contracts (a benchmark table) or only a part of one
