@@ -2,8 +2,9 @@
 
 Example:
     >>> from inflresearch.questions import discover
-    >>> [q.stem for q in discover()]
-    ['01_engagement_vs_followers', '02_niche_clustering', '03_roi_micro_vs_macro', '04_pick_creators']
+    >>> stems = [q.stem for q in discover()]  # in notebook order
+    >>> stems[0], stems == sorted(stems)
+    ('01_engagement_vs_followers', True)
 """
 
 from inflresearch.questions._base import (
