@@ -176,9 +176,10 @@ def decline_grid(
         try:
             if i == 0 and primary_fit is not None:
                 fit = primary_fit
+            elif i == 0 and d.is_default:  # the package's one rule on the account table
+                fit = elasticity(accounts, alpha=alpha).table.iloc[0]
             else:
-                frame = (apply_definition(accounts, posts, d) if i == 0 and d.is_default
-                         else rates_under(accounts, posts, d))
+                frame = rates_under(accounts, posts, d)
                 fit = elasticity(frame[["followers", "engagements"]], alpha=alpha).table.iloc[0]
             row.update(estimate=float(fit["estimate"]), ci_low=float(fit["ci_low"]),
                        ci_high=float(fit["ci_high"]), p_value=float(fit["p_two_sided"]),
