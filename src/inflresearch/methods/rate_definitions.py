@@ -268,7 +268,7 @@ def definition_grid(
     cols = set(columns)
     if posts:
         extra = tuple(p for p in ("shares", "saves") if p in cols)
-        part_sets = [("likes",)] + ([("likes", "comments")] if "comments" in cols else [])
+        part_sets: list[tuple[str, ...]] = [("likes",)] + ([("likes", "comments")] if "comments" in cols else [])
         if extra and "comments" in cols:
             part_sets.append(("likes", "comments", *extra))
         pers = ["followers"] + (["views"] if "views" in cols else [])

@@ -17,8 +17,12 @@ Example:
     ...                   "estimate": [0.8, 0.7, 1.02], "ci_low": [0.7, 0.6, 0.95],
     ...                   "ci_high": [0.9, 0.8, 1.09], "p_value": [1e-4, 1e-6, 0.6]})
     >>> g = grid_verdicts(t, null=1.0, direction="less", alpha=0.05)
-    >>> robustness_line(grid_summary(g), unit="definitions")
-    'supported under 2 of 3 definitions (each at alpha, unadjusted); the one exception: c (inconclusive). The verdict of record is the pre-specified a; the grid is reported, not searched. Smallest p across the grid, Holm-adjusted for 3 definitions: < 0.001.'
+    >>> line = robustness_line(grid_summary(g), unit="definitions")
+    >>> line[:82]
+    'supported under 2 of 3 definitions (each at alpha, unadjusted); the one exception:'
+    >>> line[83:]  # doctest: +NORMALIZE_WHITESPACE
+    'c (inconclusive). The verdict of record is the pre-specified a; the grid is reported, not
+    searched. Smallest p across the grid, Holm-adjusted for 3 definitions: < 0.001.'
 """
 
 from __future__ import annotations

@@ -117,3 +117,23 @@ def test_real_instagram_table_under_the_rate_card_assumption(real_data):
     r = cost_efficiency_assumed(accounts, micro=(5e3, 1e4), macro=(1e4, 1e5), price_elasticity=g)
     assert 0.8 < r.summary["b"] < 0.95  # SOURCE.md reports a likes slope of about 0.89
     assert r.summary["g_minus_b_ci"][0] > 0  # under the rate card, micro is cheaper per engagement
+
+
+def test_scheme_comparisons_use_each_schemes_own_micro_and_macro_and_flag_the_primary():
+    from inflresearch.questions.roi.robustness import micro_macro_grid, micro_macro_robustness
+    from inflresearch.questions.roi.speccurve import scheme_comparisons
+    from inflresearch.tiers import SCHEMES
+
+    w = simulate_world(seed=4, n_influencers=2000, n_campaigns=60, with_text=False)
+    t = scheme_comparisons(w.campaigns, primary="modash", n_boot=100)
+    assert t["scheme"].tolist() == ["modash", *(n for n in SCHEMES if n != "modash")]
+    assert t["primary"].tolist() == [True] + [False] * (len(SCHEMES) - 1)
+    for row in t.itertuples():
+        s = SCHEMES[row.scheme]
+        assert (tuple(row.micro_range), tuple(row.macro_range)) == (s.micro, s.macro)
+    own = scheme_comparisons(w.campaigns, schemes=("blog",), primary=((1e3, 8e3), (2e5, None)),
+                             n_boot=100)
+    assert own["specification"].tolist()[0] == "pre-specified ranges (1k-8k vs 200k+)"
+    summary = micro_macro_robustness(micro_macro_grid(t, alpha=0.05))
+    assert summary["n_specifications"] == len(SCHEMES)
+    assert summary["specification_of_record"].startswith("modash (10k-50k vs 500k-1M)")

@@ -25,9 +25,9 @@ from pydantic import Strict
 
 from inflresearch.claims import Claim
 from inflresearch.errors import DataError
-from inflresearch.methods.rate_definitions import RateDefinition, parse_definition
 from inflresearch.methods.counts import PostResult, offset_view, post_elasticity
 from inflresearch.methods.elasticity import niche_elasticities, prepare_accounts
+from inflresearch.methods.rate_definitions import RateDefinition, parse_definition
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
@@ -41,9 +41,9 @@ from inflresearch.params import (
     resolve_inputs,
 )
 from inflresearch.plots import figure_of
-from inflresearch.plots.spec_grid import plot_spec_grid
 from inflresearch.plots.diagnostics import plot_qq, plot_residuals
 from inflresearch.plots.forest import plot_forest
+from inflresearch.plots.spec_grid import plot_spec_grid
 from inflresearch.questions._base import (
     Analysis,
     Inputs,
@@ -68,6 +68,12 @@ from inflresearch.questions.engagement.elasticity import (
 )
 from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
 from inflresearch.questions.engagement.prepare import RangeCheck, data_overview, range_check
+from inflresearch.questions.engagement.robustness import (
+    apply_definition,
+    decline_grid,
+    decline_robustness,
+    definition_words,
+)
 from inflresearch.questions.engagement.shape import (
     QuadraticResult,
     SegmentedResult,
@@ -75,12 +81,6 @@ from inflresearch.questions.engagement.shape import (
     quadratic_fit,
     segmented_fit,
     spline_curve,
-)
-from inflresearch.questions.engagement.robustness import (
-    apply_definition,
-    decline_grid,
-    decline_robustness,
-    definition_words,
 )
 from inflresearch.questions.engagement.sweet_spot import (
     claim_inverted_u,
@@ -283,7 +283,7 @@ class EngagementAnalysis(Analysis):
 
     def definition_markdown(self) -> Markdown:
         """The engagement-rate definition every rate of the report uses, in words."""
-        return Markdown(f"**Engagement rate** in this report: {self.rate_words}.")
+        return Markdown(f"**Engagement rate** in this report: {md_escape(self.rate_words)}.")
 
     def tier_views(self, *, simulated: bool) -> list[Any]:
         """The tier table of the chosen scheme(s) (figure, table) and the published benchmarks."""
@@ -308,7 +308,7 @@ class EngagementAnalysis(Analysis):
         ax = plot_spec_grid(self.robustness, null=1.0, simulated=simulated,
                             xlabel="elasticity b under each definition (left of 1: the rate falls)")
         ax.set_title("Engagement-rate decline under every rate definition")
-        line = md_escape(self.robustness_summary()["line"])
+        line = md_escape(self.robustness_summary()["line"]).replace("\\<", "<")  # "p < 0.001"
         return [Markdown(f"**Decline claim across definitions:** {line}"), figure_of(ax),
                 self.robustness.drop(columns=["withheld"], errors="ignore")]
 

@@ -210,6 +210,6 @@ def plot_scheme_tiers(table: pd.DataFrame, *, simulated: bool, statistic: str = 
     words = statistic.replace("_rate", "").replace("mean", "mean of rates")
     ax.set(xlabel="followers (log scale; each segment one tier)",
            ylabel=f"engagement rate, {words} (%)", title="Engagement rate by tier, every scheme")
-    ax.legend(fontsize=7, loc="upper right")
-    label_simulated(ax, simulated, corner="lower left")
+    ax.legend(fontsize=7, loc="lower left")  # rates fall with size: the lower left is empty
+    label_simulated(ax, simulated, corner="upper right")
     return ax

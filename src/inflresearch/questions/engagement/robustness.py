@@ -133,10 +133,10 @@ def definition_words(
 
     Example:
         >>> definition_words(pd.DataFrame({"followers": [1.]}), None, "modash")
-        'median over the latest 30 posts of likes / followers (`median:likes/followers:last30`)'
+        'median over the latest 30 posts of likes / followers (median:likes/followers:last30)'
     """
     d = parse_definition(definition)
-    text = f"{d.describe()} (`{d.spelling}`)"
+    text = f"{d.describe()} ({d.spelling})"
     if d.is_default and not _has_posts(posts):
         source = source_definition(accounts)
         if source:

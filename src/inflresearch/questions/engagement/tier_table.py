@@ -177,8 +177,8 @@ def scheme_tier_table(
     seed: int = 0,
 ) -> pd.DataFrame:
     """The tier table under every scheme in `schemes`, side by side (one row per scheme and
-    tier, with the scheme's name and source); the columns of `tier_table` plus ``scheme``,
-    ``scheme_source`` and ``scheme_year``.
+    tier, with the scheme's name and source); the columns of `tier_table` plus ``scheme`` and
+    ``scheme_source`` (its title and year).
 
     All tiers of all schemes come from one bootstrap over the accounts (`range_stats` takes
     overlapping ranges), so schemes are compared on the same replicates.
@@ -198,7 +198,7 @@ def scheme_tier_table(
     keys = [(s, name, rng) for s in chosen for name, rng in s.tiers.items()]
     found = range_stats(f, e, [rng for _, _, rng in keys], n_boot=n_boot, alpha=alpha,
                         rng=np.random.default_rng(seed))
-    rows = [{"scheme": s.name, "scheme_source": s.cited, "scheme_year": s.year, "tier": name,
+    rows = [{"scheme": s.name, "scheme_source": s.cited, "tier": name,
              "follower_min": float(low), "follower_max": np.nan if high is None else float(high),
              **stats_}
             for (s, name, (low, high)), stats_ in zip(keys, found, strict=True)]

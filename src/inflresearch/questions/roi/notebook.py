@@ -44,6 +44,7 @@ from inflresearch.params import (
     resolve_inputs,
 )
 from inflresearch.plots import figure_of
+from inflresearch.plots.spec_grid import plot_spec_grid
 from inflresearch.questions._base import (
     Analysis,
     Inputs,
@@ -68,7 +69,6 @@ from inflresearch.questions.roi.metrics import (
     ratio_of_sums_vs_mean,
 )
 from inflresearch.questions.roi.portfolios import PortfolioResult, equal_budget_portfolios
-from inflresearch.plots.spec_grid import plot_spec_grid
 from inflresearch.questions.roi.robustness import micro_macro_grid, micro_macro_robustness
 from inflresearch.questions.roi.speccurve import scheme_comparisons, spec_summary, specification_curve
 from inflresearch.questions.roi.words import assumed_words, claim_words
@@ -291,11 +291,10 @@ def scheme_grid(inputs: Inputs, p: RoiParams) -> pd.DataFrame:
     verdicts (`robustness.micro_macro_grid`); empty without campaigns with follower counts."""
     if inputs.campaigns is None or "followers" not in inputs.campaigns:
         return pd.DataFrame()
-    own = f"pre-specified {p.tiers}" if (p.micro, p.macro) == (scheme(p.tiers).micro,
-                                                                scheme(p.tiers).macro) \
-        else "pre-specified ranges"
-    table = scheme_comparisons(inputs.campaigns, primary=(p.micro, p.macro), primary_label=own,
-                               n_boot=p.n_boot, alpha=p.alpha, seed=p.seed)
+    own = scheme(p.tiers)
+    primary = p.tiers if (p.micro, p.macro) == (own.micro, own.macro) else (p.micro, p.macro)
+    table = scheme_comparisons(inputs.campaigns, primary=primary, n_boot=p.n_boot,
+                               alpha=p.alpha, seed=p.seed)
     return micro_macro_grid(table, alpha=p.alpha)
 
 
@@ -402,7 +401,7 @@ class RoiAnalysis(Analysis):
         ax = plot_spec_grid(self.schemes, null=0.0, simulated=self.p.simulated,
                             xlabel="pooled ROI difference, micro - macro (right of 0: micro better)")
         ax.set_title("Micro versus macro under every tier scheme")
-        line = md_escape(micro_macro_robustness(self.schemes)["line"])
+        line = md_escape(micro_macro_robustness(self.schemes)["line"]).replace("\\<", "<")
         shown = ["specification", "scheme_source", "estimate", "ci_low", "ci_high",
                  "p_value", "p_holm", "verdict", "n_micro", "n_macro", "kish_accounts_micro",
                  "kish_accounts_macro", "note"]

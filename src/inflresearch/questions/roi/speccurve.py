@@ -131,17 +131,17 @@ def scheme_comparisons(
     data: pd.DataFrame,
     *,
     schemes: Sequence[str] = tuple(SCHEMES),
-    primary: tuple[Range, Range] | None = None,
-    primary_label: str = "pre-specified",
+    primary: tuple[Range, Range] | str | None = None,
     n_boot: int = 1000,
     alpha: float = 0.05,
     seed: int = 0,
 ) -> pd.DataFrame:
     """The micro-versus-macro ROI test under every tier scheme's own micro and macro tiers.
 
-    One row per scheme (``scheme``, ``scheme_source`` and the columns of `specification_curve`),
-    and, with `primary`, the analysis' own definition first as a flagged row named
-    `primary_label`. Each row has its own pigeonhole bootstrap with the same seed.
+    One row per scheme (``scheme``, ``scheme_source`` and the columns of `specification_curve`).
+    `primary` is the analysis' own definition, flagged and put first: a scheme's name (its row),
+    or explicit (micro, macro) ranges (an extra row, ``pre-specified ranges``). Each row has
+    its own pigeonhole bootstrap with the same seed.
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
@@ -151,12 +151,16 @@ def scheme_comparisons(
         [['blog', '5k-10k', '10k-100k'], ['upfluence', '0-20k', '400k+']]
     """
     d = check_campaigns(data)
+    first = scheme(primary).name if isinstance(primary, str) else None
     specs: list[tuple[str, str, Range, Range, bool]] = []
-    if primary is not None:
-        specs.append((primary_label, "the analysis' own definition", *primary, True))
-    for name in schemes:
+    if primary is not None and first is None:
+        assert not isinstance(primary, str)
+        specs.append(("pre-specified ranges", "the analysis' own micro_range / macro_range",
+                      primary[0], primary[1], True))
+    names = ([first] if first else []) + [n for n in schemes if scheme(n).name != first]
+    for name in names:
         s = scheme(name)
-        specs.append((s.name, s.cited, s.micro, s.macro, False))
+        specs.append((s.name, s.cited, s.micro, s.macro, s.name == first))
     rows = [{"scheme": name, "scheme_source": source,
              **compare_spec(d, micro, macro, n_boot=n_boot, alpha=alpha, seed=seed),
              "primary": is_primary} for name, source, micro, macro, is_primary in specs]
