@@ -110,3 +110,21 @@ def test_parameters_take_all_schemes_and_refuse_a_bad_definition(tmp_path) -> No
         notebook_params(er_definition="mean:likes/reach", run_dir=str(tmp_path / "s"))
     with pytest.raises(ValueError, match="parameter 'tiers' must be one of .*modash.*all"):
         notebook_params(tiers="hype", run_dir=str(tmp_path / "t"))
+
+
+@pytest.mark.slow
+def test_the_grids_holm_summary_keeps_the_family_wise_error_under_a_null() -> None:
+    # every definition's rate is flat in followers (b = 1 for likes, comments and views): the
+    # smallest Holm-adjusted p across the 16 definitions may fall below alpha in at most alpha of
+    # the worlds, while the unadjusted "supported under at least one" would overstate it
+    from scipy import stats
+
+    n_worlds, alpha = 150, 0.05
+    holm_hits = any_hits = 0
+    for seed in range(n_worlds):
+        posts = _world(100 + seed, likes_b=1.0, comments_b=1.0, comments_scale=0.005, views_b=1.0)
+        summary = decline_robustness(decline_grid(_accounts(posts), posts, alpha=alpha))
+        holm_hits += summary["min_p_holm"] < alpha
+        any_hits += summary["counts"]["supported"] + summary["counts"]["contradicted"] > 0
+    assert holm_hits <= stats.binom.ppf(0.99, n_worlds, alpha)
+    assert any_hits >= holm_hits
