@@ -36,6 +36,7 @@ from inflresearch.methods.rate_definitions import (
     parse_definition,
     post_rates,
 )
+from inflresearch.methods.rates import engagements_per_post
 from inflresearch.methods.spec_grid import grid_summary, grid_verdicts, robustness_line
 from inflresearch.questions.engagement.elasticity import elasticity
 
@@ -134,15 +135,22 @@ def definition_words(
     Example:
         >>> definition_words(pd.DataFrame({"followers": [1.]}), None, "modash")
         'median over the latest 30 posts of likes / followers (median:likes/followers:last30)'
+        >>> definition_words(pd.DataFrame({"followers": [1.], "avg_likes": [2.]}), None, None)[:42]
+        'avg_likes / followers, from the account ta'
     """
     d = parse_definition(definition)
-    text = f"{d.describe()} ({d.spelling})"
-    if d.is_default and not _has_posts(posts):
-        source = source_definition(accounts)
-        if source:
-            text = (f"the account table's own per-post figures, as its source defines them "
-                    f"({source}); rate = that / followers")
-    return text
+    if not (d.is_default and not _has_posts(posts)):
+        return f"{d.describe()} ({d.spelling})"
+    source = source_definition(accounts)
+    if source:
+        return (f"the account table's own per-post figures, as its source defines them "
+                f"({source}); rate = that / followers")
+    try:
+        column = engagements_per_post(accounts)[1]
+    except DataError:
+        return f"{d.describe()} ({d.spelling})"
+    return (f"{column} / followers, from the account table's own per-post figures over the "
+            f"window its source used ({d.spelling} where the table was built from all posts)")
 
 
 def decline_grid(
