@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ class Finding:
     verdict: str
     sentence: str
     certainty: str
+    robustness: str = ""  # the claim across its grid of definitions (`robustness_lines`)
 
     @property
     def badge(self) -> str:
@@ -165,6 +166,31 @@ def finding(claim: Claim) -> Finding:
     return Finding(claim.id, claim.statement, claim.verdict, sentence(claim), certainty(claim))
 
 
+def robustness_lines(results: Mapping[str, Any]) -> dict[str, str]:
+    """The line per claim id of ``estimates.robustness`` (how the verdict fares across tier
+    schemes or engagement-rate definitions), written by the question.
+
+    Example:
+        >>> robustness_lines({"estimates": {"robustness": {"c": {"line": "supported under 3 of 3"}}}})
+        {'c': 'supported under 3 of 3'}
+    """
+    grid = (results.get("estimates") or {}).get("robustness") or {}
+    return {str(k): str(v["line"]) for k, v in grid.items()
+            if isinstance(v, Mapping) and v.get("line")}
+
+
+def rate_definition_line(results: Mapping[str, Any]) -> str | None:
+    """The engagement-rate definition a run used (``estimates.er_definition``), as a caveat.
+
+    Example:
+        >>> rate_definition_line({"estimates": {"er_definition": {"words": "x / followers"}}})
+        'Engagement rate in this report: x / followers.'
+    """
+    found = (results.get("estimates") or {}).get("er_definition") or {}
+    words = found.get("words") if isinstance(found, Mapping) else None
+    return f"Engagement rate in this report: {str(words).rstrip('.')}." if words else None
+
+
 def is_simulated(results: Mapping[str, Any]) -> bool:
     """True when any input of the run is the bundled simulated sample (`params.simulated_inputs`)."""
     return bool(simulated_inputs(results.get("run", {}) or {}))
@@ -201,6 +227,9 @@ def caveats(results: Mapping[str, Any], run_claims: Iterable[Claim],
     family = max((c.holm_family_size or 0 for c in run_claims), default=0)
     if family > 1:
         lines.append(f"p-values are Holm-adjusted across this report's {family} tested claims.")
+    definition = rate_definition_line(results)
+    if definition:
+        lines.append(definition)
     return list(dict.fromkeys(lines))
 
 
@@ -212,5 +241,8 @@ def key_findings(results: Mapping[str, Any], folder: str | Path | None = None) -
         'SIMULATED data:'
     """
     run_claims = [claims.from_dict(r) for r in results.get("claims", [])]
-    return KeyFindings(tuple(finding(c) for c in run_claims),
+    grid = robustness_lines(results)
+    found = (replace(finding(c), robustness=grid[c.id]) if c.id in grid else finding(c)
+             for c in run_claims)
+    return KeyFindings(tuple(found),
                        tuple(caveats(results, run_claims, folder)))

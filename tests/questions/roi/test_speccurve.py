@@ -117,3 +117,59 @@ def test_real_instagram_table_under_the_rate_card_assumption(real_data):
     r = cost_efficiency_assumed(accounts, micro=(5e3, 1e4), macro=(1e4, 1e5), price_elasticity=g)
     assert 0.8 < r.summary["b"] < 0.95  # SOURCE.md reports a likes slope of about 0.89
     assert r.summary["g_minus_b_ci"][0] > 0  # under the rate card, micro is cheaper per engagement
+
+
+def test_scheme_comparisons_use_each_schemes_own_micro_and_macro_and_flag_the_primary():
+    from inflresearch.questions.roi.robustness import micro_macro_grid, micro_macro_robustness
+    from inflresearch.questions.roi.speccurve import scheme_comparisons
+    from inflresearch.tiers import SCHEMES
+
+    w = simulate_world(seed=4, n_influencers=2000, n_campaigns=60, with_text=False)
+    t = scheme_comparisons(w.campaigns, primary="modash", n_boot=100)
+    assert t["scheme"].tolist() == ["modash", *(n for n in SCHEMES if n != "modash")]
+    assert t["primary"].tolist() == [True] + [False] * (len(SCHEMES) - 1)
+    for row in t.itertuples():
+        s = SCHEMES[row.scheme]
+        assert (tuple(row.micro_range), tuple(row.macro_range)) == (s.micro, s.macro)
+    own = scheme_comparisons(w.campaigns, schemes=("blog",), primary=((1e3, 8e3), (2e5, None)),
+                             n_boot=100)
+    assert own["specification"].tolist()[0] == "pre-specified ranges (1k-8k vs 200k+)"
+    summary = micro_macro_robustness(micro_macro_grid(t, alpha=0.05))
+    assert summary["n_specifications"] == len(SCHEMES)
+    assert summary["specification_of_record"].startswith("modash (10k-50k vs 500k-1M)")
+
+
+def _tiered_roas_world(seed: int = 5) -> pd.DataFrame:
+    """SIMULATED campaigns where the pooled return depends on the tier: ROAS 2 below 10k
+    followers, 3 from 10k to 100k, 1 from 100k up (log-normal noise, cost 1 cent a follower)."""
+    rng = np.random.default_rng(seed)
+    n_accounts, n_rows = 3000, 4000
+    followers = np.exp(rng.uniform(np.log(1e3), np.log(5e6), n_accounts))
+    who = rng.integers(0, n_accounts, n_rows)
+    f = followers[who]
+    roas = np.select([f < 1e4, f < 1e5], [2.0, 3.0], 1.0)
+    cost = 0.01 * f
+    return pd.DataFrame({
+        "campaign_id": [f"c{i}" for i in rng.integers(0, 60, n_rows)],
+        "account_id": [f"a{i}" for i in who], "channel": "influencer", "followers": f,
+        "cost": cost, "revenue": cost * roas * np.exp(rng.normal(-0.045, 0.3, n_rows)),
+    })
+
+
+def test_the_scheme_grid_counts_a_verdict_that_flips_with_the_scheme():
+    from inflresearch.questions.roi.robustness import micro_macro_grid, micro_macro_robustness
+    from inflresearch.questions.roi.speccurve import scheme_comparisons
+
+    # blog's micro (5k-10k, ROAS 2) loses to its macro (10k-100k, ROAS 3); every other scheme's
+    # micro lies in the ROAS 2-3 range and its macro at or above 100k (ROAS 1)
+    grid = micro_macro_grid(scheme_comparisons(_tiered_roas_world(), primary="blog", n_boot=200),
+                            alpha=0.05)
+    verdicts = dict(zip(grid["scheme"], grid["verdict"], strict=True))
+    assert verdicts == {"blog": "contradicted", "industry": "supported",
+                        "hypeauditor_2018": "supported", "modash": "supported",
+                        "later_fohr_imh": "supported", "upfluence": "supported"}
+    summary = micro_macro_robustness(grid)
+    assert (summary["verdict_of_record"], summary["n_agreeing"], summary["n_estimable"]) == (
+        "contradicted", 1, 6)
+    assert [v for _, v in summary["exceptions"]] == ["supported"] * 5
+    assert summary["line"].startswith("contradicted under 1 of 6 tier schemes")

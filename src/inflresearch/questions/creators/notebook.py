@@ -46,7 +46,7 @@ from inflresearch.questions.creators.adjusted import prepare_posts
 from inflresearch.questions.creators.analysis import CreatorsAnalysis, analyse
 from inflresearch.questions.creators.shortlist import _range_text
 from inflresearch.text import md_escape
-from inflresearch.tiers import PRESETS, Range, coerce_range, preset
+from inflresearch.tiers import ALL, PRESETS, Range, coerce_range, preset
 
 NOTEBOOK = "04_pick_creators"
 
@@ -109,7 +109,8 @@ class Parameters(NotebookParameters):
         if not posts:
             raise ValueError("parameter 'data' must name a posts file (or several) or 'sample'")
         accounts = _paths(given["influencers"], "influencers", "influencers")
-        tiers = coerce_choice(self.tiers, "tiers", tuple(PRESETS))
+        tiers = coerce_choice(self.tiers, "tiers", (*PRESETS, ALL))
+        tiers = "blog" if tiers == ALL else tiers  # one tier is picked from: "all" keeps blog
         tier = coerce_choice(self.tier, "tier", tuple(preset(tiers)))
         tier_range = coerce_range(self.tier_range, "tier_range") or preset(tiers)[tier]
         return CreatorsParams(

@@ -27,6 +27,7 @@ from inflresearch.claims import Claim
 from inflresearch.errors import DataError
 from inflresearch.methods.counts import PostResult, offset_view, post_elasticity
 from inflresearch.methods.elasticity import niche_elasticities, prepare_accounts
+from inflresearch.methods.rate_definitions import RateDefinition, parse_definition
 from inflresearch.params import (
     coerce_alpha,
     coerce_choice,
@@ -42,6 +43,7 @@ from inflresearch.params import (
 from inflresearch.plots import figure_of
 from inflresearch.plots.diagnostics import plot_qq, plot_residuals
 from inflresearch.plots.forest import plot_forest
+from inflresearch.plots.spec_grid import plot_spec_grid
 from inflresearch.questions._base import (
     Analysis,
     Inputs,
@@ -52,7 +54,7 @@ from inflresearch.questions._base import (
     banner_lines,
     load_tables,
 )
-from inflresearch.questions.engagement import QUESTION
+from inflresearch.questions.engagement import QUESTION, plots
 from inflresearch.questions.engagement.elasticity import (
     ElasticityResult,
     claim_rate_declines,
@@ -66,6 +68,12 @@ from inflresearch.questions.engagement.elasticity import (
 )
 from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
 from inflresearch.questions.engagement.prepare import RangeCheck, data_overview, range_check
+from inflresearch.questions.engagement.robustness import (
+    apply_definition,
+    decline_grid,
+    decline_robustness,
+    definition_words,
+)
 from inflresearch.questions.engagement.shape import (
     QuadraticResult,
     SegmentedResult,
@@ -80,10 +88,10 @@ from inflresearch.questions.engagement.sweet_spot import (
     rate_low_point,
     two_lines_test,
 )
-from inflresearch.questions.engagement.tier_table import compare_published, tier_table
+from inflresearch.questions.engagement.tier_table import compare_published, scheme_tier_table
 from inflresearch.questions.engagement.words import verdict_markdown
 from inflresearch.text import md_escape
-from inflresearch.tiers import PRESETS
+from inflresearch.tiers import ALL, SCHEMES, scheme_names
 
 NOTEBOOK = "01_engagement_vs_followers"
 
@@ -95,6 +103,7 @@ class EngagementParams(RunParams):
     data: tuple[Path, ...]
     posts: tuple[Path, ...]
     tiers: str
+    er_definition: RateDefinition
     platform: str | None
     niche_column: str | None
     columns: Mapping[str, str | None] | None
@@ -122,6 +131,7 @@ class Parameters(NotebookParameters):
     data: str | list[str] | None = "sample"
     posts: str | list[str] | None = None
     tiers: str = "blog"
+    er_definition: str = "default"
     platform: str | None = None
     niche_column: str | None = "niche"
     columns: str | dict[str, str | None] | None = None
@@ -149,7 +159,8 @@ class Parameters(NotebookParameters):
         return EngagementParams(
             notebook=NOTEBOOK, data=data_paths, posts=post_paths,
             simulated=any(is_sample(v) for v in (data, posts) if isinstance(v, str)),
-            tiers=coerce_choice(self.tiers, "tiers", tuple(PRESETS)),
+            tiers=coerce_choice(self.tiers, "tiers", (*SCHEMES, ALL)),
+            er_definition=_definition(self.er_definition),
             platform=(coerce_optional_str(self.platform, "platform") or "").lower() or None,
             niche_column=coerce_optional_str(self.niche_column, "niche_column"),
             columns=coerce_column_map(self.columns, "columns", "influencers"),
@@ -160,6 +171,13 @@ class Parameters(NotebookParameters):
             engine=coerce_choice(self.engine, "engine", ("duckdb", "spark")),
             inputs=input_records(given, QUESTION.inputs),
         )
+
+
+def _definition(value: Any) -> RateDefinition:
+    try:
+        return parse_definition(value)
+    except ValueError as exc:
+        raise ValueError(f"parameter {exc}") from None
 
 
 def notebook_params(namespace: Mapping[str, Any] | None = None, /, **given: Any) -> EngagementParams:
@@ -244,13 +262,17 @@ class EngagementAnalysis(Analysis):
     niches: pd.DataFrame | None
     niche_test: pd.DataFrame | None
     tiers: pd.DataFrame
+    schemes: pd.DataFrame
     published: pd.DataFrame
+    robustness: pd.DataFrame
     models: pd.DataFrame
     residuals: pd.DataFrame
     influential: pd.DataFrame
     posts: PostResult | None = None
     posts_offset: PostResult | None = None
     alpha: float = 0.05
+    er_definition: RateDefinition = RateDefinition(name="default")
+    rate_words: str = ""
 
     def tested_claims(self) -> list[Claim]:
         """The three claims as tested (`claims()` gives them Holm-adjusted for the report)."""
@@ -258,6 +280,37 @@ class EngagementAnalysis(Analysis):
                                     low_point=rate_low_point(self.two_lines)),
                 claim_inverted_u(self.two_lines, range_check=self.check, alpha=self.alpha),
                 claim_rate_sweet_spot(self.two_lines, range_check=self.check, alpha=self.alpha)]
+
+    def definition_markdown(self) -> Markdown:
+        """The engagement-rate definition every rate of the report uses, in words."""
+        return Markdown(f"**Engagement rate** in this report: {md_escape(self.rate_words)}.")
+
+    def tier_views(self, *, simulated: bool) -> list[Any]:
+        """The tier table of the chosen scheme(s) (figure, table) and the published benchmarks."""
+        several = self.tiers["scheme"].nunique() > 1
+        ax = (plots.plot_scheme_tiers(self.tiers, simulated=simulated) if several else
+              plots.plot_tier_rates(self.tiers, published=self.published, simulated=simulated))
+        return [figure_of(ax), self.tiers, self.published]
+
+    def scheme_views(self, *, simulated: bool) -> list[Any]:
+        """The tier table under every shipped scheme, side by side (figure and table)."""
+        if self.tiers["scheme"].nunique() == len(SCHEMES):
+            return [Markdown("The tier table above already shows every scheme (`tiers: all`).")]
+        ax = plots.plot_scheme_tiers(self.schemes, simulated=simulated)
+        return [figure_of(ax), self.schemes]
+
+    def robustness_summary(self) -> dict[str, Any]:
+        """The decline claim across the grid of rate definitions (`decline_robustness`)."""
+        return decline_robustness(self.robustness)
+
+    def robustness_views(self, *, simulated: bool) -> list[Any]:
+        """The robustness line, the figure of b per definition, and the grid table."""
+        ax = plot_spec_grid(self.robustness, null=1.0, simulated=simulated,
+                            xlabel="elasticity b under each definition (left of 1: the rate falls)")
+        ax.set_title("Engagement-rate decline under every rate definition")
+        line = md_escape(self.robustness_summary()["line"]).replace("\\<", "<")  # "p < 0.001"
+        return [Markdown(f"**Decline claim across definitions:** {line}"), figure_of(ax),
+                self.robustness.drop(columns=["withheld"], errors="ignore")]
 
     def estimand_views(self) -> list[Any]:
         """Pooled and within-niche elasticities side by side: which one "b" means in this report."""
@@ -348,8 +401,16 @@ class EngagementAnalysis(Analysis):
                 str(r.platform): {"estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high,
                                   "n_posts": r.n_posts, "n_accounts": r.n_accounts}
                 for r in self.posts.table.itertuples()}
-        out["tiers"] = self.tiers[["tier", "n", "median_rate", "mean_rate", "pooled_rate"]].to_dict(
-            "records")
+        out["tiers"] = self.tiers[["scheme", "tier", "n", "median_rate", "mean_rate",
+                                   "pooled_rate"]].to_dict("records")
+        out["tier_schemes"] = self.schemes[["scheme", "scheme_source", "tier", "follower_min",
+                                            "n", "median_rate", "mean_rate", "pooled_rate"]
+                                           ].astype(object).where(self.schemes.notna(), None
+                                                                  ).to_dict("records")
+        out["er_definition"] = {"spelling": self.er_definition.spelling,
+                                "name": self.er_definition.name, "words": self.rate_words,
+                                "pooled": self.er_definition.pooled}
+        out["robustness"] = {"engagement_rate_declines": self.robustness_summary()}
         return out
 
     def verdict_markdown(self) -> str:
@@ -368,7 +429,8 @@ def run_analysis(inputs: Inputs, p: EngagementParams) -> EngagementAnalysis:
     """
     return analyse_accounts(inputs.accounts, inputs.posts, niche=p.niche_column, tiers=p.tiers,
                             alpha=p.alpha, seed=p.seed, n_boot=p.n_boot,
-                            selected_on_outcome=p.selected_on_outcome)
+                            selected_on_outcome=p.selected_on_outcome,
+                            er_definition=p.er_definition)
 
 
 def analyse_accounts(
@@ -382,8 +444,14 @@ def analyse_accounts(
     n_boot: int = 1000,
     selected_on_outcome: bool | None = None,
     published_platform: str | None = None,
+    er_definition: RateDefinition | str | None = None,
 ) -> EngagementAnalysis:
     """Run every engagement model on an influencers table (and optional posts table).
+
+    `tiers` is a scheme name or ``"all"``; `er_definition` the engagement-rate definition of
+    every rate and of the elasticity (`methods.rate_definitions`; None: the default, which
+    leaves the table as it is). The decline claim is also re-estimated under every definition
+    the data can answer (`robustness.decline_grid`), with this one as the pre-specified row.
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
@@ -392,6 +460,9 @@ def analyse_accounts(
         >>> a.posts.table["platform"].item(), a.check.warning
         ('instagram', False)
     """
+    definition = parse_definition(er_definition)
+    raw_accounts = accounts
+    accounts = apply_definition(accounts, posts, definition)
     niche = niche if niche and niche in accounts.columns and accounts[niche].nunique() > 1 else None
     platform = "platform" if "platform" in accounts.columns else None
     acc = prepare_accounts(accounts, niche=niche, platform=platform)
@@ -414,7 +485,14 @@ def analyse_accounts(
         quadratic=quadratic_fit(acc, alpha=alpha), two_lines=two_lines_test(acc, alpha=alpha),
         segmented=segmented_fit(acc, alpha=alpha), spline=spline_curve(acc, alpha=alpha),
         lowess=lowess_curve(acc, seed=seed), niches=niches, niche_test=niche_test,
-        tiers=tier_table(accounts, tiers=tiers, n_boot=n_boot, alpha=alpha, seed=seed),
+        tiers=scheme_tier_table(accounts, schemes=scheme_names(tiers), n_boot=n_boot,
+                                alpha=alpha, seed=seed).assign(er_definition=definition.spelling),
+        schemes=scheme_tier_table(accounts, n_boot=n_boot, alpha=alpha, seed=seed
+                                  ).assign(er_definition=definition.spelling),
+        robustness=decline_grid(raw_accounts, posts, primary=definition,
+                                primary_fit=fit.table.iloc[0], alpha=alpha,
+                                withheld=" ".join(check.messages) if check.warning else None),
+        er_definition=definition, rate_words=definition_words(raw_accounts, posts, definition),
         published=compare_published(accounts, platform=bench, n_boot=n_boot, alpha=alpha,
                                     seed=seed),
         models=compare_models(acc, seed=seed, covariates=("niche", "platform")),

@@ -171,3 +171,45 @@ def plot_tier_rates(tiers: pd.DataFrame, *, simulated: bool, published: pd.DataF
     ax.legend(fontsize=8)
     label_simulated(ax, simulated, corner="upper right")
     return ax
+
+
+def plot_scheme_tiers(table: pd.DataFrame, *, simulated: bool, statistic: str = "median_rate",
+                      ax: Axes | None = None) -> Axes:
+    """The tier table under every scheme (`scheme_tier_table`) in one figure: each tier a
+    horizontal segment over its follower range at its rate, with the interval at the range's
+    middle; one colour per scheme (the legend names its source). Open top tiers are drawn over
+    one decade.
+
+    Example:
+        >>> t = pd.DataFrame({"scheme": ["a", "a"], "scheme_source": ["A (2018)"] * 2,
+        ...                   "tier": ["x", "y"], "follower_min": [0., 1e4],
+        ...                   "follower_max": [1e4, np.nan], "n": [5, 5],
+        ...                   "median_rate": [0.03, 0.02], "median_rate_ci_low": [0.02, 0.01],
+        ...                   "median_rate_ci_high": [0.04, 0.03]})
+        >>> plot_scheme_tiers(t, simulated=False).get_xscale()
+        'log'
+    """
+    ax = axes_or_new(ax, (8, 5))
+    schemes = list(dict.fromkeys(table["scheme"]))
+    for k, name in enumerate(schemes):
+        part = table[table["scheme"] == name]
+        colour = f"C{k % 10}"
+        offset = 1 + 0.04 * (k - (len(schemes) - 1) / 2)  # schemes side by side, not on top
+        for _, r in part.iterrows():
+            lo = max(float(r["follower_min"]), 100.0)
+            hi = float(r["follower_max"]) if np.isfinite(r["follower_max"]) else 10 * lo
+            if not np.isfinite(r[statistic]):
+                continue
+            y = 100 * r[statistic]
+            mid = np.sqrt(lo * hi) * offset
+            ax.plot([lo, hi], [y, y], color=colour, lw=2.5, solid_capstyle="butt")
+            ax.plot([mid, mid], [100 * r[f"{statistic}_ci_low"], 100 * r[f"{statistic}_ci_high"]],
+                    color=colour, lw=1)
+        ax.plot([], [], color=colour, lw=2.5, label=f"{name}: {part['scheme_source'].iloc[0]}")
+    ax.set_xscale("log")
+    words = statistic.replace("_rate", "").replace("mean", "mean of rates")
+    ax.set(xlabel="followers (log scale; each segment one tier)",
+           ylabel=f"engagement rate, {words} (%)", title="Engagement rate by tier, every scheme")
+    ax.legend(fontsize=7, loc="lower left")  # rates fall with size: the lower left is empty
+    label_simulated(ax, simulated, corner="upper right")
+    return ax

@@ -21,7 +21,7 @@ from inflresearch.errors import DataError
 from inflresearch.methods.median import median_ci
 from inflresearch.methods.rates import engagements_per_post
 from inflresearch.questions.engagement.benchmarks import benchmarks
-from inflresearch.tiers import preset
+from inflresearch.tiers import SCHEMES, preset, scheme
 
 STATS = ("median_rate", "mean_rate", "pooled_rate")
 _CHUNK = 4_000_000  # resampled values held in memory at once
@@ -161,6 +161,47 @@ def tier_table(
     rows = [{"tier": name, "follower_min": float(low),
              "follower_max": np.nan if high is None else float(high), **stats_}
             for (name, (low, high)), stats_ in zip(table.items(), found, strict=True)]
+    out = pd.DataFrame(rows)
+    out["n"] = out["n"].astype(int)
+    return out
+
+
+def scheme_tier_table(
+    df: pd.DataFrame,
+    *,
+    schemes: tuple[str, ...] = tuple(SCHEMES),
+    followers: str = "followers",
+    engagements: str = "engagements",
+    n_boot: int = 1000,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The tier table under every scheme in `schemes`, side by side (one row per scheme and
+    tier, with the scheme's name and source); the columns of `tier_table` plus ``scheme`` and
+    ``scheme_source`` (its title and year).
+
+    All tiers of all schemes come from one bootstrap over the accounts (`range_stats` takes
+    overlapping ranges), so schemes are compared on the same replicates.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> t = scheme_tier_table(simulate_world(seed=2, n_influencers=800).influencers,
+        ...                       schemes=("blog", "upfluence"), n_boot=50)
+        >>> t.groupby("scheme", sort=False).size().to_dict()
+        {'blog': 4, 'upfluence': 3}
+    """
+    chosen = [scheme(name) for name in schemes]
+    f, e = _rates(df, followers, engagements)
+    if len(f) == 0:
+        raise DataError("no account with positive followers and known engagement",
+                        column=followers)
+    keys = [(s, name, rng) for s in chosen for name, rng in s.tiers.items()]
+    found = range_stats(f, e, [rng for _, _, rng in keys], n_boot=n_boot, alpha=alpha,
+                        rng=np.random.default_rng(seed))
+    rows = [{"scheme": s.name, "scheme_source": s.cited, "tier": name,
+             "follower_min": float(low), "follower_max": np.nan if high is None else float(high),
+             **stats_}
+            for (s, name, (low, high)), stats_ in zip(keys, found, strict=True)]
     out = pd.DataFrame(rows)
     out["n"] = out["n"].astype(int)
     return out

@@ -44,6 +44,7 @@ from inflresearch.params import (
     resolve_inputs,
 )
 from inflresearch.plots import figure_of
+from inflresearch.plots.spec_grid import plot_spec_grid
 from inflresearch.questions._base import (
     Analysis,
     Inputs,
@@ -68,10 +69,11 @@ from inflresearch.questions.roi.metrics import (
     ratio_of_sums_vs_mean,
 )
 from inflresearch.questions.roi.portfolios import PortfolioResult, equal_budget_portfolios
-from inflresearch.questions.roi.speccurve import spec_summary, specification_curve
+from inflresearch.questions.roi.robustness import micro_macro_grid, micro_macro_robustness
+from inflresearch.questions.roi.speccurve import scheme_comparisons, spec_summary, specification_curve
 from inflresearch.questions.roi.words import assumed_words, claim_words
 from inflresearch.text import md_escape
-from inflresearch.tiers import PRESETS, Range, assign_tiers, coerce_range, micro_macro
+from inflresearch.tiers import ALL, PRESETS, SCHEMES, Range, assign_tiers, coerce_range, micro_macro, scheme
 
 NOTEBOOK = "03_roi_micro_vs_macro"
 
@@ -82,7 +84,7 @@ class RoiParams(RunParams):
 
     data: Path | None
     influencers: Path | None
-    tiers: str
+    tiers: str  # the scheme of the claims (blog when all schemes were asked for)
     micro: Range
     macro: Range
     large: Range
@@ -93,6 +95,7 @@ class RoiParams(RunParams):
     columns: Mapping[str, Mapping[str, str | None]]
     alpha: float
     seed: int
+    tiers_asked: str = "blog"  # the parameter as given: a scheme name or "all"
 
 
 def _columns(value: Any) -> dict[str, dict[str, str | None]]:
@@ -148,7 +151,8 @@ class Parameters(NotebookParameters):
         if campaigns is None and accounts is None:
             raise ValueError("parameters 'data' and 'influencers' are both empty: give a campaigns "
                              "file, an influencer table, or 'sample'")
-        preset = coerce_choice(self.tiers, "tiers", tuple(PRESETS))
+        asked = coerce_choice(self.tiers, "tiers", (*SCHEMES, ALL))
+        preset = "blog" if asked == ALL else asked  # "all": the claims keep their own words
         micro, macro = micro_macro(preset, self.micro_range, self.macro_range)
         large = coerce_range(self.macro_range, "macro_range") or (macro[0], None)
         if micro[1] is None or micro[1] > macro[0]:
@@ -161,7 +165,7 @@ class Parameters(NotebookParameters):
             notebook=NOTEBOOK,
             data=campaigns, influencers=accounts,
             simulated=any(isinstance(v, str) and is_sample(v) for v in (data, influencers)),
-            tiers=preset, micro=micro, macro=macro, large=large, budget=spend,
+            tiers=preset, tiers_asked=asked, micro=micro, macro=macro, large=large, budget=spend,
             n_boot=coerce_int(self.n_boot, "n_boot", minimum=50),
             n_portfolios=coerce_int(self.n_portfolios, "n_portfolios", minimum=100),
             price_elasticity=g, columns=_columns(self.columns), alpha=coerce_alpha(self.alpha),
@@ -213,11 +217,15 @@ def data_banner(p: RoiParams, inputs: Inputs) -> str:
 
 def definitions(p: RoiParams) -> str:
     """Markdown stating which follower ranges each claim compares."""
-    return (f"Tier preset **{md_escape(p.tiers)}**. Micro versus macro compares "
+    every = (" (`tiers: all`: the claims keep the claims' own split, **blog**; every scheme is "
+             "compared below)") if p.tiers_asked == ALL else ""
+    return (f"Tier scheme **{md_escape(p.tiers)}**, {md_escape(scheme(p.tiers).cited)}{every}. "
+            f"Micro versus macro compares "
             f"**{format_range(p.micro)}** with **{format_range(p.macro)}** followers. "
             f"For ten micro versus one large, the large influencer is anyone with "
             f"**{format_range(p.large)}** followers whose post costs about the budget. "
-            "Tier edges are definitions, not facts; the specification curve varies them.")
+            "Tier edges are definitions, not facts; the specification curve varies them, and "
+            "the scheme comparison tries every published scheme.")
 
 
 def metrics_overview(inputs: Inputs, p: RoiParams) -> pd.DataFrame:
@@ -278,6 +286,18 @@ def spec_curve(inputs: Inputs, p: RoiParams) -> pd.DataFrame:
                                seed=p.seed)
 
 
+def scheme_grid(inputs: Inputs, p: RoiParams) -> pd.DataFrame:
+    """Micro versus macro under every published scheme, the claim's own definition first, with
+    verdicts (`robustness.micro_macro_grid`); empty without campaigns with follower counts."""
+    if inputs.campaigns is None or "followers" not in inputs.campaigns:
+        return pd.DataFrame()
+    own = scheme(p.tiers)
+    primary = p.tiers if (p.micro, p.macro) == (own.micro, own.macro) else (p.micro, p.macro)
+    table = scheme_comparisons(inputs.campaigns, primary=primary, n_boot=p.n_boot,
+                               alpha=p.alpha, seed=p.seed)
+    return micro_macro_grid(table, alpha=p.alpha)
+
+
 def assumed_path(inputs: Inputs, p: RoiParams) -> AssumedResult | str:
     """The assumption-based CPE comparison, or the reason it cannot be run."""
     if inputs.influencers is None:
@@ -291,7 +311,7 @@ def assumed_path(inputs: Inputs, p: RoiParams) -> AssumedResult | str:
 
 def collect_estimates(
     p: RoiParams, *, metrics: pd.DataFrame, tests: Mapping[str, Any], portfolio: PortfolioResult,
-    spec: pd.DataFrame, assumed: AssumedResult | str,
+    spec: pd.DataFrame, assumed: AssumedResult | str, schemes: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The ``estimates`` block of results.json."""
     pooled = metrics[metrics["metric"].isin(["roas", "roi"])] if len(metrics) else metrics
@@ -311,6 +331,8 @@ def collect_estimates(
     for name, test in tests.items():
         out[name] = {"groups": test.groups.to_dict("records"),
                      "tests": test.table.to_dict("records")}
+    if schemes is not None and len(schemes):
+        out["robustness"] = {"micro_roi_exceeds_macro": micro_macro_robustness(schemes)}
     out["assumption_based"] = (assumed.summary if isinstance(assumed, AssumedResult)
                                else {"assumption_based": True, "not_run": assumed})
     return out
@@ -328,6 +350,7 @@ class RoiAnalysis(Analysis):
     channels: ClaimTest
     spec: pd.DataFrame
     assumed: AssumedResult | str
+    schemes: pd.DataFrame
 
     def tested_claims(self) -> list[Claim]:
         """The three campaign claims as tested (`claims()` gives them Holm-adjusted)."""
@@ -338,7 +361,7 @@ class RoiAnalysis(Analysis):
         return collect_estimates(
             self.p, metrics=self.metrics,
             tests={"micro_vs_macro": self.micro_macro, "influencer_vs_traditional": self.channels},
-            portfolio=self.portfolio, spec=self.spec, assumed=self.assumed,
+            portfolio=self.portfolio, spec=self.spec, assumed=self.assumed, schemes=self.schemes,
         )
 
     def metrics_views(self) -> list[Any]:
@@ -370,6 +393,21 @@ class RoiAnalysis(Analysis):
         ax = plots.plot_spec_curve(self.spec, simulated=self.p.simulated)
         return [figure_of(ax), spec_summary(self.spec)]
 
+    def scheme_views(self) -> list[Any]:
+        """Micro versus macro under every published scheme: the robustness line, the figure of
+        the estimate and interval per scheme, and the table."""
+        if not len(self.schemes):
+            return [absent("No campaigns with follower counts: no scheme comparison.")]
+        ax = plot_spec_grid(self.schemes, null=0.0, simulated=self.p.simulated,
+                            xlabel="pooled ROI difference, micro - macro (right of 0: micro better)")
+        ax.set_title("Micro versus macro under every tier scheme")
+        line = md_escape(micro_macro_robustness(self.schemes)["line"]).replace("\\<", "<")
+        shown = ["specification", "scheme_source", "estimate", "ci_low", "ci_high",
+                 "p_value", "p_holm", "verdict", "n_micro", "n_macro", "kish_accounts_micro",
+                 "kish_accounts_macro", "note"]
+        return [Markdown(f"**Micro versus macro across schemes:** {line}"), figure_of(ax),
+                self.schemes[[c for c in shown if c in self.schemes.columns]]]
+
     def assumed_views(self) -> list[Any]:
         """The assumption-based cost-per-engagement path, or why it was not run."""
         if isinstance(self.assumed, str):
@@ -397,4 +435,5 @@ def run_analysis(inputs: Inputs, p: RoiParams) -> RoiAnalysis:
         p=p, inputs=inputs, metrics=metrics_overview(inputs, p),
         micro_macro=micro_macro_claim(inputs, p), portfolio=portfolio_claim(inputs, p),
         channels=channel_claim(inputs, p), spec=spec_curve(inputs, p), assumed=assumed_path(inputs, p),
+        schemes=scheme_grid(inputs, p),
     )

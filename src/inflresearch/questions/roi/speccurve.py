@@ -1,4 +1,4 @@
-"""Specification curve: the micro-versus-macro ROI test over a grid of tier edges.
+"""Specification curve: the micro-versus-macro ROI test over a grid of tier edges and schemes.
 
 Tier edges are a matter of definition, so the test is re-run with micro = [micro_low, upper) for
 each upper edge and macro = [lower, macro_high) for each lower edge (pairs that overlap are
@@ -33,7 +33,7 @@ from inflresearch.questions.roi.comparisons import (
 )
 from inflresearch.questions.roi.metrics import check_campaigns, label_groups
 from inflresearch.questions.roi.regression import MIN_ROWS
-from inflresearch.tiers import Range
+from inflresearch.tiers import SCHEMES, Range, scheme
 
 MICRO_UPPERS = (10_000.0, 25_000.0, 50_000.0, 100_000.0)
 MACRO_LOWERS = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0)
@@ -73,39 +73,13 @@ def specification_curve(
             if upper <= micro_low or upper > lower or too_high:
                 continue
             specs.append(((micro_low, upper), (lower, macro_high), False))
-    rows = []
-    for micro, macro, is_primary in specs:
-        g = label_groups(d["followers"], {"micro": micro, "macro": macro}, channel=d["channel"])
-        part = d.assign(_g=g)
-        part = part[part["_g"].notna() & part["cost"].notna() & part["revenue"].notna()]
-        n_a, n_b = int((part["_g"] == "micro").sum()), int((part["_g"] == "macro").sum())
-        row: dict[str, Any] = {"micro": format_range(micro), "macro": format_range(macro),
-                               "primary": is_primary,
-                               "micro_range": list(micro), "macro_range": list(macro),
-                               "n_micro": n_a, "n_macro": n_b, "estimate": np.nan,
-                               "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
-                               "roas_ratio": np.nan, "kish_accounts_micro": np.nan,
-                               "kish_accounts_macro": np.nan, "top5_cost_share_micro": np.nan,
-                               "top5_cost_share_macro": np.nan, "withheld": False, "note": ""}
-        if min(n_a, n_b) < MIN_ROWS or part["campaign_id"].nunique() < 2:
-            row["note"] = f"fewer than {MIN_ROWS} activations in a group"
-        else:
-            t = compare_pooled(part, group="_g", a="micro", b="macro", metrics=("roi", "roas"),
-                               n_boot=n_boot, alpha=alpha, seed=seed, cluster2="account_id").table
-            main = t.query("metric == 'roi'").iloc[0]
-            kish = {"micro": float(main["kish_accounts_a"]), "macro": float(main["kish_accounts_b"])}
-            no_id = int(((part["channel"] == "influencer") & missing_ids(part)).sum())
-            withheld = withheld_reasons(kish, no_id)
-            row.update(estimate=main["estimate"], ci_low=main["ci_low"], ci_high=main["ci_high"],
-                       p_value=main["p_value"],
-                       note="; ".join([*withheld, main["note"]] if main["note"] else withheld),
-                       kish_accounts_micro=kish["micro"], kish_accounts_macro=kish["macro"],
-                       top5_cost_share_micro=main["top5_cost_share_a"],
-                       top5_cost_share_macro=main["top5_cost_share_b"], withheld=bool(withheld),
-                       roas_ratio=t.query("metric == 'roas' and statistic == 'ratio'")
-                       ["estimate"].iloc[0])
-        rows.append(row)
-    out = pd.DataFrame(rows)
+    rows = [{**compare_spec(d, micro, macro, n_boot=n_boot, alpha=alpha, seed=seed),
+             "primary": is_primary} for micro, macro, is_primary in specs]
+    return _with_verdicts(pd.DataFrame(rows), alpha)
+
+
+def _with_verdicts(out: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """The table with ``supported`` / ``contradicted`` (unadjusted) and ``specification``."""
     # the report's verdict rule, unadjusted: two-sided at alpha, interval excluding the null,
     # never firm where the verdict would be withheld
     p_two = 2 * np.minimum(out["p_value"], 1 - out["p_value"])
@@ -113,6 +87,85 @@ def specification_curve(
     out["supported"] = firm & (out["ci_low"] > 0)
     out["contradicted"] = firm & (out["ci_high"] < 0)
     out["specification"] = out["micro"] + " vs " + out["macro"]
+    return out
+
+
+def compare_spec(
+    d: pd.DataFrame, micro: Range, macro: Range, *, n_boot: int, alpha: float, seed: int
+) -> dict[str, Any]:
+    """One specification: the pooled-ROI difference of `micro` minus `macro` activations on a
+    checked campaigns table, with interval, one-sided p, Kish accounts and the withheld flag
+    (a row with a note and no estimate under five activations in a group)."""
+    g = label_groups(d["followers"], {"micro": micro, "macro": macro}, channel=d["channel"])
+    part = d.assign(_g=g)
+    part = part[part["_g"].notna() & part["cost"].notna() & part["revenue"].notna()]
+    n_a, n_b = int((part["_g"] == "micro").sum()), int((part["_g"] == "macro").sum())
+    row: dict[str, Any] = {"micro": format_range(micro), "macro": format_range(macro),
+                           "micro_range": list(micro), "macro_range": list(macro),
+                           "n_micro": n_a, "n_macro": n_b, "estimate": np.nan,
+                           "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
+                           "roas_ratio": np.nan, "kish_accounts_micro": np.nan,
+                           "kish_accounts_macro": np.nan, "top5_cost_share_micro": np.nan,
+                           "top5_cost_share_macro": np.nan, "withheld": False, "note": ""}
+    if min(n_a, n_b) < MIN_ROWS or part["campaign_id"].nunique() < 2:
+        row["note"] = f"fewer than {MIN_ROWS} activations in a group"
+        return row
+    t = compare_pooled(part, group="_g", a="micro", b="macro", metrics=("roi", "roas"),
+                       n_boot=n_boot, alpha=alpha, seed=seed, cluster2="account_id").table
+    main = t.query("metric == 'roi'").iloc[0]
+    kish = {"micro": float(main["kish_accounts_a"]), "macro": float(main["kish_accounts_b"])}
+    no_id = int(((part["channel"] == "influencer") & missing_ids(part)).sum())
+    withheld = withheld_reasons(kish, no_id)
+    row.update(estimate=main["estimate"], ci_low=main["ci_low"], ci_high=main["ci_high"],
+               p_value=main["p_value"],
+               note="; ".join([*withheld, main["note"]] if main["note"] else withheld),
+               kish_accounts_micro=kish["micro"], kish_accounts_macro=kish["macro"],
+               top5_cost_share_micro=main["top5_cost_share_a"],
+               top5_cost_share_macro=main["top5_cost_share_b"], withheld=bool(withheld),
+               roas_ratio=t.query("metric == 'roas' and statistic == 'ratio'")
+               ["estimate"].iloc[0])
+    return row
+
+
+def scheme_comparisons(
+    data: pd.DataFrame,
+    *,
+    schemes: Sequence[str] = tuple(SCHEMES),
+    primary: tuple[Range, Range] | str | None = None,
+    n_boot: int = 1000,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The micro-versus-macro ROI test under every tier scheme's own micro and macro tiers.
+
+    One row per scheme (``scheme``, ``scheme_source`` and the columns of `specification_curve`).
+    `primary` is the analysis' own definition, flagged and put first: a scheme's name (its row),
+    or explicit (micro, macro) ranges (an extra row, ``pre-specified ranges``). Each row has
+    its own pigeonhole bootstrap with the same seed.
+
+    Example:
+        >>> from inflresearch.data.synth import simulate_world
+        >>> w = simulate_world(seed=4, n_influencers=2000, n_campaigns=60, with_text=False)
+        >>> t = scheme_comparisons(w.campaigns, schemes=("blog", "upfluence"), n_boot=50)
+        >>> t[["scheme", "micro", "macro"]].values.tolist()
+        [['blog', '5k-10k', '10k-100k'], ['upfluence', '0-20k', '400k+']]
+    """
+    d = check_campaigns(data)
+    first = scheme(primary).name if isinstance(primary, str) else None
+    specs: list[tuple[str, str, Range, Range, bool]] = []
+    if primary is not None and first is None:
+        assert not isinstance(primary, str)
+        specs.append(("pre-specified ranges", "the analysis' own micro_range / macro_range",
+                      primary[0], primary[1], True))
+    names = ([first] if first else []) + [n for n in schemes if scheme(n).name != first]
+    for name in names:
+        s = scheme(name)
+        specs.append((s.name, s.cited, s.micro, s.macro, s.name == first))
+    rows = [{"scheme": name, "scheme_source": source,
+             **compare_spec(d, micro, macro, n_boot=n_boot, alpha=alpha, seed=seed),
+             "primary": is_primary} for name, source, micro, macro, is_primary in specs]
+    out = _with_verdicts(pd.DataFrame(rows), alpha)
+    out["specification"] = out["scheme"] + " (" + out["micro"] + " vs " + out["macro"] + ")"
     return out
 
 
