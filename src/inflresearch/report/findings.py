@@ -98,7 +98,8 @@ class Row:
         c = self.claim
         f = _finding(c)
         return {
-            "sentence": f.sentence, "badge": f.badge, "badge_class": f.badge_class,
+            "sentence": f.sentence, "question": f.question, "answer": f.answer,
+            "badge": f.badge, "badge_class": f.badge_class,
             "statement": c.statement, "id": c.id,
             "estimate": _fmt(c.estimate),
             "ci": f"{_fmt(c.ci_low)} to {_fmt(c.ci_high)}" if c.ci_low is not None else "—",

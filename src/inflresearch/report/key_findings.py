@@ -1,22 +1,27 @@
-"""The "Key findings" block: each claim of a run as one sentence in business units, then caveats.
+"""The "Key findings" block: each claim of a run as claim -> answer -> how sure, then caveats.
 
 Generated from the run's results.json claim records (`claims.from_dict`), never written by hand:
-one sentence function per claim id (unknown ids get a generic sentence), each with the claim's
-interval (its label follows alpha) and a verdict badge, and one line per caveat that bounds them
-(simulated data, untestable claims, sample size, quarantined rows, assumption-based numbers).
+per claim id, the question it answers (``words.QUESTIONS``, else the statement) and the evidence
+of the answer (``words.SENTENCES``; unknown ids get a generic sentence) after "Yes", "No" or "Not
+shown", with the claim's interval (its label follows alpha) and a verdict badge, and one line per
+caveat that bounds them (simulated data, the dataset's own notes, untestable claims, sample size,
+quarantined rows, assumption-based numbers).
 
 Example:
     >>> from inflresearch import claims
     >>> c = claims.claim_result(claims.ENGAGEMENT_RATE_DECLINES, estimate=0.797, ci_low=0.788,
     ...                         ci_high=0.806, p_value=1e-40, n=500, method="OLS", null=1.0,
     ...                         direction="less")
-    >>> sentence(c)[47:]
-    'Yes: an account with twice the followers gets a 13% lower engagement rate (95% CI 13% to 14% lower).'
+    >>> question(c)
+    'Does the engagement rate fall as follower count grows?'
+    >>> answer(c)
+    'Yes — an account with twice the followers gets a 13% lower engagement rate (95% CI 13% to 14% lower).'
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +34,14 @@ from inflresearch.params import simulated_inputs
 from inflresearch.questions import discover
 from inflresearch.text import capital, has_interval, percent, sig
 
+#: the answer to a claim's question, by verdict
+ANSWERS: Mapping[str, str] = {
+    "supported": "Yes",
+    "contradicted": "No",
+    "inconclusive": "Not shown",
+    "not testable": "Not testable",
+}
+
 BADGES: Mapping[str, str] = {
     "supported": "Supported",
     "contradicted": "Contradicted",
@@ -39,13 +52,16 @@ BADGES: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class Finding:
-    """One claim as read by a stakeholder: the sentence, its verdict badge and how sure it is."""
+    """One claim as read by a stakeholder: the question, the answer, its verdict badge and how
+    sure it is (`sentence` is the question and the answer in one string)."""
 
     claim_id: str
     statement: str
     verdict: str
     sentence: str
     certainty: str
+    question: str = ""
+    answer: str = ""
 
     @property
     def badge(self) -> str:
@@ -68,7 +84,7 @@ class KeyFindings:
 
 def _generic(claim: Claim) -> str:
     assert claim.estimate is not None
-    text = f"{claim.statement.rstrip('.')}: estimate {sig(claim.estimate, 3)}"
+    text = f"estimate {sig(claim.estimate, 3)}"
     if has_interval(claim):
         assert claim.ci_low is not None and claim.ci_high is not None
         text += f" ({claim.ci_label} {sig(claim.ci_low, 3)} to {sig(claim.ci_high, 3)})"
@@ -80,19 +96,54 @@ def sentences() -> dict[str, Callable[[Claim], str]]:
     return {cid: fn for q in discover() for cid, fn in q.sentences.items()}
 
 
-def sentence(claim: Claim) -> str:
-    """The claim's result as one sentence in business units (or why it cannot be tested); an
-    ``inconclusive`` one adds the smallest effect the data could detect (`detectable`).
+def questions() -> dict[str, str]:
+    """Per claim id, the question its key finding answers (``questions/<q>/words.py``'s
+    ``QUESTIONS``)."""
+    out: dict[str, str] = {}
+    for q in discover():
+        out.update(getattr(importlib.import_module(f"{q.package}.words"), "QUESTIONS", {}))
+    return out
+
+
+def question(claim: Claim) -> str:
+    """The question a claim asks, as a reader would: its ``QUESTIONS`` entry, else its statement.
 
     Example:
-        >>> sentence(claims.not_testable(claims.MICRO_ROI_EXCEEDS_MACRO, "no cost column"))
-        'Micro-influencers return more per dollar than macro-influencers: not testable with this data (no cost column).'
+        >>> question(claims.not_testable(claims.MICRO_AUDIENCES_MORE_FOCUSED, "no text"))
+        'Do micro-influencers speak to a more focused niche?'
+    """
+    return questions().get(claim.id) or claim.statement
+
+
+def _lower_first(text: str) -> str:
+    """'Micro campaigns' -> 'micro campaigns'; acronyms ('ROI ...') are kept."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def answer(claim: Claim) -> str:
+    """The answer to the claim's question: "Yes", "No" or "Not shown", a dash, then the evidence
+    in business units (or why it cannot be tested); an ``inconclusive`` one adds the smallest
+    effect the data could detect (`detectable`).
+
+    Example:
+        >>> answer(claims.not_testable(claims.MICRO_ROI_EXCEEDS_MACRO, "no cost column"))
+        'Not testable with this data (no cost column).'
     """
     if not claim.testable:
-        return (f"{claim.statement.rstrip('.')}: not testable with this data "
-                f"({claim.note or 'no reason given'}).")
-    text = sentences().get(claim.id, _generic)(claim)
+        return f"Not testable with this data ({claim.note or 'no reason given'})."
+    text = f"{ANSWERS.get(claim.verdict, capital(claim.verdict))} — " + _lower_first(
+        sentences().get(claim.id, _generic)(claim))
     return f"{text} {detectable(claim)}" if claim.verdict == "inconclusive" else text
+
+
+def sentence(claim: Claim) -> str:
+    """The question and its answer in one string (`question`, `answer`).
+
+    Example:
+        >>> sentence(claims.not_testable(claims.MICRO_ROI_EXCEEDS_MACRO, "no cost column"))[-64:]
+        'macro-influencers? Not testable with this data (no cost column).'
+    """
+    return f"{question(claim)} {answer(claim)}"
 
 
 def detectable_words() -> dict[str, Callable[[float], str]]:
@@ -162,7 +213,9 @@ def certainty(claim: Claim) -> str:
 
 def finding(claim: Claim) -> Finding:
     """The `Finding` of one claim."""
-    return Finding(claim.id, claim.statement, claim.verdict, sentence(claim), certainty(claim))
+    q, a = question(claim), answer(claim)
+    return Finding(claim.id, claim.statement, claim.verdict, f"{q} {a}", certainty(claim),
+                   question=q, answer=a)
 
 
 def is_simulated(results: Mapping[str, Any]) -> bool:
@@ -175,14 +228,87 @@ def quarantined_rows(folder: str | Path | None) -> dict[str, int]:
     return quarantine_counts(folder)
 
 
+def _spec_verdict(spec: Mapping[str, Any]) -> str:
+    return "supported" if spec.get("supported") else (
+        "contradicted" if spec.get("contradicted") else "not firm")
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def tier_choice_caveat(estimates: Mapping[str, Any]) -> str | None:
+    """One sentence when the report's own tier edges disagree with most other edges of its
+    specification curve (``estimates.spec_curve.specs``): the difference has the other sign in
+    most of them, or most of them reach another verdict. None when they agree or there is none.
+
+    Example:
+        >>> specs = [{"primary": True, "micro": "5k-10k", "macro": "10k-100k", "estimate": -0.2,
+        ...           "contradicted": True}]
+        >>> specs += [{"primary": False, "estimate": 0.3, "supported": False}] * 16
+        >>> print(tier_choice_caveat({"spec_curve": {"specs": specs}}))  # doctest: +NORMALIZE_WHITESPACE
+        The answer depends on where micro and macro end: with this report's tiers (micro 5k-10k,
+        macro 10k-100k) micro returns less than macro, but 16 of the 16 other tier definitions of
+        the specification curve give a difference above zero, and 0 of 16 the same verdict
+        (contradicted).
+    """
+    specs = (estimates.get("spec_curve") or {}).get("specs") or []
+    primary = [s for s in specs if s.get("primary") and _finite(s.get("estimate"))]
+    others = [s for s in specs if not s.get("primary") and _finite(s.get("estimate"))]
+    if not primary or not others:
+        return None
+    own = primary[0]
+    above = own["estimate"] > 0
+    same_sign = sum((s["estimate"] > 0) == above for s in others)
+    same_verdict = sum(_spec_verdict(s) == _spec_verdict(own) for s in others)
+    if 2 * same_sign >= len(others) and 2 * same_verdict >= len(others):
+        return None
+    n = len(others)
+    other_side = "below" if above else "above"
+    return (f"The answer depends on where micro and macro end: with this report's tiers (micro "
+            f"{own.get('micro', '?')}, macro {own.get('macro', '?')}) micro returns "
+            f"{'more' if above else 'less'} than macro, but {n - same_sign} of the {n} other tier "
+            f"definitions of the specification curve give a difference {other_side} zero, and "
+            f"{same_verdict} of {n} the same verdict ({_spec_verdict(own)}).")
+
+
+def dataset_lines(results: Mapping[str, Any]) -> list[str]:
+    """The known data sets the run's input files come from (their presets, results.json
+    ``run.data[].dataset``): one line naming each, then its notes as caveats.
+
+    Example:
+        >>> rec = {"dataset": {"preset": "p", "name": "Top 200 Instagram influencers",
+        ...        "source": "Kaggle", "year": 2022, "notes": ["a top list"]}}
+        >>> dataset_lines({"run": {"data": [rec, rec]}})
+        ['Data: Top 200 Instagram influencers (Kaggle; data of 2022).', 'Top 200 Instagram influencers: a top list.']
+    """
+    seen: dict[str, Mapping[str, Any]] = {}
+    for record in (results.get("run") or {}).get("data") or []:
+        d = record.get("dataset") if isinstance(record, Mapping) else None
+        if isinstance(d, Mapping) and d.get("name"):
+            seen.setdefault(str(d.get("preset") or d["name"]), d)
+    lines = []
+    for d in seen.values():
+        where = "; ".join(filter(None, [str(d.get("source") or ""),
+                                        f"data of {d['year']}" if d.get("year") else ""]))
+        lines.append(f"Data: {d['name']}" + (f" ({where})." if where else "."))
+        lines.extend(f"{d['name']}: {str(note).rstrip('.')}." for note in d.get("notes") or [])
+    return lines
+
+
 def caveats(results: Mapping[str, Any], run_claims: Iterable[Claim],
             folder: str | Path | None = None) -> list[str]:
-    """One line per caveat bounding the findings of a run."""
+    """One line per caveat bounding the findings of a run: the ones that change an answer first
+    (simulated data, a tier choice the specification curve disagrees with), then the data set."""
     run_claims = list(run_claims)
     lines = []
     if is_simulated(results):
         lines.append("SIMULATED data: these numbers demonstrate the method, not facts about real "
                      "influencers.")
+    tiers = tier_choice_caveat(results.get("estimates") or {})
+    if tiers:
+        lines.append(tiers)
+    lines.extend(dataset_lines(results))
     for table, n in quarantined_rows(folder).items():
         lines.append(f"{n:,} {table} row{'s' * (n != 1)} failed the data checks and were left out "
                      f"(listed in quarantine-{table}.csv).")

@@ -47,6 +47,11 @@ def verdict_markdown(c: Claim) -> str:
     )
 
 
+#: per claim id, the question its key finding answers (before the answer)
+QUESTIONS: Mapping[str, str] = {
+    claims.MICRO_AUDIENCES_MORE_FOCUSED: "Do micro-influencers speak to a more focused niche?",
+}
+
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.MICRO_AUDIENCES_MORE_FOCUSED: _focused,
 }

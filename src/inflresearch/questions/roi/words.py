@@ -134,6 +134,16 @@ def assumed_words(result: AssumedResult) -> str:
             f"{md_escape(s['carried_by'])}. Engagements are not sales.")
 
 
+#: per claim id, the question its key finding answers (before the answer)
+QUESTIONS: Mapping[str, str] = {
+    claims.MICRO_ROI_EXCEEDS_MACRO: "Do micro-influencers return more per unit spent than "
+                                    "macro-influencers?",
+    claims.TEN_MICRO_BEAT_ONE_MACRO: "Do ten micro-influencers beat one large influencer at the "
+                                     "same budget?",
+    claims.INFLUENCER_ROI_EXCEEDS_TRADITIONAL: "Does influencer marketing return more than "
+                                               "traditional paid campaigns?",
+}
+
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.MICRO_ROI_EXCEEDS_MACRO: _micro_roi,
     claims.TEN_MICRO_BEAT_ONE_MACRO: _ten_micro,
