@@ -133,6 +133,25 @@ def save_results(
     return write_results(folder, results_document(claims, estimates, notebook=notebook, data=data))
 
 
-def data_record(path: str | Path, rows: int) -> dict[str, Any]:
-    """Provenance record of one input file for results.json."""
-    return {"path": str(path), "sha256": sha256_file(path), "rows": int(rows)}
+def dataset_record(preset: Any) -> dict[str, Any] | None:
+    """What a known-export preset says about the data set a file comes from, for results.json:
+    ``{preset, name, source, year, notes}`` (None without a preset).
+
+    Example:
+        >>> from inflresearch.data.presets import get_preset
+        >>> d = dataset_record(get_preset("top-instagram-200"))
+        >>> d["preset"], d["name"], d["year"]
+        ('top-instagram-200', 'Top 200 Instagram influencers', 2022)
+    """
+    if preset is None:
+        return None
+    return {"preset": preset.name, "name": preset.title, "source": preset.source or None,
+            "year": preset.year, "notes": list(preset.notes)}
+
+
+def data_record(path: str | Path, rows: int, dataset: Mapping[str, Any] | None = None
+                ) -> dict[str, Any]:
+    """Provenance record of one input file for results.json, with the known data set it comes
+    from (`dataset_record`; None when no preset matched)."""
+    return {"path": str(path), "sha256": sha256_file(path), "rows": int(rows),
+            "dataset": dict(dataset) if dataset is not None else None}
