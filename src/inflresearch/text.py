@@ -62,6 +62,18 @@ def sig(value: float, digits: int = 2) -> str:
     return f"{rounded:,.{max(0, digits - 1 - magnitude)}f}"
 
 
+def level(alpha: float) -> str:
+    """A significance level (or any small probability) the one way reports write it: two
+    significant digits, no trailing zeros, never scientific notation.
+
+    Example:
+        >>> level(0.05), level(0.1), level(0.016666), level(0.0125)
+        ('0.05', '0.1', '0.017', '0.013')
+    """
+    text = sig(float(alpha), 2)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def percent(fraction: float, digits: int = 2) -> str:
     """A fraction as a percentage with `digits` significant digits: ``percent(0.1313) == '13%'``."""
     return sig(100 * fraction, digits) + "%"

@@ -32,7 +32,7 @@ from inflresearch.claims import Claim, format_p
 from inflresearch.data.quarantine import quarantine_counts
 from inflresearch.params import simulated_inputs
 from inflresearch.questions import discover
-from inflresearch.text import capital, has_interval, percent, sig
+from inflresearch.text import capital, has_interval, level, percent, sig
 
 #: the answer to a claim's question, by verdict
 ANSWERS: Mapping[str, str] = {
@@ -173,7 +173,7 @@ def detectable(claim: Claim) -> str:
     words = detectable_words().get(
         claim.id, lambda m: f"a difference of {sig(m, 3)} or more from {sig(claim.null, 3)}")
     return (f"This data could only detect {words(abs(mde))} ({percent(d['detectable_power'])} "
-            f"power, two-sided at {float(d['detectable_level']):.2g}, read from the interval).")
+            f"power, two-sided at {level(float(d['detectable_level']))}, read from the interval).")
 
 
 def certainty(claim: Claim) -> str:
@@ -205,7 +205,7 @@ def certainty(claim: Claim) -> str:
         elif includes:
             text += f"; the {claim.ci_label} includes no effect"
         else:
-            text += f"; not significant at alpha {claim.alpha:g} after adjustment"
+            text += f"; not significant at alpha {level(claim.alpha)} after adjustment"
         if capped and (includes or p >= claim.alpha):
             text += f"; a firm verdict would be withheld anyway: {cap}"
     return text

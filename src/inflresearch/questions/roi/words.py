@@ -17,7 +17,7 @@ from typing import Any
 from inflresearch import claims
 from inflresearch.claims import Claim, detectable_effect, plain_words
 from inflresearch.questions.roi.assumed import AssumedResult
-from inflresearch.text import capital, group_label, has_interval, interval_words, md_escape, money
+from inflresearch.text import capital, group_label, has_interval, interval_words, level, md_escape, money
 
 
 def _groups(claim: Claim, default: tuple[str, str]) -> tuple[str, str]:
@@ -85,7 +85,7 @@ def _detectable(claim: Claim, fmt: str) -> str:
     if d["detectable_effect"] is None:
         return f"No smallest detectable difference: {d['detectable_basis']}."
     return (f"Smallest difference detectable with 80% power at the verdict's level "
-            f"({d['detectable_level']:.2g}, two-sided): {fmt.format(d['detectable_effect'])}.")
+            f"({level(d['detectable_level'])}, two-sided): {fmt.format(d['detectable_effect'])}.")
 
 
 def claim_words(claim: Claim) -> str:
@@ -102,7 +102,7 @@ def claim_words(claim: Claim) -> str:
                  f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. "
                  f"{concentration_words(claim.details)} Power to detect "
                  f"{claim.details['power_effect']} at the verdict's level "
-                 f"({claim.details['power_level']:.3g}, two-sided): {_pct(claim.details['power'])}. "
+                 f"({level(claim.details['power_level'])}, two-sided): {_pct(claim.details['power'])}. "
                  f"{_detectable(claim, '{:.2f}')}")
     elif cid == "ten_micro_beat_one_macro":
         lo, hi = claim.details["p_micro_wins_ci"]
