@@ -79,14 +79,40 @@ def percent(fraction: float, digits: int = 2) -> str:
     return sig(100 * fraction, digits) + "%"
 
 
-def money(value: float) -> str:
-    """An amount with two decimals below 10, else 2-3 significant digits: ``money(1.3) == '1.30'``.
+#: symbols written before an amount; other ISO 4217 codes follow it ("1.30 CHF")
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """An amount with two decimals below 10, else 2-3 significant digits, in `currency` (an ISO
+    4217 code; None: a bare number): ``money(1.3, "EUR") == '€1.30'``.
 
     Example:
         >>> money(1.3), money(-0.256), money(47.53), money(12345.0)
         ('1.30', '-0.26', '48', '12,300')
+        >>> money(1.3, "EUR"), money(-0.256, "USD"), money(12345.0, "CHF")
+        ('€1.30', '-$0.26', '12,300 CHF')
     """
-    return f"{value:,.2f}" if abs(value) < 10 else sig(value, 3 if abs(value) >= 100 else 2)
+    text = f"{value:,.2f}" if abs(value) < 10 else sig(value, 3 if abs(value) >= 100 else 2)
+    if not currency:
+        return text
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol is None:
+        return f"{text} {currency}"
+    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+
+def per_spent(currency: str | None = None) -> str:
+    """What a return is per: ``'per unit spent'`` without a currency, ``'per €1 spent'`` with one.
+
+    Example:
+        >>> per_spent(), per_spent("EUR"), per_spent("CHF")
+        ('per unit spent', 'per €1 spent', 'per 1 CHF spent')
+    """
+    if not currency:
+        return "per unit spent"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"per {symbol}1 spent" if symbol else f"per 1 {currency} spent"
 
 
 def followers(value: float) -> str:

@@ -45,7 +45,7 @@ def test_roi_sentence_names_the_groups_in_business_units():
                      null=0.0, direction="greater", groups={"a": "micro 5k-10k", "b": "macro 10k-100k"})
     text = sentence(claims.from_dict(record))
     assert text == ("Do micro-influencers return more per unit spent than macro-influencers? Yes — "
-                    "micro (5k–10k) campaigns returned 1.30 more in revenue per 1 spent than "
+                    "micro (5k–10k) campaigns returned 1.30 more in revenue per unit spent than "
                     "macro (10k–100k) (95% CI 0.40 to 2.20 more).")
 
 

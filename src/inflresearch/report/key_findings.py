@@ -146,10 +146,10 @@ def sentence(claim: Claim) -> str:
     return f"{question(claim)} {answer(claim)}"
 
 
-def detectable_words() -> dict[str, Callable[[float], str]]:
-    """Per claim id, how its question words a detectable effect in business units
-    (``questions/<q>/words.py``'s optional ``DETECTABLE``)."""
-    out: dict[str, Callable[[float], str]] = {}
+def detectable_words() -> dict[str, Callable[[float, Claim], str]]:
+    """Per claim id, how its question words a detectable effect in business units, given the
+    effect and the claim (``questions/<q>/words.py``'s optional ``DETECTABLE``)."""
+    out: dict[str, Callable[[float, Claim], str]] = {}
     for q in discover():
         out.update(getattr(importlib.import_module(f"{q.package}.words"), "DETECTABLE", {}))
     return out
@@ -163,7 +163,7 @@ def detectable(claim: Claim) -> str:
         >>> c = claims.claim_result(claims.MICRO_ROI_EXCEEDS_MACRO, estimate=0.2, ci_low=-0.4,
         ...                         ci_high=0.8, p_value=0.3, n=500, method="bootstrap")
         >>> print(detectable(c))  # doctest: +NORMALIZE_WHITESPACE
-        This data could only detect a difference of 0.86 or more in revenue per 1 spent (80% power,
+        This data could only detect a difference of 0.86 or more in revenue per unit spent (80% power,
         two-sided at 0.05, read from the interval).
     """
     d = claims.detectable_effect(claim)
@@ -171,8 +171,8 @@ def detectable(claim: Claim) -> str:
     if mde is None:
         return f"The smallest detectable effect is {d['detectable_basis']}."
     words = detectable_words().get(
-        claim.id, lambda m: f"a difference of {sig(m, 3)} or more from {sig(claim.null, 3)}")
-    return (f"This data could only detect {words(abs(mde))} ({percent(d['detectable_power'])} "
+        claim.id, lambda m, c: f"a difference of {sig(m, 3)} or more from {sig(c.null, 3)}")
+    return (f"This data could only detect {words(abs(mde), claim)} ({percent(d['detectable_power'])} "
             f"power, two-sided at {level(float(d['detectable_level']))}, read from the interval).")
 
 

@@ -291,7 +291,7 @@ SENTENCES: Mapping[str, Callable[[Claim], str]] = {
 }
 
 #: the smallest detectable effect (a change of b) in business units: the rate per doubling
-DETECTABLE: Mapping[str, Callable[[float], str]] = {
-    claims.ENGAGEMENT_RATE_DECLINES: lambda m: (f"a change of {percent(1 - 2 ** -m)} or more in the "
+DETECTABLE: Mapping[str, Callable[[float, Claim], str]] = {
+    claims.ENGAGEMENT_RATE_DECLINES: lambda m, _claim: (f"a change of {percent(1 - 2 ** -m)} or more in the "
                                                 "engagement rate per doubling of followers"),
 }

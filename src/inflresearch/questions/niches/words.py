@@ -65,7 +65,7 @@ SENTENCES: Mapping[str, Callable[[Claim], str]] = {
 }
 
 #: the smallest detectable effect (a slope of focus) in business units
-DETECTABLE: Mapping[str, Callable[[float], str]] = {
-    claims.MICRO_AUDIENCES_MORE_FOCUSED: lambda m: (f"a difference of {sig(m)} or more in niche focus "
+DETECTABLE: Mapping[str, Callable[[float, Claim], str]] = {
+    claims.MICRO_AUDIENCES_MORE_FOCUSED: lambda m, _claim: (f"a difference of {sig(m)} or more in niche focus "
                                                     "(0–1 scale) per tenfold followers"),
 }
