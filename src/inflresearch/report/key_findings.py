@@ -248,9 +248,9 @@ def tier_choice_caveat(estimates: Mapping[str, Any]) -> str | None:
         >>> specs += [{"primary": False, "estimate": 0.3, "supported": False}] * 16
         >>> print(tier_choice_caveat({"spec_curve": {"specs": specs}}))  # doctest: +NORMALIZE_WHITESPACE
         The answer depends on where micro and macro end: with this report's tiers (micro 5k-10k,
-        macro 10k-100k) micro returns less than macro, but 16 of the 16 other tier definitions of
-        the specification curve give a difference above zero, and 0 of 16 the same verdict
-        (contradicted).
+        macro 10k-100k) micro returns less than macro (significantly); of the 16 other tier
+        definitions of the specification curve, 0 give a difference below zero and 16 one above
+        zero, and the claim is supported in 0, contradicted in 0 and without a firm verdict in 16.
     """
     specs = (estimates.get("spec_curve") or {}).get("specs") or []
     primary = [s for s in specs if s.get("primary") and _finite(s.get("estimate"))]
@@ -264,12 +264,17 @@ def tier_choice_caveat(estimates: Mapping[str, Any]) -> str | None:
     if 2 * same_sign >= len(others) and 2 * same_verdict >= len(others):
         return None
     n = len(others)
-    other_side = "below" if above else "above"
+    verdicts = [_spec_verdict(s) for s in others]
+    firm = {"supported": "significantly", "contradicted": "significantly"}.get(
+        _spec_verdict(own), "not significantly")
     return (f"The answer depends on where micro and macro end: with this report's tiers (micro "
             f"{own.get('micro', '?')}, macro {own.get('macro', '?')}) micro returns "
-            f"{'more' if above else 'less'} than macro, but {n - same_sign} of the {n} other tier "
-            f"definitions of the specification curve give a difference {other_side} zero, and "
-            f"{same_verdict} of {n} the same verdict ({_spec_verdict(own)}).")
+            f"{'more' if above else 'less'} than macro ({firm}); of the {n} other tier definitions "
+            f"of the specification curve, {same_sign} give a difference {'above' if above else 'below'}"
+            f" zero and {n - same_sign} one {'below' if above else 'above'} zero, and the claim is "
+            f"supported in {verdicts.count('supported')}, contradicted in "
+            f"{verdicts.count('contradicted')} and without a firm verdict in "
+            f"{verdicts.count('not firm')}.")
 
 
 def dataset_lines(results: Mapping[str, Any]) -> list[str]:

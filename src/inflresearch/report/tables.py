@@ -40,7 +40,8 @@ WIDE = 8
 MAX_ROWS = 50
 ACRONYMS = {"ci": "CI", "roi": "ROI", "roas": "ROAS", "se": "SE", "mde": "MDE", "id": "ID",
             "ols": "OLS", "hc3": "HC3", "hc4": "HC4", "p": "p", "n": "n", "k": "k", "url": "URL",
-            "csv": "CSV", "cpm": "CPM", "cpe": "CPE", "cpc": "CPC", "ctr": "CTR", "nb2": "NB2",
+            "csv": "CSV", "cpm": "CPM", "cpe": "CPE", "cpc": "CPC", "cpa": "CPA", "top5": "Top-5",
+            "ctr": "CTR", "nb2": "NB2",
             "ppml": "PPML", "ari": "ARI", "nmi": "NMI", "nmf": "NMF", "tfidf": "TF-IDF",
             "kish": "Kish", "holm": "Holm", "usd": "USD", "eur": "EUR"}
 LABELS: Mapping[str, str] = {
