@@ -202,11 +202,14 @@ def _plain(value: Any) -> Any:
         >>> _plain(4924808.0), _plain(3.85e-7), _plain(-5e-324)
         ('4924808', '0.000000385', '> -0.000000000001')
     """
-    if isinstance(value, float | np.floating) and math.isfinite(value) and value != 0:
-        if abs(value) < 1e-12:
-            return "< 0.000000000001" if value > 0 else "> -0.000000000001"
-        return np.format_float_positional(float(value), trim="-")
-    return value
+    if not isinstance(value, float | np.floating):
+        return value
+    number = float(value)
+    if not math.isfinite(number) or number == 0:
+        return value
+    if abs(number) < 1e-12:
+        return "< 0.000000000001" if number > 0 else "> -0.000000000001"
+    return np.format_float_positional(number, trim="-")
 
 
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -299,15 +302,41 @@ def to_html(frame: pd.DataFrame, name: str | None = None, *, download: bool = Tr
         shown = shown.T.reset_index()
         shown.columns = ["Field", *(["Value"] if shown.shape[1] == 2 else
                                     [f"Row {i + 1}" for i in range(shown.shape[1] - 1)])]
-    styler = (shown.style.hide(axis="index")
-              .format(escape="html").format_index(escape="html", axis=1))
-    table = styler.to_html(exclude_styles=True)
-    table = re.sub(r' id="T_[^"]*"', "", table)
     link = csv_link(frame, name) if download else ""
     more = (f"The first {MAX_ROWS} of {len(frame):,} rows; the CSV holds all of them. "
             if len(frame) > MAX_ROWS else "")
-    return (f'<div class="ir-table-wrap">{table}</div>'
-            + (f'<p class="ir-csv">{more}{link}</p>' if link or more else ""))
+    csv = f'<p class="ir-csv">{more}{link}</p>' if link or more else ""
+    if shown.shape[1] <= WIDE:
+        return f'<div class="ir-table-wrap">{_html_table(shown)}</div>{csv}'
+    # on screen the whole table scrolls sideways; on paper it is split (`print_parts`)
+    parts = "".join(f'<div class="ir-table-wrap">{_html_table(part)}</div>'
+                    for part in print_parts(shown))
+    return (f'<div class="ir-table-wrap ir-wide">{_html_table(shown)}</div>'
+            f'<div class="ir-print-split">{parts}</div>{csv}')
+
+
+def _html_table(shown: pd.DataFrame) -> str:
+    styler = (shown.style.hide(axis="index")
+              .format(escape="html").format_index(escape="html", axis=1))
+    return re.sub(r' id="T_[^"]*"', "", styler.to_html(exclude_styles=True))
+
+
+#: columns per printed part of a wide table (the first, repeated, included)
+PRINT_WIDTH = 6
+
+
+def print_parts(shown: pd.DataFrame, width: int = PRINT_WIDTH) -> list[pd.DataFrame]:
+    """A wide table as parts of at most `width` columns for paper, each repeating the first
+    column (the row's name), so every column is printed and none is cut off at the margin.
+
+    Example:
+        >>> t = pd.DataFrame([range(12)], columns=[f"c{i}" for i in range(12)])
+        >>> [list(p.columns) for p in print_parts(t, 5)][1]
+        ['c0', 'c5', 'c6', 'c7', 'c8']
+    """
+    first, rest = shown.columns[:1], list(shown.columns[1:])
+    step = max(1, width - 1)
+    return [shown[[*first, *rest[i:i + step]]] for i in range(0, len(rest), step)]
 
 
 def readable_value(value: Any) -> str:

@@ -390,7 +390,10 @@ class RoiAnalysis(Analysis):
         if not len(self.spec):
             return [absent("No campaigns with follower counts: no specification curve.")]
         ax = plots.plot_spec_curve(self.spec, simulated=self.p.simulated)
-        return [figure_of(ax), spec_summary(self.spec)]
+        summary = pd.DataFrame({"value": pd.Series(spec_summary(self.spec), dtype=object)})
+        summary = summary.rename_axis("item")
+        summary.attrs["name"] = "specification-curve-summary"
+        return [figure_of(ax), summary]
 
     def assumed_views(self) -> list[Any]:
         """The assumption-based cost-per-engagement path, or why it was not run."""
