@@ -153,3 +153,18 @@ def test_pdf_of_report_03_contains_every_column_header(tmp_path):
     assert "Download CSV" not in text
     pages = document(folder / "report.html").pages
     assert len(pages) > 3
+    fill = [_filled(page) for page in pages]
+    assert min(fill[:-1]) > 1 / 3, fill  # no page but the last mostly blank
+
+
+def _filled(page) -> float:
+    """How far down a laid-out page its lowest text or image reaches, as a share of its height."""
+    def walk(box):
+        yield box
+        for child in getattr(box, "children", []):
+            yield from walk(child)
+
+    bottom = max((b.position_y + b.height for b in walk(page._page_box)
+                  if getattr(b, "text", None) or type(b).__name__.endswith("ReplacedBox")),
+                 default=0.0)
+    return bottom / page.height
