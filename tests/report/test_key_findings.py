@@ -126,7 +126,7 @@ def test_real_data_names_its_dataset_and_carries_its_notes():
     kf = key_findings({"run": {"parameters": {"data": "a.csv"}, "data": [rec, dict(rec)]},
                        "claims": []})
     assert kf.caveats[:2] == ("Data: Kim 2020 Instagram post sample (Kim et al., WWW 2020; data of "
-                              "2019).", "Kim 2020 Instagram post sample: followers at crawl time.")
+                              "2019).", "Followers at crawl time.")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A report")])
     page = render_html(nb, {"run": {"status": "succeeded", "data": [rec]}, "claims": []})
     header = page[page.index('class="ir-meta"'):page.index('id="key-findings"')]

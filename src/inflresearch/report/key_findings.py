@@ -285,7 +285,7 @@ def dataset_lines(results: Mapping[str, Any]) -> list[str]:
         >>> rec = {"dataset": {"preset": "p", "name": "Top 200 Instagram influencers",
         ...        "source": "Kaggle", "year": 2022, "notes": ["a top list"]}}
         >>> dataset_lines({"run": {"data": [rec, rec]}})
-        ['Data: Top 200 Instagram influencers (Kaggle; data of 2022).', 'Top 200 Instagram influencers: a top list.']
+        ['Data: Top 200 Instagram influencers (Kaggle; data of 2022).', 'A top list.']
     """
     seen: dict[str, Mapping[str, Any]] = {}
     for record in (results.get("run") or {}).get("data") or []:
@@ -297,7 +297,9 @@ def dataset_lines(results: Mapping[str, Any]) -> list[str]:
         where = "; ".join(filter(None, [str(d.get("source") or ""),
                                         f"data of {d['year']}" if d.get("year") else ""]))
         lines.append(f"Data: {d['name']}" + (f" ({where})." if where else "."))
-        lines.extend(f"{d['name']}: {str(note).rstrip('.')}." for note in d.get("notes") or [])
+        prefix = f"{d['name']}: " if len(seen) > 1 else ""  # one data set: its notes need no name
+        lines.extend(f"{prefix}{capital(str(note).rstrip('.')) if not prefix else str(note).rstrip('.')}."
+                     for note in d.get("notes") or [])
     return lines
 
 

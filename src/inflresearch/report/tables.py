@@ -343,9 +343,12 @@ def readable_value(value: Any) -> str:
     """A parameter value for the "Run details" section: file names, not paths; ``None`` as "—".
 
     Example:
-        >>> readable_value("/tmp/x/influencers.csv"), readable_value(None), readable_value([5000, 10000])
-        ('influencers.csv', '—', '5,000, 10,000')
+        >>> readable_value("/tmp/x/influencers.csv"), readable_value(None), readable_value(0.05)
+        ('influencers.csv', '—', '0.05')
     """
     if isinstance(value, str) and ("/" in value or "\\" in value):
         return Path(value.replace("\\", "/")).name or value
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        text = number(value)  # 0.05, not 0.0500: the one format of alpha and other levels
+        return text.rstrip("0").rstrip(".") if "." in text and "<" not in text else text
     return text_of(value)
