@@ -53,6 +53,19 @@ def new_run_dir(slug: str, *, root: str | Path | None = None) -> Path:
     raise RuntimeError(f"could not create a new run folder under {base}")
 
 
+def folder_time(folder: Path) -> datetime | None:
+    """When a run folder was made (`runs.new_run_dir` names it by its UTC time), or None.
+
+    Example:
+        >>> folder_time(Path("20261203T141854932685Z-03-roi")).isoformat(timespec="seconds")
+        '2026-12-03T14:18:54+00:00'
+    """
+    try:
+        return datetime.strptime(folder.name[:22], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def sha256_file(path: str | Path) -> str:
     """SHA-256 hex digest of a file, read in chunks."""
     digest = hashlib.sha256()

@@ -29,7 +29,7 @@ from inflresearch.report.html import render_html
 from inflresearch.report.index import build_index
 from inflresearch.report.key_findings import answer, certainty, question
 from inflresearch.report.provenance import git_commit, package_version
-from inflresearch.runs import write_results
+from inflresearch.runs import folder_time, write_results
 
 
 def _summary(results: dict[str, Any], notebook: str) -> nbformat.NotebookNode:
@@ -89,18 +89,6 @@ def notebook_path(stem: str) -> str:
     except ValueError:
         return path.name
 
-
-def folder_time(folder: Path) -> datetime | None:
-    """When a run folder was made (`runs.new_run_dir` names it by its UTC time), or None.
-
-    Example:
-        >>> folder_time(Path("20261203T141854932685Z-03-roi")).isoformat(timespec="seconds")
-        '2026-12-03T14:18:54+00:00'
-    """
-    try:
-        return datetime.strptime(folder.name[:22], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def finish_by_hand(folder: Path, document: dict[str, Any],
