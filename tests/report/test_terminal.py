@@ -31,3 +31,22 @@ def test_plan_help_describes_its_argument(capsys):
         main(["plan", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "the plan file (YAML)" in out and "reuse runs whose notebook, parameters" in out
+
+
+def test_validate_guesses_the_table_of_a_file_no_preset_matches_and_says_so(tmp_path, capsys):
+    """The README's first `validate` example: an export with no preset works without --table."""
+    export = tmp_path / "export.csv"
+    export.write_text("Username,Followers,Avg Likes,Avg Comments\nalice,12000,300,12\n"
+                      "bob,450000,5000,80\n")
+    assert main(["validate", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("table: guessed as influencers, as `analyze` does")
+    assert "(influencers): kept 2 of 2 rows" in out
+
+
+def test_validate_names_a_preset_once(tmp_path, capsys):
+    export = tmp_path / "influencers.csv"  # the Kim 2020 influencer list's layout
+    export.write_text("username,category,followers,followees,posts\nann,beauty,12000,300,80\n")
+    assert main(["validate", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("kim2020-instagram-influencers") == 1
