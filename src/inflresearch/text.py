@@ -13,10 +13,21 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from inflresearch.claims import Claim
+
+class Interval(Protocol):
+    """What interval words need of a claim (`inflresearch.claims.Claim` has it): its interval's
+    name and ends. A protocol, so this module imports nothing of the package."""
+
+    @property
+    def ci_label(self) -> str: ...
+
+    @property
+    def ci_low(self) -> float | None: ...
+
+    @property
+    def ci_high(self) -> float | None: ...
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -124,7 +135,7 @@ def followers(value: float) -> str:
     return sig(value, 2)
 
 
-def interval_words(claim: Claim, lo: float, hi: float, unit: Callable[[float], str],
+def interval_words(claim: Interval, lo: float, hi: float, unit: Callable[[float], str],
                    up: str, down: str) -> str:
     """``'95% CI 12% to 14% lower'`` for a change whose sign says the direction."""
     lo, hi = min(lo, hi), max(lo, hi)
@@ -135,7 +146,7 @@ def interval_words(claim: Claim, lo: float, hi: float, unit: Callable[[float], s
     return f"{claim.ci_label} {unit(-lo)} {down} to {unit(hi)} {up}"
 
 
-def has_interval(claim: Claim) -> bool:
+def has_interval(claim: Interval) -> bool:
     """True when the claim has both interval ends."""
     return claim.ci_low is not None and claim.ci_high is not None
 

@@ -126,6 +126,7 @@ def claim_words(claim: Claim) -> str:
                  f"({level(claim.details['power_level'])}, two-sided): {_pct(claim.details['power'])}. "
                  f"{_detectable(claim, '{:.2f}')}")
     elif cid == "ten_micro_beat_one_macro":
+        assert claim.estimate is not None  # a testable claim has one
         lo, hi = claim.details["p_micro_wins_ci"]
         cur = _currency(claim)
         text += (f" At a budget of {money(claim.details['budget'], cur)}, ten micro posts earn "
