@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from inflresearch.text import sig
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -368,7 +370,7 @@ def plain_words(claim: Claim) -> str:
     if claim.verdict == "not testable" or claim.estimate is None:
         return f"Not testable with this data: {claim.note or 'no reason given'}."
     lo, hi = claim.ci_low, claim.ci_high
-    ci = f" ({claim.ci_label} {lo:.3g} to {hi:.3g})" if lo is not None and hi is not None else ""
+    ci = f" ({claim.ci_label} {sig(lo, 3)} to {sig(hi, 3)})" if lo is not None and hi is not None else ""
     p = claim.p_adjusted
     ptxt = (f", {'Holm-adjusted ' if claim.holm_family_size else ''}two-sided p "
             f"{'< 0.001' if p < 1e-3 else '= ' + format_p(p)}" if p is not None else "")
@@ -377,4 +379,4 @@ def plain_words(claim: Claim) -> str:
         "contradicted": "The data contradict the claim",
         "inconclusive": "The data neither support nor contradict the claim",
     }[claim.verdict]
-    return f"{lead}: estimate {claim.estimate:.3g}{ci}{ptxt}."
+    return f"{lead}: estimate {sig(claim.estimate, 3)}{ci}{ptxt}."

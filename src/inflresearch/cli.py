@@ -78,7 +78,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         raise ValueError(f"--mapping {args.mapping} is for the {spec.table} table, not {table}")
     platform = args.platform or (spec.platform if spec else None)
     result = read_table(args.file, table, columns=mapping or None, platform=platform)
-    print(f"{args.file} ({table}): {result.summary()}")
+    summary = result.summary()
+    if result.preset is not None:  # named once, on its own line below
+        summary = summary.replace(f"; preset {result.preset.name}", "")
+    print(f"{args.file} ({table}): {summary}")
     if result.preset is not None:
         print(f"preset: {result.preset.describe()}")
     elif mapping:
@@ -108,14 +111,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _detected_table(file: str) -> str:
-    """The table of a file whose headers match a preset (validate without --table)."""
+    """The table of a file (validate without --table): its preset's, else guessed as `analyze`
+    guesses it (the first contract, in `file_scan.RECOGNITION_ORDER`, the file meets), saying so."""
     from inflresearch.data.load import read_headers
     from inflresearch.data.presets import detect_preset
+    from inflresearch.report.file_scan import RECOGNITION_ORDER, recognise
 
     preset = detect_preset(read_headers(file))
-    if preset is None:
-        raise ValueError("--table is required: no --mapping with a table, and no preset matches the headers")
-    return preset.table
+    if preset is not None:
+        return preset.table
+    found = recognise(file)
+    if found.table is None:
+        raise ValueError(f"--table is required: no preset matches the headers and {found.summary}")
+    print(f"table: guessed as {found.table}, as `analyze` does (the first of "
+          f"{', '.join(RECOGNITION_ORDER)} whose required columns the file has; no preset matches "
+          "its headers); give --table to choose another")
+    return found.table
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -53,6 +53,19 @@ def new_run_dir(slug: str, *, root: str | Path | None = None) -> Path:
     raise RuntimeError(f"could not create a new run folder under {base}")
 
 
+def folder_time(folder: Path) -> datetime | None:
+    """When a run folder was made (`runs.new_run_dir` names it by its UTC time), or None.
+
+    Example:
+        >>> folder_time(Path("20261203T141854932685Z-03-roi")).isoformat(timespec="seconds")
+        '2026-12-03T14:18:54+00:00'
+    """
+    try:
+        return datetime.strptime(folder.name[:22], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def sha256_file(path: str | Path) -> str:
     """SHA-256 hex digest of a file, read in chunks."""
     digest = hashlib.sha256()
@@ -133,6 +146,25 @@ def save_results(
     return write_results(folder, results_document(claims, estimates, notebook=notebook, data=data))
 
 
-def data_record(path: str | Path, rows: int) -> dict[str, Any]:
-    """Provenance record of one input file for results.json."""
-    return {"path": str(path), "sha256": sha256_file(path), "rows": int(rows)}
+def dataset_record(preset: Any) -> dict[str, Any] | None:
+    """What a known-export preset says about the data set a file comes from, for results.json:
+    ``{preset, name, source, year, notes}`` (None without a preset).
+
+    Example:
+        >>> from inflresearch.data.presets import get_preset
+        >>> d = dataset_record(get_preset("top-instagram-200"))
+        >>> d["preset"], d["name"], d["year"]
+        ('top-instagram-200', 'Top 200 Instagram influencers', 2022)
+    """
+    if preset is None:
+        return None
+    return {"preset": preset.name, "name": preset.title, "source": preset.source or None,
+            "year": preset.year, "notes": list(preset.notes)}
+
+
+def data_record(path: str | Path, rows: int, dataset: Mapping[str, Any] | None = None
+                ) -> dict[str, Any]:
+    """Provenance record of one input file for results.json, with the known data set it comes
+    from (`dataset_record`; None when no preset matched)."""
+    return {"path": str(path), "sha256": sha256_file(path), "rows": int(rows),
+            "dataset": dict(dataset) if dataset is not None else None}

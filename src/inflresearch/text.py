@@ -13,10 +13,21 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from inflresearch.claims import Claim
+
+class Interval(Protocol):
+    """What interval words need of a claim (`inflresearch.claims.Claim` has it): its interval's
+    name and ends. A protocol, so this module imports nothing of the package."""
+
+    @property
+    def ci_label(self) -> str: ...
+
+    @property
+    def ci_low(self) -> float | None: ...
+
+    @property
+    def ci_high(self) -> float | None: ...
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -62,19 +73,57 @@ def sig(value: float, digits: int = 2) -> str:
     return f"{rounded:,.{max(0, digits - 1 - magnitude)}f}"
 
 
+def level(alpha: float) -> str:
+    """A significance level (or any small probability) the one way reports write it: two
+    significant digits, no trailing zeros, never scientific notation.
+
+    Example:
+        >>> level(0.05), level(0.1), level(0.016666), level(0.0125)
+        ('0.05', '0.1', '0.017', '0.013')
+    """
+    text = sig(float(alpha), 2)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def percent(fraction: float, digits: int = 2) -> str:
     """A fraction as a percentage with `digits` significant digits: ``percent(0.1313) == '13%'``."""
     return sig(100 * fraction, digits) + "%"
 
 
-def money(value: float) -> str:
-    """An amount with two decimals below 10, else 2-3 significant digits: ``money(1.3) == '1.30'``.
+#: symbols written before an amount; other ISO 4217 codes follow it ("1.30 CHF")
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """An amount with two decimals below 10, else 2-3 significant digits, in `currency` (an ISO
+    4217 code; None: a bare number): ``money(1.3, "EUR") == '€1.30'``.
 
     Example:
         >>> money(1.3), money(-0.256), money(47.53), money(12345.0)
         ('1.30', '-0.26', '48', '12,300')
+        >>> money(1.3, "EUR"), money(-0.256, "USD"), money(12345.0, "CHF")
+        ('€1.30', '-$0.26', '12,300 CHF')
     """
-    return f"{value:,.2f}" if abs(value) < 10 else sig(value, 3 if abs(value) >= 100 else 2)
+    text = f"{value:,.2f}" if abs(value) < 10 else sig(value, 3 if abs(value) >= 100 else 2)
+    if not currency:
+        return text
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol is None:
+        return f"{text} {currency}"
+    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+
+def per_spent(currency: str | None = None) -> str:
+    """What a return is per: ``'per unit spent'`` without a currency, ``'per €1 spent'`` with one.
+
+    Example:
+        >>> per_spent(), per_spent("EUR"), per_spent("CHF")
+        ('per unit spent', 'per €1 spent', 'per 1 CHF spent')
+    """
+    if not currency:
+        return "per unit spent"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"per {symbol}1 spent" if symbol else f"per 1 {currency} spent"
 
 
 def followers(value: float) -> str:
@@ -86,7 +135,7 @@ def followers(value: float) -> str:
     return sig(value, 2)
 
 
-def interval_words(claim: Claim, lo: float, hi: float, unit: Callable[[float], str],
+def interval_words(claim: Interval, lo: float, hi: float, unit: Callable[[float], str],
                    up: str, down: str) -> str:
     """``'95% CI 12% to 14% lower'`` for a change whose sign says the direction."""
     lo, hi = min(lo, hi), max(lo, hi)
@@ -97,7 +146,7 @@ def interval_words(claim: Claim, lo: float, hi: float, unit: Callable[[float], s
     return f"{claim.ci_label} {unit(-lo)} {down} to {unit(hi)} {up}"
 
 
-def has_interval(claim: Claim) -> bool:
+def has_interval(claim: Interval) -> bool:
     """True when the claim has both interval ends."""
     return claim.ci_low is not None and claim.ci_high is not None
 

@@ -83,9 +83,12 @@ def test_column_options_add_to_the_mapping_file(files, capsys) -> None:
     assert "is for the posts table, not influencers" in capsys.readouterr().err
 
 
-def test_validate_needs_a_table_without_mapping_or_preset(files, capsys) -> None:
-    posts, _ = files
-    assert main(["validate", str(posts)]) == 2
+def test_validate_needs_a_table_when_no_contract_fits(tmp_path, capsys) -> None:
+    """Without --table, --mapping or a preset the table is guessed as `analyze` guesses it; a
+    file that meets no contract still needs --table."""
+    odd = tmp_path / "odd.csv"
+    odd.write_text("colour,size\nred,3\n")
+    assert main(["validate", str(odd)]) == 2
     assert "--table is required" in capsys.readouterr().err
 
 

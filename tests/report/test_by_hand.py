@@ -53,3 +53,31 @@ def test_a_pipeline_run_leaves_report_and_index_to_the_pipeline(tmp_path: Path) 
     report(_Tiny(), RunParams(notebook="01_engagement_vs_followers", run_dir=run, simulated=False), Inputs({}))
     assert (run / "results.json").is_file()
     assert not (run / "report.html").exists() and not (tmp_path / "index.html").exists()
+
+
+def test_a_hand_run_records_its_parameters_notebook_and_time(tmp_path: Path, monkeypatch) -> None:
+    """results.json of a hand run holds the coerced parameters, the notebook's path and when the
+    run folder was made; the index marks it "by hand"; the page words claims as sentences."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, kw_only=True)
+    class _Params(RunParams):
+        alpha: float
+        data: Path
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    run = tmp_path / "reports" / "20260101T101500000000Z-01-engagement-vs-followers"
+    run.mkdir(parents=True)
+    p = _Params(notebook="01_engagement_vs_followers", run_dir=run, simulated=False,
+                alpha=0.1, data=tmp_path / "in.csv")
+    report(_Tiny(), p, Inputs({}))
+    doc = json.loads((run / "results.json").read_text())
+    validate_results(doc)
+    assert doc["run"]["parameters"] == {"alpha": 0.1, "data": str(tmp_path / "in.csv")}
+    assert doc["run"]["notebook"] == "notebooks/01_engagement_vs_followers.ipynb"
+    assert doc["run"]["started"] == "2026-01-01T10:15:00+00:00" and doc["run"]["seconds"] > 0
+    index = (tmp_path / "reports" / "index.html").read_text()
+    assert "by hand" in index
+    claims_part = (run / "report.html").read_text().split("Claims", 1)[-1]
+    assert "Does the engagement rate fall as follower count grows?" in claims_part
+    assert "engagement_rate_declines" not in claims_part

@@ -76,14 +76,16 @@ def test_every_table_downloads_as_csv_from_the_report(run):
     links = re.findall(r'<a[^>]*href="data:text/csv;base64,([^"]+)"[^>]*>Download CSV</a>', page)
     assert len(links) == 3  # fit, wide and diagnostics; the empty table has no download
     first = base64.b64decode(links[0]).decode()
-    assert first.splitlines()[0].startswith("term,estimate,p_value") and "3.85e-299" in first
-    assert 'download="model-fit.csv"' in page
+    # the columns on screen, under the screen's headers; numbers as a person reads them
+    assert first.splitlines()[0].startswith("Term,Estimate,p-value,Followers")
+    assert "< 0.001" in first and "e-299" not in first and "3.85" not in first
+    assert 'download="model-fit.csv"' in page and 'download="table.csv"' not in page
 
 
 def test_run_folder_holds_the_tables_as_csv(run):
     saved = sorted(p.name for p in (run.folder / "tables").iterdir())
     assert saved[0] == "table-01-model-fit.csv" and len(saved) == 3
-    assert pd.read_csv(run.folder / "tables" / saved[0])["followers"].tolist() == [57090.5, 4924808.0]
+    assert pd.read_csv(run.folder / "tables" / saved[0])["Followers"].tolist() == [57090.5, 4924808.0]
 
 
 def test_cells_tagged_details_or_appendix_fold(run):
@@ -104,3 +106,22 @@ def test_long_tables_show_their_first_rows_and_download_all():
     assert page.count("<tr>") == tables.MAX_ROWS + 1 and "The first 50 of 1,000 rows" in page
     payload = re.search(r"base64,([^\"]+)", page)[1]
     assert len(base64.b64decode(payload).decode().splitlines()) == 1001
+
+
+def test_csv_holds_the_columns_on_screen_with_readable_numbers():
+    """An item/value table keeps its Item column (a labelled index) in the CSV, row names as on
+    screen, p-values as on screen, years without separators; an unnamed table is named after its
+    columns, not "table"."""
+    items = pd.DataFrame({"value": [5e-324, 22667, 0.0316, 2019]},
+                         index=pd.Index(["p_value", "rows_in_input", "median_engagement_rate",
+                                         "first_year"], name="item"))
+    page = tables.to_html(items)
+    assert ">Rows in input</td>" in page and ">3.2%</td>" in page
+    assert ">2019</td>" in page and "2,019" not in page and "rows_in_input" not in page
+    assert 'download="item-value.csv"' in page
+    csv = base64.b64decode(re.search(r"base64,([^\"]+)", page)[1]).decode().splitlines()
+    assert csv[0] == "Item,Value" and csv[1] == "p-value,< 0.001" and csv[2] == "Rows in input,22667"
+    assert not any(re.search(r"\d[eE][+-]?\d", line) for line in csv)
+    years = tables.readable(pd.DataFrame({"year": [2019, 2020], "cpm_usd": [1.5, 2.0]}))
+    assert years["year"].tolist() == ["2019", "2020"]
+    assert tables.label("cpm_usd") == "CPM USD"

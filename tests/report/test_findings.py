@@ -47,8 +47,10 @@ def test_findings_page_compares_a_sweep_and_says_what_changed(tmp_path):
     assert "Engagement versus follower count" in key  # grouped by question
     assert "twice the followers gets a 19% lower engagement rate" in key and "(Tiers: blog)" in key
     assert "<th>Tiers</th>" in page and "<td>industry</td>" in page  # grid value as a column
-    assert "estimate moved from 0.800 to 0.700" in page
-    assert page.count("estimate moved") == 2  # once in the list of changes, once in its row
+    assert "estimate moved from 0.800 to 0.700" in page  # in the claim's row
+    assert ("01_engagement_vs_followers: Engagement rates drop as follower count grows: estimate "
+            "0.800 -> 0.700." in page)  # in the list of changes
+    assert "01_engagement_vs_followers: a run added." in page
     assert "Failed runs" in page and "boom" in page
     # page-level Holm across the two claims on the page, next to each report's own
     assert "p (two-sided, Holm, page)" in page and "adjusts across every claim on the page" in page
@@ -65,3 +67,40 @@ def test_index_shows_data_source_status_verdicts_and_failures_apart(tmp_path):
     failed = page[page.index('<h2 id="failed">'):]
     assert "20260101T000003Z-c" in failed and "boom" in failed
     assert re.search(r"1 failed run\(s\)", page)
+
+
+def _changed_run(root, run_id, *, tiers="blog", verdict="inconclusive", estimate=-0.24, n=300,
+                 sha="0"):
+    record = _run(root, run_id, 0.8, tiers=tiers)
+    doc = json.loads((root / run_id / "results.json").read_text())
+    doc["claims"][0].update(verdict=verdict, estimate=estimate, n=n)
+    doc["run"]["data"][0]["sha256"] = sha * 64
+    (root / run_id / "results.json").write_text(json.dumps(doc))
+    return record
+
+
+def _changes(page):
+    part = page[page.index("Since the previous run"):page.index("All claims")]
+    return re.sub(r"<[^>]+>", " ", part)
+
+
+def test_a_change_of_parameters_verdict_n_or_inputs_is_a_change(tmp_path):
+    """Nothing changed reads so only when nothing did; each kind of change is named."""
+    _plan(tmp_path, "20260101T000000Z-plan-weekly", [_changed_run(tmp_path, "20260101T000001Z-a")])
+    same = _plan(tmp_path, "20260102T000000Z-plan-weekly", [_changed_run(tmp_path, "20260102T000001Z-a")])
+    assert "Nothing changed since the previous run" in same
+    cases = {
+        "parameters changed: tiers blog -> industry": dict(tiers="industry"),
+        "verdict inconclusive -> not testable, estimate -0.240 -> none": dict(
+            verdict="not testable", estimate=None),
+        "n 300 -> 250": dict(n=250),
+        "inputs changed: influencers.csv has new content": dict(sha="1"),
+    }
+    for i, (expected, change) in enumerate(cases.items()):
+        day = f"202601{10 + 2 * i}"
+        _plan(tmp_path, f"{day}T000000Z-plan-weekly", [_changed_run(tmp_path, f"{day}T000001Z-a")])
+        nxt = f"202601{11 + 2 * i}"
+        page = _plan(tmp_path, f"{nxt}T000000Z-plan-weekly",
+                     [_changed_run(tmp_path, f"{nxt}T000001Z-a", **change)])
+        assert "Nothing changed" not in page, expected
+        assert expected in _changes(page), (expected, _changes(page))

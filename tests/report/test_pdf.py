@@ -96,3 +96,75 @@ def test_plan_option_pdf_must_be_a_boolean(tmp_path):
         load_plan(plan)
     plan.write_text(json.dumps({"name": "p", "pdf": True, "runs": [{"notebook": str(FIXTURE)}]}))
     assert load_plan(plan).pdf is True
+
+
+def _headers(page: str) -> set[str]:
+    """Every column header of the page's HTML tables, as text."""
+    import html
+    import re
+
+    found = {html.unescape(re.sub(r"<[^>]+>", "", h)).strip()
+             for h in re.findall(r"<th[^>]*>(.*?)</th>", page, re.S)}
+    return found - {""}
+
+
+def _printed_headers_and_pages(html_file: Path) -> tuple[set[str], str]:
+    from inflresearch.report.pdf import printed_text
+
+    return _headers(html_file.read_text()), printed_text(html_file)
+
+
+def test_pdf_keeps_every_column_of_a_wide_table(tmp_path):
+    """The fixture's 21-column table: on paper split into parts that repeat the first column,
+    every header printed whole (none cut at the margin or broken inside a word), no dead
+    "Download CSV" text."""
+    import pandas as pd
+
+    from inflresearch.report import tables
+
+    wide = pd.DataFrame([[f"value {i}-{r}" for i in range(21)] for r in range(4)],
+                        columns=[f"measure_number_{i}" for i in range(21)])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Wide")])
+    page = render_html(nb, {"run": {"status": "succeeded", "parameters": {}}, "claims": []})
+    page = page.replace("</main>", tables.to_html(wide, "wide") + "</main>")
+    html_file = tmp_path / "report.html"
+    html_file.write_text(page)
+    headers, text = _printed_headers_and_pages(html_file)
+    assert {f"Measure number {i}" for i in range(21)} <= headers
+    missing = [h for h in headers if h not in text]
+    assert not missing, missing
+    assert "value 20-3" in text and "Download CSV" not in text
+
+
+@pytest.mark.slow
+def test_pdf_of_report_03_contains_every_column_header(tmp_path):
+    """Notebook 03 on the SIMULATED sample (few replicates): every column header of its HTML
+    tables is in the PDF's text, and no page is left more than two-thirds blank between
+    content pages."""
+    from inflresearch.report.pdf import document
+
+    assert main(["run", "notebooks/03_roi_micro_vs_macro.ipynb", "--reports", str(tmp_path),
+                 "-p", "n_boot", "50", "-p", "n_portfolios", "200"]) == 0
+    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    headers, text = _printed_headers_and_pages(folder / "report.html")
+    assert len(headers) > 20
+    missing = [h for h in headers if h not in text]
+    assert not missing, missing
+    assert "Download CSV" not in text
+    pages = document(folder / "report.html").pages
+    assert len(pages) > 3
+    fill = [_filled(page) for page in pages]
+    assert min(fill[:-1]) > 1 / 3, fill  # no page but the last mostly blank
+
+
+def _filled(page) -> float:
+    """How far down a laid-out page its lowest text or image reaches, as a share of its height."""
+    def walk(box):
+        yield box
+        for child in getattr(box, "children", []):
+            yield from walk(child)
+
+    bottom = max((b.position_y + b.height for b in walk(page._page_box)
+                  if getattr(b, "text", None) or type(b).__name__.endswith("ReplacedBox")),
+                 default=0.0)
+    return bottom / page.height

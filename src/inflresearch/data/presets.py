@@ -7,8 +7,9 @@ export (a column added or removed) matches none and falls back to the alias map,
 applies to a file it was not written for. The loaders use the detected preset when no
 ``columns=`` mapping is given and say which one they used (`LoadResult.preset`).
 
-The presets live in ``known_exports/*.yml`` next to this module, one file per source, with notes
-shared by every preset of the file under a top-level ``notes:``.
+The presets live in ``known_exports/*.yml`` next to this module, one file per source, with notes,
+the ``source`` (who published the data, where) and the ``year`` the data describes shared by every
+preset of the file at its top level (a preset may override ``source`` and ``year``).
 
 Example:
     >>> detect_preset(["Rank", "name", "instagram name", "Category_1", "Category_2", "followers",
@@ -43,6 +44,8 @@ class Preset(ColumnMapping):
     name: str
     title: str
     signature: frozenset[str]
+    source: str = ""
+    year: int | None = None
 
     def describe(self) -> str:
         """``name (title)`` for summaries and reports.
@@ -59,7 +62,8 @@ def _parse_file(path: Path) -> list[Preset]:
     shared = tuple(data.get("notes") or ())
     out = []
     for entry in data["presets"]:
-        body = {k: v for k, v in entry.items() if k not in ("name", "title", "signature")}
+        own = ("name", "title", "signature", "source", "year")
+        body = {k: v for k, v in entry.items() if k not in own}
         mapping = parse_mapping(body, f"{path.name}: {entry['name']}")
         if mapping.table is None:
             raise DataError(f"preset {entry['name']!r} names no table", path=path)
@@ -67,6 +71,8 @@ def _parse_file(path: Path) -> list[Preset]:
             name=entry["name"], title=entry["title"], signature=frozenset(entry["signature"]),
             table=mapping.table, columns=mapping.columns, platform=mapping.platform,
             notes=mapping.notes + shared, origin=f"preset {entry['name']}",
+            source=str(entry.get("source", data.get("source", ""))),
+            year=entry.get("year", data.get("year")),
         ))
     return out
 

@@ -44,7 +44,7 @@ from inflresearch.claims import Claim, adjust_holm
 from inflresearch.data.load import LoadResult, read_table
 from inflresearch.errors import quote
 from inflresearch.paths import project_root
-from inflresearch.runs import data_record
+from inflresearch.runs import data_record, dataset_record
 from inflresearch.text import md_escape
 
 HOOKS = ("Parameters", "notebook_params", "load_inputs", "run_analysis")  # in <question>/notebook.py
@@ -363,7 +363,9 @@ def load_tables(spec: Sequence[Table], run_dir: Path) -> Inputs:
             continue
         result = read_table(list(t.paths), t.table, columns=t.columns, platform=t.platform)
         kept = pd.Series(result.row_files).value_counts()
-        out.records.extend(data_record(path, int(kept.get(path.name, 0))) for path in t.paths)
+        dataset = dataset_record(result.preset)
+        out.records.extend(data_record(path, int(kept.get(path.name, 0)), dataset)
+                           for path in t.paths)
         out.summaries.append(f"{', '.join(path.name for path in t.paths)} ({t.table}): {result.summary()}")
         target = result.write_quarantine(run_dir)
         if target is not None:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inflresearch import runs
 from inflresearch.errors import quote
 from inflresearch.paths import reports_dir, sample_dir
 
@@ -98,11 +99,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.status == "succeeded" else 1
 
 
+def yaml_flow(parameters: object) -> str:
+    """Parameters as one line of YAML (flow style), not a Python dict.
+
+    Example:
+        >>> yaml_flow({"alpha": 0.1, "tiers": "blog", "micro_range": None})
+        '{alpha: 0.1, micro_range: null, tiers: blog}'
+    """
+    import yaml
+
+    return str(yaml.safe_dump(parameters, default_flow_style=True, sort_keys=True)).strip()
+
+
 def _print_plan(result: PlanResult, root: Path) -> bool:
     """Print every run's status, the findings page and the index (or why it is not written,
     last and on stderr); False when the index could not be written."""
     for r in result.runs:
-        line = f"  {r['status']:<9} {r['notebook']} {r['parameters']} -> {r.get('run_id') or '-'}"
+        run_id = r.get("run_id") or "-"
+        made = runs.folder_time(Path(run_id)) if r["status"] == "cached" else None
+        when = f" (made {made:%Y-%m-%d %H:%M} UTC)" if made else ""
+        line = f"  {r['status']:<9} {r['notebook']} {yaml_flow(r['parameters'])} -> {run_id}{when}"
         print(line + (f"\n            error: {r['error']}" if r.get("error") else ""))
     print(f"findings: {result.findings}" + ("" if result.index_error else f"\nindex:    {root / 'index.html'}"),
           flush=True)
@@ -209,8 +225,13 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action="store_true", help="also write report.pdf (for e-mail)")
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("plan", help="run a plan of notebooks x parameter sets in parallel")
-    p.add_argument("plan")
+    p = sub.add_parser(
+        "plan", help="run a plan of notebooks x parameter sets in parallel",
+        description="Run every notebook of a plan file over its parameter sets, in parallel; reuse "
+        "runs whose notebook, parameters and input files are unchanged (unless --force); write "
+        "the plan's findings page and the index.")
+    p.add_argument("plan", help="the plan file (YAML): name, runs (notebook, parameters or a grid "
+                   "of them), optional workers, cell_timeout and pdf")
     p.add_argument("--force", action="store_true", help="re-run runs whose results are cached")
     p.add_argument("--workers", type=int, help="worker processes (default: plan's, else cores)")
     p.add_argument("--reports", help="reports folder (default: the project's reports/)")

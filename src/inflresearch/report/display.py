@@ -33,26 +33,26 @@ class TableSaver:
         self.folder = Path(run_dir) / TABLES_DIR if run_dir else None
         self._numbers = itertools.count(1)
 
-    def save(self, frame: pd.DataFrame, name: str) -> Path | None:
-        """Write `frame` as the next ``table-NN-<name>.csv`` (exclusive create: never overwrites)."""
+    def save(self, frame: pd.DataFrame, name: str | None = None) -> Path | None:
+        """Write `frame` as the next ``table-NN-<name>.csv`` (exclusive create: never overwrites),
+        with the columns shown on screen (`tables.csv_frame`)."""
         if self.folder is None or frame.empty:
             return None
         self.folder.mkdir(parents=True, exist_ok=True)
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "table"
+        slug = tables.table_name(frame, name)
         while True:
             path = self.folder / f"table-{next(self._numbers):02d}-{slug}.csv"
             try:
                 with path.open("x", newline="") as fh:
-                    write_csv(frame, fh)
+                    write_csv(tables.csv_frame(frame), fh)
                 return path
             except FileExistsError:
                 continue
 
     def __call__(self, frame: pd.DataFrame) -> str:
         """The HTML of `frame` (the IPython formatter protocol)."""
-        name = str(frame.attrs.get("name") or "table")
-        self.save(frame, name)
-        return tables.to_html(frame, name)
+        self.save(frame)
+        return tables.to_html(frame)
 
 
 def use_report_display(run_dir: str | Path | None = None) -> bool:

@@ -25,6 +25,7 @@ from inflresearch.claims import Claim, format_p, holm
 from inflresearch.questions import discover
 from inflresearch.report.folders import href, read_results, run_status
 from inflresearch.report.key_findings import Finding, finding, is_simulated
+from inflresearch.report.run_changes import plan_runs, run_changes
 from inflresearch.report.tables import label, readable_value
 from inflresearch.text import sig
 
@@ -98,7 +99,8 @@ class Row:
         c = self.claim
         f = _finding(c)
         return {
-            "sentence": f.sentence, "badge": f.badge, "badge_class": f.badge_class,
+            "sentence": f.sentence, "question": f.question, "answer": f.answer,
+            "badge": f.badge, "badge_class": f.badge_class,
             "statement": c.statement, "id": c.id,
             "estimate": _fmt(c.estimate),
             "ci": f"{_fmt(c.ci_low)} to {_fmt(c.ci_high)}" if c.ci_low is not None else "—",
@@ -192,8 +194,7 @@ def findings_page(folder: Path, plan: Mapping[str, Any]) -> FindingsPage:
         for r in rows:
             if r.key in old:
                 r.change = _change(old[r.key], r.claim)
-                if r.change:
-                    page.changes.append(f"{r.claim.statement} ({Path(r.notebook).stem}): {r.change}.")
+        page.changes = run_changes(plan_runs(root, before[1]), plan_runs(root, plan))
     order = {q.title: i for i, q in enumerate(discover())}
     titles = sorted({question_title(r.claim.id) for r in rows}, key=lambda t: order.get(t, len(order)))
     page.groups = [(t, [r.cells(page.grid) for r in rows if question_title(r.claim.id) == t])

@@ -18,7 +18,7 @@ from __future__ import annotations
 from IPython.display import Markdown
 
 from inflresearch.questions import Analysis, Inputs, RunParams
-from inflresearch.report.by_hand import finish_by_hand
+from inflresearch.report.by_hand import finish_by_hand, hand_parameters
 from inflresearch.report.execute import NOTEBOOK_FILE
 from inflresearch.runs import results_document, write_results
 from inflresearch.safe_csv import save_csv
@@ -38,6 +38,6 @@ def report(analysis: Analysis, p: RunParams, inputs: Inputs) -> Markdown:
     if (folder / NOTEBOOK_FILE).is_file():  # the report pipeline completes it and renders
         path = write_results(folder, document)
         return Markdown(f"Results written to `{folder.name}/{path.name}`.")
-    page, index = finish_by_hand(folder, document)
+    page, index = finish_by_hand(folder, document, parameters=hand_parameters(p))
     return Markdown(f"Results written to `{folder.name}/results.json`; report "
                     f"`{folder.name}/{page.name}`; index `{index}` updated.")

@@ -125,6 +125,7 @@ def _context(results: dict[str, Any], title: str) -> dict[str, Any]:
                 "path": Path(str(d.get("path", ""))).name,
                 "rows": d.get("rows"),
                 "sha256": d.get("sha256"),
+                "dataset": (d.get("dataset") or {}).get("name"),
             }
             for d in run.get("data", [])
         ],

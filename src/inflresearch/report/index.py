@@ -96,6 +96,7 @@ def collect_runs_and_skipped(root: Path) -> tuple[list[dict[str, Any]], list[dic
                 "simulated": ", ".join(simulated_inputs(run)),
                 "verdicts": _verdicts(doc.get("claims", [])),
                 "seconds": run.get("seconds", ""),
+                "by_hand": bool(run.get("by_hand")),
                 "html": href(folder.name, "report.html") if html.is_file() else None,
                 "results": href(folder.name, RESULTS),
                 **run_summary(folder, doc),  # data files, simulated or real, verdict counts

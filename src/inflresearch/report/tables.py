@@ -1,11 +1,12 @@
 """Tables for people: pandas DataFrames rendered as readable, static, page-wide HTML.
 
-Human column labels, thousands separators, rates as percentages, 2-3 significant digits, p-values
-as "< 0.001", no index column, missing values as "—", dicts and lists as words, turning points
-outside the data written in words, empty tables replaced by one sentence saying why, wide tables
-transposed (one or two rows) or put in a scrollable container, and an embedded CSV download of
-the unformatted table. Rendering uses pandas' Styler (static HTML, no script, no inline styles:
-the report's stylesheet styles the ``ir-table`` class).
+Human column labels (snake_case row names too), thousands separators (years without), rates as
+percentages, 2-3 significant digits, p-values as "< 0.001", no index column, missing values as "—",
+dicts and lists as words, turning points outside the data written in words, empty tables replaced
+by one sentence saying why, wide tables transposed (one or two rows) or put in a scrollable
+container, and an embedded CSV download named after the table, holding the same columns in plain
+digits (`csv_frame`). Rendering uses pandas' Styler (static HTML, no script, no inline styles: the
+report's stylesheet styles the ``ir-table`` class).
 
 Example:
     >>> import pandas as pd
@@ -38,7 +39,11 @@ WIDE = 8
 #: longer tables show their first rows (the CSV download holds every row)
 MAX_ROWS = 50
 ACRONYMS = {"ci": "CI", "roi": "ROI", "roas": "ROAS", "se": "SE", "mde": "MDE", "id": "ID",
-            "ols": "OLS", "hc3": "HC3", "p": "p", "n": "n", "k": "k", "url": "URL", "csv": "CSV"}
+            "ols": "OLS", "hc3": "HC3", "hc4": "HC4", "p": "p", "n": "n", "k": "k", "url": "URL",
+            "csv": "CSV", "cpm": "CPM", "cpe": "CPE", "cpc": "CPC", "cpa": "CPA", "top5": "Top-5",
+            "ctr": "CTR", "nb2": "NB2",
+            "ppml": "PPML", "ari": "ARI", "nmi": "NMI", "nmf": "NMF", "tfidf": "TF-IDF",
+            "kish": "Kish", "holm": "Holm", "usd": "USD", "eur": "EUR"}
 LABELS: Mapping[str, str] = {
     "ci_low": "CI low", "ci_high": "CI high", "p_value": "p-value", "p_adjusted": "p (two-sided, Holm)",
     "p_two_sided": "p (two-sided, unadjusted)", "p_one_sided": "p (one-sided, unadjusted)",
@@ -50,6 +55,11 @@ _P_COLUMN = re.compile(r"(^p$|^p_|_p$|p_value|pvalue|p_adjusted)")
 _RATE_COLUMN = re.compile(r"(rate|share|percent|power|probability|^p_micro_wins)")
 _COUNT_COLUMN = re.compile(r"(followers|^n$|^n_|count|rows|activations|campaigns|accounts|posts|"
                            r"engagements|likes|comments|views|budget|cost|revenue)")
+_YEAR_COLUMN = re.compile(r"(^|_)years?($|_)")
+#: columns whose values name the row (snake_case names there are shown as labels)
+LABEL_COLUMNS = frozenset({"item", "field", "metric", "statistic", "quantity", "measure", "check",
+                           "term", "parameter", "outcome", "shape", "scenario", "group", "model"})
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 _TURNING = re.compile(r"turning_point|^tp$")
 _TURNING_BOUND = re.compile(r"(turning_point|^tp|fieller).*(low|high|lo|hi)$|^fieller")
 NO_TURNING_POINT = "no turning point within the observed range"
@@ -120,6 +130,10 @@ def text_of(value: Any) -> str:
 
 def _formatter(column: str, values: pd.Series) -> Callable[[Any], str]:
     name = column.lower()
+    if name in LABEL_COLUMNS:
+        return lambda v: label(v) if isinstance(v, str) and _SNAKE.match(v) else text_of(v)
+    if _YEAR_COLUMN.search(name) and pd.api.types.is_numeric_dtype(values):
+        return lambda v: MISSING if is_missing(v) else str(round(float(v)))
     if _P_COLUMN.search(name):
         return lambda v: MISSING if is_missing(v) else format_p(float(v))
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
@@ -165,14 +179,100 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         fmt = _formatter(str(column), frame[column]) if column in frame else text_of
         cells[column] = [v if isinstance(v, str) and v in _WORDS else fmt(v)
                          for v in shown[column]]
+    rows = _row_labels(shown)
+    if rows is not None:  # an item/value table: each value formatted by its row's name
+        key, value = shown.columns
+        cells[value] = [_formatter(str(name), pd.Series([v]))(v) if isinstance(name, str) else
+                        text_of(v) for name, v in zip(shown[key], shown[value], strict=True)]
     return pd.DataFrame(cells, columns=shown.columns)
 
 
-def csv_link(frame: pd.DataFrame, name: str = "table") -> str:
-    """An ``<a download>`` link holding the unformatted table as an embedded ``data:text/csv``
-    (formula-like text neutralised, `inflresearch.safe_csv`)."""
-    payload = base64.b64encode(to_csv_text(frame).encode()).decode()
-    file_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "table"
+def _row_labels(frame: pd.DataFrame) -> pd.Series | None:
+    """The label column of a two-column item/value table (its rows are named quantities)."""
+    if frame.shape[1] != 2 or str(frame.columns[0]).lower() not in LABEL_COLUMNS:
+        return None
+    return frame.iloc[:, 0]
+
+
+def _plain(value: Any) -> Any:
+    """A CSV cell: floats in plain digits, every digit kept, never scientific notation (below
+    1e-12 in size: a bound, as on screen).
+
+    Example:
+        >>> _plain(4924808.0), _plain(3.85e-7), _plain(-5e-324)
+        ('4924808', '0.000000385', '> -0.000000000001')
+    """
+    if not isinstance(value, float | np.floating):
+        return value
+    number = float(value)
+    if not math.isfinite(number) or number == 0:
+        return value
+    if abs(number) < 1e-12:
+        return "< 0.000000000001" if number > 0 else "> -0.000000000001"
+    return np.format_float_positional(number, trim="-")
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as its CSV download and saved file hold it: the columns shown on screen (a
+    labelled index kept as a column) under the screen's headers, p-values as on screen
+    ("< 0.001"), other numbers in plain digits (every digit kept), every row.
+
+    Example:
+        >>> t = pd.DataFrame({"value": [5e-324, 1234.5]},
+        ...                  index=pd.Index(["p_value", "n"], name="item"))
+        >>> csv_frame(t).to_dict("list")
+        {'Item': ['p-value', 'n'], 'Value': ['< 0.001', '1234.5']}
+        >>> csv_frame(pd.DataFrame({"p_value": [5e-324], "year": [2019.0]})).iloc[0].tolist()
+        ['< 0.001', '2019']
+    """
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    frame = frame.reset_index(drop=True)
+    out = pd.DataFrame(index=range(len(frame)))
+    for column in frame.columns:
+        name = str(column).lower()
+        values = frame[column]
+        if _P_COLUMN.search(name) and pd.api.types.is_numeric_dtype(values):
+            out[label(column)] = [MISSING if is_missing(v) else format_p(float(v)) for v in values]
+        elif _YEAR_COLUMN.search(name) and pd.api.types.is_numeric_dtype(values):
+            out[label(column)] = [None if is_missing(v) else str(round(float(v))) for v in values]
+        elif name in LABEL_COLUMNS:
+            out[label(column)] = [label(v) if isinstance(v, str) and _SNAKE.match(v) else v
+                                  for v in values]
+        else:
+            out[label(column)] = [_plain(v) for v in values]
+    rows = _row_labels(frame)
+    if rows is not None:  # an item/value table: p-values by their row's name, as on screen
+        value = out.columns[1]
+        out[value] = [format_p(float(raw)) if isinstance(k, str) and _P_COLUMN.search(k.lower())
+                      and isinstance(raw, float | int) and not is_missing(raw) else v
+                      for k, raw, v in zip(rows, frame.iloc[:, 1], out[value], strict=True)]
+    return out
+
+
+def table_name(frame: pd.DataFrame, name: str | None = None) -> str:
+    """A file name for a table's CSV: the given name, the frame's ``attrs["name"]``, else one
+    made from its first column headers (never a bare "table" for a table with columns).
+
+    Example:
+        >>> table_name(pd.DataFrame({"outcome": [1], "curvature": [2], "kind": [3]}))
+        'outcome-curvature-kind'
+        >>> table_name(pd.DataFrame({"a": [1]}), "elasticity")
+        'elasticity'
+    """
+    given = name or frame.attrs.get("name")
+    if not given:
+        if not isinstance(frame.index, pd.RangeIndex):
+            frame = frame.reset_index()
+        given = "-".join(str(c) for c in list(frame.columns)[:3]) or "table"
+    return re.sub(r"[^A-Za-z0-9.]+", "-", str(given)).strip("-").lower() or "table"
+
+
+def csv_link(frame: pd.DataFrame, name: str | None = None) -> str:
+    """An ``<a download>`` link named after the table (`table_name`) holding its `csv_frame` as an
+    embedded ``data:text/csv`` (formula-like text neutralised, `inflresearch.safe_csv`)."""
+    payload = base64.b64encode(to_csv_text(csv_frame(frame)).encode()).decode()
+    file_name = table_name(frame, name)
     return (f'<a class="ir-download" download="{html.escape(file_name)}.csv" '
             f'href="data:text/csv;base64,{payload}">Download CSV</a>')
 
@@ -202,24 +302,53 @@ def to_html(frame: pd.DataFrame, name: str | None = None, *, download: bool = Tr
         shown = shown.T.reset_index()
         shown.columns = ["Field", *(["Value"] if shown.shape[1] == 2 else
                                     [f"Row {i + 1}" for i in range(shown.shape[1] - 1)])]
-    styler = (shown.style.hide(axis="index")
-              .format(escape="html").format_index(escape="html", axis=1))
-    table = styler.to_html(exclude_styles=True)
-    table = re.sub(r' id="T_[^"]*"', "", table)
-    link = csv_link(frame, name or str(frame.attrs.get("name") or "table")) if download else ""
+    link = csv_link(frame, name) if download else ""
     more = (f"The first {MAX_ROWS} of {len(frame):,} rows; the CSV holds all of them. "
             if len(frame) > MAX_ROWS else "")
-    return (f'<div class="ir-table-wrap">{table}</div>'
-            + (f'<p class="ir-csv">{more}{link}</p>' if link or more else ""))
+    csv = f'<p class="ir-csv">{more}{link}</p>' if link or more else ""
+    if shown.shape[1] <= WIDE:
+        return f'<div class="ir-table-wrap">{_html_table(shown)}</div>{csv}'
+    # on screen the whole table scrolls sideways; on paper it is split (`print_parts`)
+    parts = "".join(f'<div class="ir-table-wrap">{_html_table(part)}</div>'
+                    for part in print_parts(shown))
+    return (f'<div class="ir-table-wrap ir-wide">{_html_table(shown)}</div>'
+            f'<div class="ir-print-split">{parts}</div>{csv}')
+
+
+def _html_table(shown: pd.DataFrame) -> str:
+    styler = (shown.style.hide(axis="index")
+              .format(escape="html").format_index(escape="html", axis=1))
+    return re.sub(r' id="T_[^"]*"', "", styler.to_html(exclude_styles=True))
+
+
+#: columns per printed part of a wide table (the first, repeated, included)
+PRINT_WIDTH = 6
+
+
+def print_parts(shown: pd.DataFrame, width: int = PRINT_WIDTH) -> list[pd.DataFrame]:
+    """A wide table as parts of at most `width` columns for paper, each repeating the first
+    column (the row's name), so every column is printed and none is cut off at the margin.
+
+    Example:
+        >>> t = pd.DataFrame([range(12)], columns=[f"c{i}" for i in range(12)])
+        >>> [list(p.columns) for p in print_parts(t, 5)][1]
+        ['c0', 'c5', 'c6', 'c7', 'c8']
+    """
+    first, rest = shown.columns[:1], list(shown.columns[1:])
+    step = max(1, width - 1)
+    return [shown[[*first, *rest[i:i + step]]] for i in range(0, len(rest), step)]
 
 
 def readable_value(value: Any) -> str:
     """A parameter value for the "Run details" section: file names, not paths; ``None`` as "—".
 
     Example:
-        >>> readable_value("/tmp/x/influencers.csv"), readable_value(None), readable_value([5000, 10000])
-        ('influencers.csv', '—', '5,000, 10,000')
+        >>> readable_value("/tmp/x/influencers.csv"), readable_value(None), readable_value(0.05)
+        ('influencers.csv', '—', '0.05')
     """
     if isinstance(value, str) and ("/" in value or "\\" in value):
         return Path(value.replace("\\", "/")).name or value
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        text = number(value)  # 0.05, not 0.0500: the one format of alpha and other levels
+        return text.rstrip("0").rstrip(".") if "." in text and "<" not in text else text
     return text_of(value)

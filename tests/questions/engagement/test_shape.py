@@ -53,9 +53,26 @@ def test_rate_shape_row_is_the_engagement_row_shifted_by_one(peaked):
     table = quadratic_fit(peaked.influencers).table.set_index("outcome")
     eng, rate = table.loc["engagements"], table.loc["engagement_rate"]
     assert rate["curvature"] == pytest.approx(eng["curvature"])
-    assert rate["slope_at_min"] == pytest.approx(eng["slope_at_min"])
+    # log rate = log engagements - log followers: the rate's slopes are the engagement slopes - 1
+    assert rate["slope_at_min"] == pytest.approx(eng["slope_at_min"] - 1)
+    assert rate["slope_at_max"] == pytest.approx(eng["slope_at_max"] - 1)
+    assert rate["slope_at_min_se"] == pytest.approx(eng["slope_at_min_se"])
     # the rate peaks where the elasticity is 1, i.e. at fewer followers than absolute engagement
     assert rate["turning_point"] < eng["turning_point"]
+
+
+def test_shape_slopes_recover_a_known_straight_line():
+    """A world with engagements = followers^0.8: the engagement slope is 0.8 at both ends and the
+    rate's slope -0.2 (the shape table used to show 0.8 in the rate column too)."""
+    rng = np.random.default_rng(11)
+    x = rng.uniform(np.log(1e3), np.log(1e7), 3_000)
+    y = 0.5 + 0.8 * x + rng.normal(0, 0.3, x.size)
+    table = quadratic_fit(pd.DataFrame({"followers": np.exp(x), "engagements": np.exp(y)})).table
+    rate = table.set_index("outcome").loc["engagement_rate"]
+    for end in ("min", "max"):
+        se = rate[f"slope_at_{end}_se"]
+        assert abs(rate[f"slope_at_{end}"] - (-0.2)) < 4 * se
+        assert rate[f"slope_at_{end}"] < 0
 
 
 def test_segmented_fit_recovers_a_known_breakpoint():

@@ -96,7 +96,7 @@ def test_inconclusive_findings_state_the_smallest_detectable_effect_in_business_
     pf = equal_budget_portfolios(c, micro=(5e3, 1e4), large=(1e4, None), n_portfolios=500,
                                  n_boot=50).claim
     found = {f.claim_id: f for f in key_findings(_saved_many([mm, pf])).findings}
-    for cid, unit in ((claims.MICRO_ROI_EXCEEDS_MACRO, "in revenue per 1 spent"),
+    for cid, unit in ((claims.MICRO_ROI_EXCEEDS_MACRO, "in revenue per unit spent"),
                       (claims.TEN_MICRO_BEAT_ONE_MACRO, "in revenue at the budget")):
         f = found[cid]
         assert f.verdict == "inconclusive", cid
@@ -134,3 +134,24 @@ def test_a_declared_p_side_labels_the_rendered_column():
     sided = claims.declare_p_side(table, "two-sided, unadjusted")
     assert ">p (two-sided, unadjusted)</th>" in to_html(sided, download=False)
     assert ">p (one-sided, unadjusted)</th>" in to_html(claims.one_sided_p(table), download=False)
+
+
+def test_currency_parameter_puts_money_in_its_currency(tmp_path):
+    """Without a currency money is "per unit spent"; with one, amounts carry its symbol."""
+    import pytest
+
+    from inflresearch.questions.roi.notebook import notebook_params
+    from inflresearch.report.key_findings import answer, detectable
+
+    record = claims.claim_result(claims.MICRO_ROI_EXCEEDS_MACRO, estimate=1.3, ci_low=-0.4,
+                                 ci_high=3.0, p_value=0.2, n=400, method="m", null=0.0,
+                                 direction="greater", currency="EUR")
+    text = answer(record)
+    assert "returned €1.30 more in revenue per €1 spent" in text and "(95% CI €0.40 less" in text
+    assert "in revenue per €1 spent (80% power" in detectable(record)
+    bare = claims.claim_result(claims.MICRO_ROI_EXCEEDS_MACRO, estimate=1.3, ci_low=0.4,
+                               ci_high=3.0, p_value=0.001, n=400, method="m")
+    assert "1.30 more in revenue per unit spent" in answer(bare) and "€" not in answer(bare)
+    assert notebook_params(currency="eur", run_dir=str(tmp_path)).currency == "EUR"
+    with pytest.raises(ValueError, match="parameter 'currency'"):
+        notebook_params(currency="euros", run_dir=str(tmp_path))

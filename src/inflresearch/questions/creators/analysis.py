@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from inflresearch.claims import Claim
+from inflresearch.claims import Claim, format_p
 from inflresearch.errors import DataError
 from inflresearch.plots import figure_of
 from inflresearch.questions._base import Analysis, absent
@@ -181,7 +181,8 @@ class CreatorsAnalysis(Analysis):
         """One line per claim: verdict, adjusted p and the note."""
         lines = []
         for c in self.claims():
-            p = "" if c.p_adjusted is None else f", Holm-adjusted p = {c.p_adjusted:.3g}"
+            shown = "" if c.p_adjusted is None else format_p(c.p_adjusted)
+            p = shown and f", Holm-adjusted p {shown if shown.startswith('<') else '= ' + shown}"
             lines.append(f"- *{md_escape(c.statement)}* -> **{c.verdict}**{p}. {md_escape(c.note)}")
         return [Markdown("\n".join(lines))]
 

@@ -70,6 +70,14 @@ def pick_sentence(claim: Claim) -> str:
             f"engagement rate ({ci}{claim.n:,} accounts in the tier).")
 
 
+#: per claim id, the question its key finding answers (before the answer)
+QUESTIONS: Mapping[str, str] = {
+    claims.ENGAGEMENT_IS_PERSISTENT: "Can you pick creators by their engagement: does it persist "
+                                     "from earlier to later posts?",
+    claims.ADJUSTED_PICK_BEATS_RAW_RATE: "Does a shortlist by shrunk size-adjusted engagement beat "
+                                         "the vendors' raw-engagement-rate shortlist?",
+}
+
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.ENGAGEMENT_IS_PERSISTENT: persistent_sentence,
     claims.ADJUSTED_PICK_BEATS_RAW_RATE: pick_sentence,

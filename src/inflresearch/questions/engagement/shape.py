@@ -103,7 +103,8 @@ def quadratic_fit(
     null 1, since log rate = log engagements - log followers). Columns: ``curvature`` (the x^2
     coefficient) with CI and p, ``kind`` (maximum/minimum), ``turning_point`` in followers with
     ``tp_ci_low``/``tp_ci_high`` (delta method) and ``fieller_low``/``fieller_high``,
-    ``inside_range``, the slopes at the lowest and highest observed follower count with SEs, and
+    ``inside_range``, the outcome's own slopes (of log engagements, or of the log rate: b - 1) at
+    the lowest and highest observed follower count with SEs, and
     ``lm_p_value``: the Lind-Mehlum p for an inverted U inside [min, max] (the larger of the two
     one-sided end-slope p-values).
 
@@ -150,9 +151,9 @@ def quadratic_fit(
             "fieller_low": fl,
             "fieller_high": fh,
             "inside_range": bool(lo < tp < hi),
-            "slope_at_min": s_lo + null,
+            "slope_at_min": s_lo,
             "slope_at_min_se": se_lo,
-            "slope_at_max": s_hi + null,
+            "slope_at_max": s_hi,
             "slope_at_max_se": se_hi,
             "lm_p_value": max(p_lo, p_hi),
             "followers_min": float(np.exp(lo + center)),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from inflresearch import claims
-from inflresearch.claims import Claim
+from inflresearch.claims import Claim, format_p
 from inflresearch.text import has_interval, interval_words, md_escape, sig
 
 
@@ -31,6 +31,14 @@ def _focused(claim: Claim) -> str:
     return text + "."
 
 
+def _p(p: float | None) -> str:
+    """``'< 0.001'`` or ``'= 0.032'``: never scientific notation."""
+    if p is None:
+        return "not available"
+    shown = format_p(p)
+    return shown if shown.startswith("<") else f"= {shown}"
+
+
 def verdict_markdown(c: Claim) -> str:
     """The focus claim's verdict paragraph (numbers only, no data text)."""
     if c.verdict == "not testable":
@@ -40,19 +48,24 @@ def verdict_markdown(c: Claim) -> str:
     return (
         f"**Verdict: {word}** (before adjustment across the report). Niche focus changes by "
         f"**{c.estimate:+.4f}** per tenfold followers ({c.ci_label} {c.ci_low:+.4f} to "
-        f"{c.ci_high:+.4f}; two-sided p = {c.p_two_sided:.3g}; n = {c.n:,}). The claim "
+        f"{c.ci_high:+.4f}; two-sided p {_p(c.p_two_sided)}; n = {c.n:,}). The claim "
         "needs a negative slope. The smallest slope this test detects with 80% power is "
         f"{c.details['mde']:.4f}. Assumes: the topic model's mix measures focus; followers measured "
         "without error; errors robust to heteroskedasticity (HC3)."
     )
 
 
+#: per claim id, the question its key finding answers (before the answer)
+QUESTIONS: Mapping[str, str] = {
+    claims.MICRO_AUDIENCES_MORE_FOCUSED: "Do micro-influencers speak to a more focused niche?",
+}
+
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.MICRO_AUDIENCES_MORE_FOCUSED: _focused,
 }
 
 #: the smallest detectable effect (a slope of focus) in business units
-DETECTABLE: Mapping[str, Callable[[float], str]] = {
-    claims.MICRO_AUDIENCES_MORE_FOCUSED: lambda m: (f"a difference of {sig(m)} or more in niche focus "
+DETECTABLE: Mapping[str, Callable[[float, Claim], str]] = {
+    claims.MICRO_AUDIENCES_MORE_FOCUSED: lambda m, _claim: (f"a difference of {sig(m)} or more in niche focus "
                                                     "(0–1 scale) per tenfold followers"),
 }

@@ -20,8 +20,9 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,26 @@ class RoiParams(RunParams):
     n_portfolios: int
     price_elasticity: float | None
     columns: Mapping[str, Mapping[str, str | None]]
+    currency: str | None
     alpha: float
     seed: int
     tiers_asked: str = "blog"  # the parameter as given: a scheme name or "all"
+
+
+def coerce_currency(value: Any) -> str | None:
+    """An ISO 4217 code for the money in sentences (``"EUR"`` -> "€1.30"), or None ("per unit
+    spent", bare numbers).
+
+    Example:
+        >>> coerce_currency("eur"), coerce_currency(None)
+        ('EUR', None)
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        raise ValueError(f"parameter 'currency' must be a three-letter ISO 4217 code such as "
+                         f"'EUR' or 'USD', or None, got {value!r}")
+    return value.strip().upper()
 
 
 def _columns(value: Any) -> dict[str, dict[str, str | None]]:
@@ -134,6 +152,7 @@ class Parameters(NotebookParameters):
     n_portfolios: int = 10000
     price_elasticity: float | None = None
     columns: str | dict[str, str | dict[str, str | None] | None] | None = None
+    currency: str | None = None
     alpha: float = 0.05
     seed: int = 7
     run_dir: str | None = None
@@ -168,7 +187,8 @@ class Parameters(NotebookParameters):
             tiers=preset, tiers_asked=asked, micro=micro, macro=macro, large=large, budget=spend,
             n_boot=coerce_int(self.n_boot, "n_boot", minimum=50),
             n_portfolios=coerce_int(self.n_portfolios, "n_portfolios", minimum=100),
-            price_elasticity=g, columns=_columns(self.columns), alpha=coerce_alpha(self.alpha),
+            price_elasticity=g, columns=_columns(self.columns),
+            currency=coerce_currency(self.currency), alpha=coerce_alpha(self.alpha),
             seed=coerce_int(self.seed, "seed", minimum=0), run_dir=coerce_run_dir(self.run_dir, NOTEBOOK),
             inputs=input_records(given, QUESTION.inputs),
         )
@@ -353,8 +373,10 @@ class RoiAnalysis(Analysis):
     schemes: pd.DataFrame
 
     def tested_claims(self) -> list[Claim]:
-        """The three campaign claims as tested (`claims()` gives them Holm-adjusted)."""
-        return [self.micro_macro.claim, self.portfolio.claim, self.channels.claim]
+        """The three campaign claims as tested (`claims()` gives them Holm-adjusted), each with
+        the run's ``currency`` in its details for the sentences."""
+        tested = [self.micro_macro.claim, self.portfolio.claim, self.channels.claim]
+        return [replace(c, details={**c.details, "currency": self.p.currency}) for c in tested]
 
     def estimates(self) -> dict[str, Any]:
         """The ``estimates`` block of results.json."""
@@ -391,7 +413,10 @@ class RoiAnalysis(Analysis):
         if not len(self.spec):
             return [absent("No campaigns with follower counts: no specification curve.")]
         ax = plots.plot_spec_curve(self.spec, simulated=self.p.simulated)
-        return [figure_of(ax), spec_summary(self.spec)]
+        summary = pd.DataFrame({"value": pd.Series(spec_summary(self.spec), dtype=object)})
+        summary = summary.rename_axis("item")
+        summary.attrs["name"] = "specification-curve-summary"
+        return [figure_of(ax), summary]
 
     def scheme_views(self) -> list[Any]:
         """Micro versus macro under every published scheme: the robustness line, the figure of

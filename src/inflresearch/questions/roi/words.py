@@ -6,7 +6,7 @@ Example:
     >>> c = claims.claim_result(claims.MICRO_ROI_EXCEEDS_MACRO, estimate=0.5, ci_low=0.2, ci_high=0.8,
     ...                         p_value=0.001, n=400, method="pooled", null=0.0, direction="greater")
     >>> SENTENCES[c.id](c)
-    'Micro campaigns returned 0.50 more in revenue per 1 spent than macro (95% CI 0.20 to 0.80 more).'
+    'Micro campaigns returned 0.50 more in revenue per unit spent than macro (95% CI 0.20 to 0.80 more).'
 """
 
 from __future__ import annotations
@@ -17,7 +17,16 @@ from typing import Any
 from inflresearch import claims
 from inflresearch.claims import Claim, detectable_effect, plain_words
 from inflresearch.questions.roi.assumed import AssumedResult
-from inflresearch.text import capital, group_label, has_interval, interval_words, md_escape, money
+from inflresearch.text import (
+    capital,
+    group_label,
+    has_interval,
+    interval_words,
+    level,
+    md_escape,
+    money,
+    per_spent,
+)
 
 
 def _groups(claim: Claim, default: tuple[str, str]) -> tuple[str, str]:
@@ -27,16 +36,27 @@ def _groups(claim: Claim, default: tuple[str, str]) -> tuple[str, str]:
     return default
 
 
+def _currency(claim: Claim) -> str | None:
+    """The run's ``currency`` parameter, kept in the claim's details (None: a bare number)."""
+    value = claim.details.get("currency")
+    return str(value) if value else None
+
+
+def _money(currency: str | None) -> Callable[[float], str]:
+    return lambda value: money(value, currency)
+
+
 def _roi_difference(claim: Claim, default: tuple[str, str]) -> str:
     """Difference in pooled ROI (revenue per unit of spend) of group a minus group b."""
     assert claim.estimate is not None
     a, b = _groups(claim, default)
+    cur = _currency(claim)
     more = "more" if claim.estimate >= 0 else "less"
-    text = (f"{capital(a)} campaigns returned {money(abs(claim.estimate))} {more} in revenue per "
-            f"1 spent than {b}")
+    text = (f"{capital(a)} campaigns returned {money(abs(claim.estimate), cur)} {more} in revenue "
+            f"{per_spent(cur)} than {b}")
     if has_interval(claim):
         assert claim.ci_low is not None and claim.ci_high is not None
-        text += f" ({interval_words(claim, claim.ci_low, claim.ci_high, money, 'more', 'less')})"
+        text += f" ({interval_words(claim, claim.ci_low, claim.ci_high, _money(cur), 'more', 'less')})"
     return text + "."
 
 
@@ -51,13 +71,14 @@ def _influencer_roi(claim: Claim) -> str:
 def _ten_micro(claim: Claim) -> str:
     assert claim.estimate is not None
     budget = claim.details.get("budget")
-    at = f"At a budget of {money(float(budget))}, ten" if budget else "Ten"
+    cur = _currency(claim)
+    at = f"At a budget of {money(float(budget), cur)}, ten" if budget else "Ten"
     more = "more" if claim.estimate >= 0 else "less"
-    text = (f"{at} micro activations earned {money(abs(claim.estimate))} {more} revenue than one "
-            "large activation on average")
+    text = (f"{at} micro activations earned {money(abs(claim.estimate), cur)} {more} revenue than "
+            "one large activation on average")
     if has_interval(claim):
         assert claim.ci_low is not None and claim.ci_high is not None
-        text += f" ({interval_words(claim, claim.ci_low, claim.ci_high, money, 'more', 'less')})"
+        text += f" ({interval_words(claim, claim.ci_low, claim.ci_high, _money(cur), 'more', 'less')})"
     return text + "."
 
 
@@ -85,7 +106,7 @@ def _detectable(claim: Claim, fmt: str) -> str:
     if d["detectable_effect"] is None:
         return f"No smallest detectable difference: {d['detectable_basis']}."
     return (f"Smallest difference detectable with 80% power at the verdict's level "
-            f"({d['detectable_level']:.2g}, two-sided): {fmt.format(d['detectable_effect'])}.")
+            f"({level(d['detectable_level'])}, two-sided): {fmt.format(d['detectable_effect'])}.")
 
 
 def claim_words(claim: Claim) -> str:
@@ -102,12 +123,14 @@ def claim_words(claim: Claim) -> str:
                  f"{claim.details.get('adjusted_roas_ratio', float('nan')):.2f}. "
                  f"{concentration_words(claim.details)} Power to detect "
                  f"{claim.details['power_effect']} at the verdict's level "
-                 f"({claim.details['power_level']:.3g}, two-sided): {_pct(claim.details['power'])}. "
+                 f"({level(claim.details['power_level'])}, two-sided): {_pct(claim.details['power'])}. "
                  f"{_detectable(claim, '{:.2f}')}")
     elif cid == "ten_micro_beat_one_macro":
+        assert claim.estimate is not None  # a testable claim has one
         lo, hi = claim.details["p_micro_wins_ci"]
-        text += (f" At a budget of {claim.details['budget']:,.0f}, ten micro posts earn "
-                 f"{claim.estimate:,.0f} more revenue than one large post on average. They earn "
+        cur = _currency(claim)
+        text += (f" At a budget of {money(claim.details['budget'], cur)}, ten micro posts earn "
+                 f"{money(claim.estimate, cur)} more revenue than one large post on average. They earn "
                  f"more in {_pct(claim.details['p_micro_wins'])} of equal-budget match-ups (CI {_pct(lo)} "
                  f"to {_pct(hi)}), but with equal pooled ROAS they would still win "
                  f"{_pct(claim.details['p_win_same_roas'])} of the time: that part of the edge is "
@@ -134,6 +157,16 @@ def assumed_words(result: AssumedResult) -> str:
             f"{md_escape(s['carried_by'])}. Engagements are not sales.")
 
 
+#: per claim id, the question its key finding answers (before the answer)
+QUESTIONS: Mapping[str, str] = {
+    claims.MICRO_ROI_EXCEEDS_MACRO: "Do micro-influencers return more per unit spent than "
+                                    "macro-influencers?",
+    claims.TEN_MICRO_BEAT_ONE_MACRO: "Do ten micro-influencers beat one large influencer at the "
+                                     "same budget?",
+    claims.INFLUENCER_ROI_EXCEEDS_TRADITIONAL: "Does influencer marketing return more than "
+                                               "traditional paid campaigns?",
+}
+
 SENTENCES: Mapping[str, Callable[[Claim], str]] = {
     claims.MICRO_ROI_EXCEEDS_MACRO: _micro_roi,
     claims.TEN_MICRO_BEAT_ONE_MACRO: _ten_micro,
@@ -141,9 +174,11 @@ SENTENCES: Mapping[str, Callable[[Claim], str]] = {
 }
 
 #: the smallest detectable effect (on the estimate's scale) in each claim's business units
-DETECTABLE: Mapping[str, Callable[[float], str]] = {
-    claims.MICRO_ROI_EXCEEDS_MACRO: lambda m: f"a difference of {money(m)} or more in revenue per 1 spent",
-    claims.TEN_MICRO_BEAT_ONE_MACRO: lambda m: f"a difference of {money(m)} or more in revenue at the budget",
-    claims.INFLUENCER_ROI_EXCEEDS_TRADITIONAL: lambda m: (f"a difference of {money(m)} or more in revenue "
-                                                          "per 1 spent"),
+DETECTABLE: Mapping[str, Callable[[float, Claim], str]] = {
+    claims.MICRO_ROI_EXCEEDS_MACRO: lambda m, c: (f"a difference of {money(m, _currency(c))} or more "
+                                                  f"in revenue {per_spent(_currency(c))}"),
+    claims.TEN_MICRO_BEAT_ONE_MACRO: lambda m, c: (f"a difference of {money(m, _currency(c))} or more "
+                                                   "in revenue at the budget"),
+    claims.INFLUENCER_ROI_EXCEEDS_TRADITIONAL: lambda m, c: (f"a difference of {money(m, _currency(c))} "
+                                                             f"or more in revenue {per_spent(_currency(c))}"),
 }
