@@ -173,13 +173,22 @@ def plan_analysis(
 
 def _datasets(files: Sequence[Recognised]) -> list[tuple[str, list[Path]]]:
     """The inputs of the runs: each account or campaign table alone (a list is a snapshot), the
-    posts files of one folder together (one scrape split into files; duplicates across them are
-    the loaders' to remove)."""
+    posts files of one folder and one source together (one scrape split into files; duplicates
+    across them are the loaders' to remove). The source is the file's preset (its platform and
+    layout), so Instagram posts and TikTok videos in one folder are two datasets, never one
+    estimate; files no preset matches form one group per folder.
+
+    Example:
+        >>> a, b, c = (Recognised(Path(f"/d/{n}.csv"), "posts", p, 1, "")
+        ...            for n, p in (("a", "kim"), ("b", "tiktok"), ("c", "tiktok")))
+        >>> [[p.name for p in g] for _, g in _datasets([a, b, c])]
+        [['a.csv'], ['b.csv', 'c.csv']]
+    """
     out: list[tuple[str, list[Path]]] = []
-    posts: dict[Path, list[Path]] = {}
+    posts: dict[tuple[Path, str], list[Path]] = {}
     for f in files:
         if f.table == "posts":
-            posts.setdefault(f.path.parent, []).append(f.path)
+            posts.setdefault((f.path.parent, f.preset or ""), []).append(f.path)
         elif f.table is not None:
             out.append((f.table, [f.path]))
     out += [("posts", group) for group in posts.values()]
