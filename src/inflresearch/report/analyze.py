@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,10 +37,15 @@ import jinja2
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.data.contract import TABLES
+from inflresearch.data.load import read_table
+from inflresearch.data.presets import get_preset
 from inflresearch.errors import printable, quote
 from inflresearch.questions import Question, discover
 from inflresearch.report import parameters as nbparams
-from inflresearch.report.file_scan import Progress, Recognised, find_files, recognise, recognise_files
+from inflresearch.report.datasets import Dataset, dataset_name, mark_same_data, unique_names
+from inflresearch.report.file_scan import READ_ERRORS, Progress, Recognised, find_files, recognise, recognise_files
+from inflresearch.report.findings import ANALYZE_FILE, PLAN_FILE
+from inflresearch.report.index import write_findings
 from inflresearch.report.plan import Plan, PlannedRun, PlanResult, run_plan
 from inflresearch.report.preflight import preflight
 
@@ -68,6 +74,7 @@ class AnalyzePlan:
     files: list[Recognised]
     runs: list[PlannedRun] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    datasets: list[Dataset] = field(default_factory=list)
 
 
 def _label(path: Path, common: Path | None) -> str:
@@ -146,6 +153,7 @@ def plan_analysis(
     recognised = recognise_files(found.files, progress, label=lambda p: _label(p, common))
     out = AnalyzePlan(files=sorted(recognised + found.listed, key=lambda f: str(f.path)))
     datasets = _datasets(out.files)
+    out.datasets = _describe(datasets, out.files, common)
     for question in questions:
         defaults = nbparams.notebook_defaults(question.path)
         extra = {k: v for k, v in (parameters or {}).items() if k in defaults}
@@ -195,6 +203,34 @@ def _datasets(files: Sequence[Recognised]) -> list[tuple[str, list[Path]]]:
     return sorted(out, key=lambda d: str(d[1][0]))
 
 
+def _describe(datasets: Sequence[tuple[str, list[Path]]], files: Sequence[Recognised],
+              common: Path | None) -> list[Dataset]:
+    """The datasets named (their preset's title, else their files) with their platform and
+    account ids, and the ones holding the same accounts as another marked (`mark_same_data`)."""
+    by_path = {f.path: f for f in files}
+    out = []
+    for i, (table, group) in enumerate(datasets):
+        first = by_path[group[0]]
+        preset = get_preset(first.preset) if first.preset else None
+        labels = [_label(p, common) for p in group]
+        accounts: frozenset[str] = frozenset()
+        platform = preset.platform if preset is not None else None
+        if table in ("influencers", "posts"):
+            try:
+                data = read_table(group if len(group) > 1 else group[0], table).data
+            except READ_ERRORS:
+                data = None
+            if data is not None:
+                accounts = frozenset(data["account_id"].astype(str))
+                platforms = data["platform"].dropna().unique() if "platform" in data else []
+                platform = platform or (str(platforms[0]) if len(platforms) == 1 else None)
+        out.append(Dataset(i, table, labels, dataset_name(preset.title if preset else None, labels),
+                           platform, preset.name if preset else None,
+                           preset.notes if preset else (), tuple(by_path[p].sha256 for p in group),
+                           accounts))
+    return mark_same_data(unique_names(out))
+
+
 def analyze(
     paths: Iterable[str | Path],
     *,
@@ -221,7 +257,23 @@ def analyze(
         raise TooManyRuns(planned, max_runs)
     result = run_plan(Plan(name=name, runs=planned.runs), root=root, force=force, workers=workers)
     write_page(result.folder, planned, result)
+    write_record(result.folder, planned)
     return planned, result
+
+
+def write_record(folder: Path, planned: AnalyzePlan) -> Path:
+    """Write ``analyze.json`` (the datasets, named, with the same data marked, and the skipped
+    notebooks, every file relative to the analysed folders) and rewrite the findings page, which
+    reads it to name its rows, group its skips and compare the datasets."""
+    common = _common([f.path for f in planned.files])
+    record = {"datasets": [d.record() for d in planned.datasets],
+              "skipped": [{"notebook": s.notebook, "file": s.file, "reason": s.reason} for s in planned.skipped],
+              "identical": [{"file": _label(f.path, common), "reason": _relative(f.summary, common)}
+                            for f in planned.files if f.status == "identical"]}
+    path = atomic_write_text(folder / ANALYZE_FILE, json.dumps(record, indent=2) + "\n")
+    plan = json.loads((folder / PLAN_FILE).read_text(encoding="utf-8"))
+    write_findings(folder, plan)
+    return path
 
 
 class TooManyRuns(ValueError):

@@ -20,13 +20,19 @@ Example:
 
 from __future__ import annotations
 
+import base64
+import io
 import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from scipy import stats
 
 from inflresearch.claims import format_p, holm
+from inflresearch.plots.forest import plot_forest
 from inflresearch.text import sig
 
 FRAME_CAVEAT = ("each dataset was sampled its own way (by hashtag, by a platform's suggestions, as a "
@@ -98,3 +104,41 @@ def _named(dataset: str, platform: str | None) -> str:
 def _p(p: float) -> str:
     text = format_p(p)
     return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+@dataclass
+class SideBySide:
+    """The comparison a findings page shows: one row per dataset, one per pair, the sentences,
+    the forest plot (PNG bytes, base64) and the datasets left out with why."""
+
+    estimates: pd.DataFrame
+    pairs: pd.DataFrame
+    sentences: list[str] = field(default_factory=list)
+    figure: str = ""
+    left_out: list[str] = field(default_factory=list)
+
+
+def side_by_side(estimates: pd.DataFrame, *, alpha: float = 0.05, simulated: bool = False,
+                 left_out: list[str] | None = None) -> SideBySide | None:
+    """The comparison of two or more datasets' elasticities (``dataset``, ``platform``,
+    ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``), or None for fewer than two."""
+    if len(estimates) < 2:
+        return None
+    pairs = compare_estimates(estimates, alpha=alpha)
+    sentences = [comparison_sentence(r, n_pairs=len(pairs), alpha=alpha) for _, r in pairs.iterrows()]
+    return SideBySide(estimates, pairs, sentences, forest_png(estimates, simulated=simulated),
+                      list(left_out or []))
+
+
+def forest_png(estimates: pd.DataFrame, *, simulated: bool) -> str:
+    """The forest plot of b per dataset (`plot_forest`) as a base64 PNG for an ``<img>``."""
+    table = estimates.assign(label=[_named(d, p) for d, p in zip(estimates["dataset"], estimates["platform"],
+                                                                strict=True)])
+    table = table[["label", "estimate", "ci_low", "ci_high", "n"]]
+    fig = Figure(figsize=(7, 0.5 * len(table) + 1.4))
+    FigureCanvasAgg(fig)
+    plot_forest(table, simulated=simulated, ax=fig.subplots())
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    return base64.b64encode(buffer.getvalue()).decode()
