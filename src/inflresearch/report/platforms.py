@@ -138,7 +138,6 @@ def forest_png(estimates: pd.DataFrame, *, simulated: bool) -> str:
     fig = Figure(figsize=(7, 0.5 * len(table) + 1.4))
     FigureCanvasAgg(fig)
     plot_forest(table, simulated=simulated, ax=fig.subplots())
-    fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")  # room for long dataset names
     return base64.b64encode(buffer.getvalue()).decode()
