@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from inflresearch.methods.elasticity import log_log_slope
-from inflresearch.report.platforms import comparison_sentence, compare_estimates
+from inflresearch.report.platforms import compare_estimates, comparison_sentence
 
 ALPHA = 0.05
 
