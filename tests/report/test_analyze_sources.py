@@ -63,3 +63,18 @@ def test_an_account_table_derived_from_the_posts_is_marked_as_the_same_data(tmp_
 def test_the_fixtures_say_they_are_synthetic(name: str) -> None:
     assert "SYNTHETIC" in (MIXED.parent / "README.md").read_text()
     assert name in (MIXED.parent / "README.md").read_text()
+
+
+def test_aggregate_maps_known_exports_by_their_preset_and_refuses_to_mix_sources(tmp_path, capsys) -> None:
+    from inflresearch.cli import main
+
+    out = tmp_path / "accounts.csv"
+    assert main(["aggregate", *map(str, TIKTOK), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "preset tiktok2020-videos" in printed and "'create_time' holds Unix seconds" in printed
+    accounts = pd.read_csv(out)
+    assert len(accounts) == 40 and set(accounts["platform"]) == {"tiktok"}
+    assert main(["aggregate", str(KIM), str(TIKTOK[0]), "--out", str(tmp_path / "mixed.csv")]) != 0
+    err = capsys.readouterr().err
+    assert "come from different sources" in err and "kim2020-instagram-posts" in err
+    assert not (tmp_path / "mixed.csv").exists()
