@@ -45,18 +45,27 @@ def test_combining_files_keeps_a_flag_only_some_have_out_and_says_so() -> None:
     assert read_table(KIM, "posts").data["sponsored"].dtype == bool  # one file alone keeps it
 
 
-def test_an_account_table_derived_from_the_posts_is_marked_as_the_same_data(tmp_path: Path) -> None:
+def test_an_account_table_derived_from_the_posts_is_the_same_data_and_pairs_with_them(tmp_path: Path) -> None:
     shutil.copy(KIM, tmp_path / "posts.csv")
     posts = read_table(KIM, "posts").data
-    accounts = posts.groupby("account_id").agg(followers=("followers", "first"), avg_likes=("likes", "mean"))
+    accounts = posts.groupby("account_id").agg(followers=("followers", "first"), avg_likes=("likes", "mean"),
+                                               category=("niche", "first"))
     accounts.reset_index().to_csv(tmp_path / "accounts.csv", index=False)
     pd.DataFrame({"account_id": [f"other_{i}" for i in range(50)], "followers": range(1000, 1050),
                   "avg_likes": range(50)}).to_csv(tmp_path / "others.csv", index=False)
+    pd.read_csv(KIM)[["shortcode"]].assign(caption="#gym morning run").to_csv(
+        tmp_path / "posts_captions.csv", index=False)
     planned = plan_analysis([tmp_path])
     by_file = {d.files[0]: d for d in planned.datasets}
     assert by_file["accounts.csv"].same_as == by_file["posts.csv"].id
     assert by_file["accounts.csv"].shared == 80
     assert by_file["posts.csv"].same_as is None and by_file["others.csv"].same_as is None
+    # notebook 02 clusters the posts' text of the account table that holds the same accounts,
+    # with the captions side file joined, and compares its niches with Kim's category (niche)
+    niches = [r.parameters for r in planned.runs if r.notebook.stem == "02_niche_clustering"]
+    assert [(Path(p["data"]).name, Path(p["posts"]).name, Path(p["captions"]).name) for p in niches] == [
+        ("accounts.csv", "posts.csv", "posts_captions.csv")]
+    assert niches[0]["category_column"] == "niche"
 
 
 @pytest.mark.parametrize("name", ["kim_posts_sample.csv", "tiktok_vids1.csv"])

@@ -47,7 +47,7 @@ from inflresearch.report.file_scan import READ_ERRORS, Progress, Recognised, fin
 from inflresearch.report.findings import ANALYZE_FILE, PLAN_FILE
 from inflresearch.report.index import write_findings
 from inflresearch.report.plan import Plan, PlannedRun, PlanResult, run_plan
-from inflresearch.report.preflight import preflight
+from inflresearch.report.preflight import load_input, preflight
 
 __all__ = ["AnalyzePlan", "Recognised", "Skipped", "analyze", "check_parameters", "plan_analysis",
            "recognise", "report_lines", "write_page"]
@@ -176,7 +176,68 @@ def plan_analysis(
                 continue
             out.runs.append(PlannedRun(question.path.resolve(),
                                        nbparams.validate(question.path, given)))
+        _plan_with_posts(question, defaults, extra, datasets, out, common)
     return out
+
+
+def _plan_with_posts(question: Question, defaults: Mapping[str, Any], extra: Mapping[str, Any],
+                     datasets: Sequence[tuple[str, list[Path]]], out: AnalyzePlan,
+                     common: Path | None) -> None:
+    """Runs of a question whose posts are a companion input (notebook 02: the text of an account
+    table's posts): each posts dataset with the account table holding largely the same accounts
+    (`mark_same_data`) and, when the question takes one, the captions side file next to the posts
+    (``<posts name>_captions.*``, as in the Kim 2020 export); without such an account table the
+    notebook is listed as skipped on the posts, with the reason."""
+    slots = [p for p, table in question.inputs.items() if table == "posts" and p not in question.claim_inputs]
+    data = [p for p in question.claim_inputs if question.inputs[p] == "influencers"]
+    if not slots or not data:
+        return
+    by_files = {tuple(d.files): d for d in out.datasets}
+    for table, group in datasets:
+        if table != "posts":
+            continue
+        label = ", ".join(_label(p, common) for p in group)
+        posts = by_files.get(tuple(_label(p, common) for p in group))
+        partner = next((d for d in out.datasets if posts is not None and d.table == "influencers"
+                        and d.same_as == posts.id and not _has_run(out, question, d)), None)
+        if partner is None:
+            out.skipped.append(Skipped(question.stem, label, "needs an account table beside the posts, "
+                                       "and none of the files holds the same accounts: run it with "
+                                       "-p data ACCOUNTS -p posts POSTS"))
+            continue
+        accounts = next(p for t, g in datasets for p in g if _label(p, common) == partner.files[0])
+        value: Any = str(group[0]) if len(group) == 1 else [str(p) for p in group]
+        given = {name: None for name in question.inputs} | dict(extra) | {data[0]: str(accounts),
+                                                                          slots[0]: value}
+        captions = _captions(group[0], [f.path for f in out.files])
+        if captions is not None and "captions" in defaults:
+            given["captions"] = str(captions)
+        if "category_column" in defaults and "niche" in load_input(accounts, "influencers").columns:
+            given["category_column"] = "niche"  # a known category (Kim's): compared with the niches found
+        check = preflight(question, {**defaults, **given})
+        if not check.ok:
+            out.skipped.append(Skipped(question.stem, label, _relative(check.message(), common)))
+            continue
+        out.runs.append(PlannedRun(question.path.resolve(), nbparams.validate(question.path, given)))
+
+
+def _has_run(out: AnalyzePlan, question: Question, dataset: Dataset) -> bool:
+    """True when `question` already runs on `dataset` alone (its own text suffices)."""
+    return any(r.notebook == question.path.resolve() and
+               Path(str(r.parameters.get("data"))).name == Path(dataset.files[0]).name for r in out.runs)
+
+
+def _captions(posts: Path, files: Sequence[Path]) -> Path | None:
+    """The captions side file of a posts file: ``posts_sample_captions.csv.gz`` beside
+    ``posts_sample.csv``.
+
+    Example:
+        >>> _captions(Path("/d/posts.csv"), [Path("/d/posts.csv"), Path("/d/posts_captions.csv.gz")])
+        PosixPath('/d/posts_captions.csv.gz')
+    """
+    stem = posts.name.split(".")[0]
+    return next((f for f in files if f.parent == posts.parent and f.name.startswith(f"{stem}_captions.")),
+                None)
 
 
 def _datasets(files: Sequence[Recognised]) -> list[tuple[str, list[Path]]]:
@@ -302,7 +363,7 @@ def write_page(folder: Path, planned: AnalyzePlan, result: PlanResult) -> Path:
 
 
 def _input_names() -> set[str]:
-    return {name for q in discover() for name in q.inputs}
+    return {name for q in discover() for name in q.inputs} | {"captions"}
 
 
 def _files(parameters: Mapping[str, Any], common: Path | None) -> str:
