@@ -53,6 +53,7 @@ from inflresearch.questions._base import (
     load_tables,
 )
 from inflresearch.questions.niches import QUESTION, plots
+from inflresearch.questions.niches.choice import with_choice_note
 from inflresearch.questions.niches.focus import FocusResult, focus_data, focus_test
 from inflresearch.questions.niches.model import NO_TEXT, WEAK_JACCARD, NicheModel
 from inflresearch.questions.niches.tables import agreement, confusion, niche_profiles, size_split
@@ -288,7 +289,7 @@ class NicheAnalysis(Analysis):
 
     def tested_claims(self) -> list[Claim]:
         """The focus claim as tested (`claims()` gives it Holm-adjusted for the report)."""
-        return [self.focus.claim]
+        return [with_choice_note(self.focus.claim, self.model)]
 
     def files(self) -> dict[str, pd.DataFrame]:
         """``niches.csv``: every account's discovered niche (the assignments)."""
