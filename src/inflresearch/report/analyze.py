@@ -199,7 +199,11 @@ def _plan_with_posts(question: Question, defaults: Mapping[str, Any], extra: Map
         label = ", ".join(_label(p, common) for p in group)
         posts = by_files.get(tuple(_label(p, common) for p in group))
         partner = next((d for d in out.datasets if posts is not None and d.table == "influencers"
-                        and d.same_as == posts.id and not _has_run(out, question, d)), None)
+                        and d.same_as == posts.id), None)
+        if partner is not None and _has_run(out, question, partner):
+            out.skipped.append(Skipped(question.stem, label, f"the same accounts' table ({partner.name}) "
+                                       "is analysed on its own text"))
+            continue
         if partner is None:
             out.skipped.append(Skipped(question.stem, label, "needs an account table beside the posts, "
                                        "and none of the files holds the same accounts: run it with "
