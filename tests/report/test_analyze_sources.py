@@ -87,3 +87,10 @@ def test_aggregate_maps_known_exports_by_their_preset_and_refuses_to_mix_sources
     err = capsys.readouterr().err
     assert "come from different sources" in err and "kim2020-instagram-posts" in err
     assert not (tmp_path / "mixed.csv").exists()
+
+
+def test_notebook_02_reads_the_posts_of_one_scrape_split_in_files(tmp_path: Path) -> None:
+    from inflresearch.questions.niches.notebook import notebook_params
+
+    p = notebook_params(data=str(KIM), posts=[str(f) for f in TIKTOK], run_dir=str(tmp_path))
+    assert p.posts == TIKTOK
