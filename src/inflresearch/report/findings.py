@@ -245,14 +245,17 @@ def findings_page(folder: Path, plan: Mapping[str, Any]) -> FindingsPage:
                 r.change = _change(old[r.key], r.claim)
                 if r.change:
                     page.changes.append(f"{r.claim.statement} ({Path(r.notebook).stem}): {r.change}.")
-    order = {q.title: i for i, q in enumerate(discover())}
-    titles = sorted({question_title(r.claim.id) for r in rows}, key=lambda t: order.get(t, len(order)))
+    questions = discover()
+    order = {q.title: i for i, q in enumerate(questions)}
+    title_of = {c: q.title for q in questions for c in q.claims}
+    title = {id(r): title_of.get(r.claim.id, OTHER) for r in rows}
+    titles = sorted(set(title.values()), key=lambda t: order.get(t, len(order)))
     rows.sort(key=lambda r: (not r.claim.testable, bool(r.same)))  # stable: answers first, in run order
-    page.groups = [(t, [r.cells(page.grid) for r in rows if question_title(r.claim.id) == t])
-                   for t in titles]
-    page.answers = [(t, cells) for t, cells in
-                    ((t, [r.cells(page.grid) for r in rows if r.claim.testable and question_title(r.claim.id) == t])
-                     for t in titles) if cells]
+    cells = {id(r): r.cells(page.grid) for r in rows}
+    page.groups = [(t, [cells[id(r)] for r in rows if title[id(r)] == t]) for t in titles]
+    page.answers = [(t, answers) for t, answers in
+                    ((t, [cells[id(r)] for r in rows if r.claim.testable and title[id(r)] == t]) for t in titles)
+                    if answers]
     page.skips = group_skips([(short_reason(r.claim.note), r.dataset or r.run_id, r.claim.statement)
                               for r in rows if not r.claim.testable]
                              + _skipped_notebooks(record))
