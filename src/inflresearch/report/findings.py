@@ -274,7 +274,8 @@ def _name_rows(rows: Sequence[Row], datasets: Sequence[Mapping[str, Any]]) -> No
 
 
 def _inputs() -> set[str]:
-    return {name for q in discover() for name in (*q.inputs, *q.mappings.values())}
+    """The parameters that name input files (and their mappings): the dataset, not a grid value."""
+    return {name for q in discover() for name in (*q.inputs, *q.mappings.values())} | {"captions"}
 
 
 def _mark_same_data(rows: Sequence[Row], datasets: Sequence[Mapping[str, Any]]) -> None:
