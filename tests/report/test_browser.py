@@ -180,7 +180,7 @@ def _claims_before_answers(facts: dict, name: str) -> None:
 @pytest.mark.parametrize("which", ["demo", "analyze"])
 def test_claims_precede_their_answers_on_every_first_screen(browser, demo_pages, analyze_pages, which):
     pages = demo_pages if which == "demo" else analyze_pages
-    for path in [*pages["reports"], pages["findings"]]:
+    for path in [pages["findings"], *pages["reports"]]:  # the findings page first: it is ours alone
         _claims_before_answers(_facts(browser, path, WIDTH), f"{which}: {path.parent.name}/{path.name}")
 
 
