@@ -42,15 +42,32 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
             "output exists; choose a new name or remove it (never overwritten)", path=out
         )
     start = time.perf_counter()
-    columns = None
+    columns, preset = None, None
     if args.mapping:
         from inflresearch.data.mapping_file import read_mapping
 
         columns = read_mapping(args.mapping).for_table("posts")
+    else:  # a known export is mapped by its preset, as `validate` and the notebooks do
+        from inflresearch.data.aggregate import resolve_files
+        from inflresearch.report.commands import posts_preset, unix_time_column
+
+        files = resolve_files(args.posts)[0]
+        preset = posts_preset(files)
+        if preset is not None:
+            columns = dict(preset.columns)
+            print(f"preset {preset.describe()}")
+            dates = unix_time_column(files[0], columns)
+            if dates is not None:  # the engines read dates as text: Unix seconds do not cast
+                columns[dates] = None
+                print(f"note: {quote(dates)} holds Unix seconds, which this step does not read as dates: "
+                      "posted_at left out (followers are each account's largest value)")
     result = aggregate_posts(
         args.posts, engine=args.engine, skip_bad_files=args.skip_bad_files,
         max_text_posts=args.max_text_posts, spark_master=args.spark_master, columns=columns,
     )
+    if preset is not None and preset.platform and "platform" in result.accounts:
+        unknown = result.accounts["platform"] == "unknown"  # the export has no platform column
+        result.accounts.loc[unknown, "platform"] = preset.platform
     write_accounts(result.accounts, out)
     print(f"{result.summary()} -> {out} ({time.perf_counter() - start:.1f} s)")
     written = write_posts_quarantine(result, args.quarantine_dir or out.parent)

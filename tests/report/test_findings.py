@@ -104,3 +104,86 @@ def test_a_change_of_parameters_verdict_n_or_inputs_is_a_change(tmp_path):
                      [_changed_run(tmp_path, f"{nxt}T000001Z-a", **change)])
         assert "Nothing changed" not in page, expected
         assert expected in _changes(page), (expected, _changes(page))
+
+
+TOP_LIST = ("elasticity b = -0.02 (CI -0.1 to 0.06) is not interpretable here: Every account has at "
+            "least {n} followers: this is a top list, not a cross-section.")
+
+
+def _decline_run(root, run_id, sha, *, b=0.88, se=0.004, note=None, tiers="blog"):
+    """A run of notebook 01 on inputs with the given SHA-256s: b tested, or not testable (`note`)."""
+    folder = root / run_id
+    folder.mkdir()
+    if note is None:
+        claim = claims.adjust_holm([claims.claim_result(
+            claims.ENGAGEMENT_RATE_DECLINES, estimate=b, ci_low=b - 2 * se, ci_high=b + 2 * se,
+            p_value=1e-9, n=500, method="OLS", null=1.0, direction="less")])[0]
+    else:
+        claim = claims.not_testable(claims.ENGAGEMENT_RATE_DECLINES, note)
+    for name in ("report.html", "notebook.ipynb"):
+        (folder / name).write_text("{}")
+    params = {"data": f"/abs/path/{run_id}.csv", "posts": None, "tiers": tiers}
+    doc = {"run": {"id": run_id, "started": "2026-01-01T00:00:00+00:00", "seconds": 1.0,
+                   "package_version": "0", "git_commit": "x", "status": "succeeded",
+                   "notebook": "notebooks/01_engagement_vs_followers.ipynb", "parameters": params,
+                   "error": None,
+                   "data": [{"path": f"/abs/path/{run_id}-{i}.csv", "rows": 500, "sha256": h * 64}
+                            for i, h in enumerate(sha)]},
+           "claims": [claim.to_dict()],
+           "estimates": {"elasticity": b, "elasticity_se": se, "elasticity_ci_low": b - 2 * se,
+                         "elasticity_ci_high": b + 2 * se, "n_accounts": 500}}
+    (folder / "results.json").write_text(json.dumps(doc))
+    return {"notebook": "notebooks/01_engagement_vs_followers.ipynb", "run_id": run_id,
+            "parameters": params, "status": "succeeded"}
+
+
+def _dataset(i, name, platform, sha, same_as=None):
+    return {"id": i, "table": "posts", "files": [f"f{i}.csv"], "name": name, "platform": platform,
+            "preset": None, "notes": ["followers at crawl time"], "sha256": [h * 64 for h in sha], "accounts": 500,
+            "same_as": same_as, "shared": 480 if same_as is not None else 0}
+
+
+def test_analyze_findings_lead_with_answers_name_datasets_and_count_the_same_data_once(tmp_path):
+    runs = [_decline_run(tmp_path, "20260101T000001Z-top1", ["e"], note=TOP_LIST.format(n="1,900,000")),
+            _decline_run(tmp_path, "20260101T000002Z-kim", ["a"], b=0.88, se=0.004),
+            _decline_run(tmp_path, "20260101T000003Z-derived", ["b"], b=0.88, se=0.005),
+            _decline_run(tmp_path, "20260101T000004Z-tiktok", ["c", "d"], b=0.945, se=0.0145),
+            _decline_run(tmp_path, "20260101T000005Z-copy", ["c", "d"], b=0.945, se=0.0145),
+            _decline_run(tmp_path, "20260101T000006Z-top2", ["f"], note=TOP_LIST.format(n="2,200,000"))]
+    folder = tmp_path / "20260101T000000Z-plan-analyze"
+    folder.mkdir()
+    record = {"datasets": [_dataset(0, "Kim 2020 Instagram post sample", "instagram", ["a"]),
+                           _dataset(1, "Kim derived table", "instagram", ["b"], same_as=0),
+                           _dataset(2, "TikTok 2020 video scrape, 2 files", "tiktok", ["c", "d"]),
+                           _dataset(3, "HypeAuditor June", "instagram", ["e"]),
+                           _dataset(4, "HypeAuditor September", "instagram", ["f"])],
+              "skipped": [{"notebook": "03_roi_micro_vs_macro", "file": "any",
+                           "reason": "no campaigns table among the files: micro_roi_exceeds_macro not testable"}]}
+    (folder / "analyze.json").write_text(json.dumps(record))
+    plan = {"name": "analyze", "started": "2026-01-01T00:00:00", "runs": runs}
+    (folder / "plan.json").write_text(json.dumps(plan))
+    page = " ".join(html.unescape(write_findings(folder, plan).read_text()).split())
+    # answers first: the first verdict sentence comes before any not-testable line
+    assert page.index('class="claim-answer"') < page.index("Not testable on these data")
+    assert page.index('class="claim-statement"') < page.index('class="claim-answer"')
+    # two top lists, one line; the question with no table, one line
+    assert page.count("2 datasets: not testable: a top list of the biggest accounts") == 1
+    assert "HypeAuditor June; HypeAuditor September" in page
+    assert "On all files: not testable: no campaigns table among the files" in page
+    # datasets named, no absolute path anywhere
+    assert "(Kim 2020 Instagram post sample)" in page and "/abs/path" not in page
+    # the derived table and the byte-identical copy are shown but counted once: Kim + TikTok
+    assert "where 2 claims are tested together" in page
+    assert "largely the same accounts as Kim 2020 Instagram post sample (480 of 500 accounts)" in page
+    assert "the same input files as TikTok 2020 video scrape, 2 files (byte-identical)" in page
+    # platforms side by side: one pair, its z-test, the caveat and the forest plot
+    platforms = page[page.index("Platforms side by side"):page.index("Not testable on these data")]
+    assert "0.880 on Kim 2020 Instagram post sample and 0.945 on TikTok 2020 video scrape, 2 files" in platforms
+    assert "Holm across 1 pair" in platforms and "sampling frame" in platforms
+    assert 'src="data:image/png;base64,' in platforms
+    assert "HypeAuditor June; HypeAuditor September" in platforms  # left out, with why
+
+
+def test_a_plan_over_simulated_data_says_so_before_anything_else(tmp_path):
+    page = _plan(tmp_path, "20260101T000000Z-plan-weekly", [_run(tmp_path, "20260101T000001Z-a", 0.80)])
+    assert page.index("SIMULATED data") < page.index("<h1>")

@@ -48,7 +48,7 @@ from __future__ import annotations
 import logging
 import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeAlias
 
@@ -331,10 +331,50 @@ def _read_part(
                  used, raw.encoding, preset, tuple(excluded), tuple(warnings + column_warnings))
 
 
+def _without_partial_flags(parts: list[_Part]) -> tuple[list[_Part], list[str]]:
+    """The parts with every yes/no column that only some of them have left out, and one warning
+    per such column: a file without a ``sponsored`` column says nothing about sponsorship, so its
+    rows cannot be False, and a column of True/False/missing is no flag. Columns of other kinds
+    that a part lacks are missing values there (NaN, NaT) when the parts are put together.
+
+    Example:
+        >>> a = _Part("a.csv", pd.DataFrame({"x": [1.0], "flag": [True]}), pd.DataFrame(),
+        ...           pd.DataFrame(), 1, {"x": "x", "flag": "flag"}, None)
+        >>> b = _Part("b.csv", pd.DataFrame({"x": [2.0]}), pd.DataFrame(), pd.DataFrame(), 1,
+        ...           {"x": "x"}, None)
+        >>> kept, said = _without_partial_flags([a, b])
+        >>> list(kept[0].frame.columns), said[0][:40]
+        (['x'], "column 'flag' is in a.csv only: left out")
+    """
+    if len(parts) < 2:
+        return parts, []
+    flags = {c for p in parts for c in p.frame.columns if pd.api.types.is_bool_dtype(p.frame[c].dtype)}
+    partial = sorted(c for c in flags if not all(c in p.frame.columns for p in parts))
+    if not partial:
+        return parts, []
+    said = []
+    for c in partial:
+        have = [p.name for p in parts if c in p.frame.columns]
+        lack = [p.name for p in parts if c not in p.frame.columns]
+        said.append(f"column {quote(c)} is in {_names(have)} only: left out of the combined table "
+                    f"({_names(lack)} {'has' if len(lack) == 1 else 'have'} no such column; "
+                    "a missing flag is not False)")
+    kept = [replace(p, frame=p.frame.drop(columns=[c for c in partial if c in p.frame.columns]),
+                    columns={k: v for k, v in p.columns.items() if k not in partial})
+            for p in parts]
+    return kept, said
+
+
+def _names(names: list[str], limit: int = 3) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
 def _combine(parts: list[_Part], table: str, label: str) -> LoadResult:
     """The good rows of all parts with every key kept once (its first occurrence), the rest and
     every part's quarantine in one quarantine table."""
     many = len(parts) > 1
+    parts, partial = _without_partial_flags(parts)
     frame = pd.concat([p.frame for p in parts], ignore_index=True) if many else parts[0].frame
     rows = np.concatenate([p.frame.index.to_numpy() + 1 for p in parts])
     files = np.concatenate([np.full(len(p.frame), p.name, dtype=object) for p in parts])
@@ -366,7 +406,7 @@ def _combine(parts: list[_Part], table: str, label: str) -> LoadResult:
     preset = parts[0].preset if len(presets) == 1 else None
     if preset is not None:
         data.attrs["preset"] = preset.name
-    warnings = [w if not many else f"{p.name}: {w}" for p in parts for w in p.warnings]
+    warnings = [w if not many else f"{p.name}: {w}" for p in parts for w in p.warnings] + partial
     left_out = list(dict.fromkeys(h for p in parts for h in p.left_out))
     return LoadResult(
         table, label, data, q.reset_index(drop=True), sum(p.n_read for p in parts), mapping,

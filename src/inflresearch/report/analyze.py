@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,12 +37,17 @@ import jinja2
 
 from inflresearch.atomic import atomic_write_text
 from inflresearch.data.contract import TABLES
+from inflresearch.data.load import read_table
+from inflresearch.data.presets import get_preset
 from inflresearch.errors import printable, quote
 from inflresearch.questions import Question, discover
 from inflresearch.report import parameters as nbparams
-from inflresearch.report.file_scan import Progress, Recognised, find_files, recognise, recognise_files
+from inflresearch.report.datasets import Dataset, dataset_name, mark_same_data, unique_names
+from inflresearch.report.file_scan import READ_ERRORS, Progress, Recognised, find_files, recognise, recognise_files
+from inflresearch.report.findings import ANALYZE_FILE, PLAN_FILE
+from inflresearch.report.index import write_findings
 from inflresearch.report.plan import Plan, PlannedRun, PlanResult, run_plan
-from inflresearch.report.preflight import preflight
+from inflresearch.report.preflight import load_input, preflight
 
 __all__ = ["AnalyzePlan", "Recognised", "Skipped", "analyze", "check_parameters", "plan_analysis",
            "recognise", "report_lines", "write_page"]
@@ -68,6 +74,7 @@ class AnalyzePlan:
     files: list[Recognised]
     runs: list[PlannedRun] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    datasets: list[Dataset] = field(default_factory=list)
 
 
 def _label(path: Path, common: Path | None) -> str:
@@ -146,6 +153,7 @@ def plan_analysis(
     recognised = recognise_files(found.files, progress, label=lambda p: _label(p, common))
     out = AnalyzePlan(files=sorted(recognised + found.listed, key=lambda f: str(f.path)))
     datasets = _datasets(out.files)
+    out.datasets = _describe(datasets, out.files, common)
     for question in questions:
         defaults = nbparams.notebook_defaults(question.path)
         extra = {k: v for k, v in (parameters or {}).items() if k in defaults}
@@ -168,22 +176,124 @@ def plan_analysis(
                 continue
             out.runs.append(PlannedRun(question.path.resolve(),
                                        nbparams.validate(question.path, given)))
+        _plan_with_posts(question, defaults, extra, datasets, out, common)
     return out
+
+
+def _plan_with_posts(question: Question, defaults: Mapping[str, Any], extra: Mapping[str, Any],
+                     datasets: Sequence[tuple[str, list[Path]]], out: AnalyzePlan,
+                     common: Path | None) -> None:
+    """Runs of a question whose posts are a companion input (notebook 02: the text of an account
+    table's posts): each posts dataset with the account table holding largely the same accounts
+    (`mark_same_data`) and, when the question takes one, the captions side file next to the posts
+    (``<posts name>_captions.*``, as in the Kim 2020 export); without such an account table the
+    notebook is listed as skipped on the posts, with the reason."""
+    slots = [p for p, table in question.inputs.items() if table == "posts" and p not in question.claim_inputs]
+    data = [p for p in question.claim_inputs if question.inputs[p] == "influencers"]
+    if not slots or not data:
+        return
+    by_files = {tuple(d.files): d for d in out.datasets}
+    for table, group in datasets:
+        if table != "posts":
+            continue
+        label = ", ".join(_label(p, common) for p in group)
+        posts = by_files.get(tuple(_label(p, common) for p in group))
+        partner = next((d for d in out.datasets if posts is not None and d.table == "influencers"
+                        and d.same_as == posts.id), None)
+        if partner is not None and _has_run(out, question, partner):
+            out.skipped.append(Skipped(question.stem, label, f"the same accounts' table ({partner.name}) "
+                                       "is analysed on its own text"))
+            continue
+        if partner is None:
+            out.skipped.append(Skipped(question.stem, label, "needs an account table beside the posts, "
+                                       "and none of the files holds the same accounts: run it with "
+                                       "-p data ACCOUNTS -p posts POSTS"))
+            continue
+        accounts = next(p for t, g in datasets for p in g if _label(p, common) == partner.files[0])
+        value: Any = str(group[0]) if len(group) == 1 else [str(p) for p in group]
+        given = {name: None for name in question.inputs} | dict(extra) | {data[0]: str(accounts),
+                                                                          slots[0]: value}
+        captions = _captions(group[0], [f.path for f in out.files])
+        if captions is not None and "captions" in defaults:
+            given["captions"] = str(captions)
+        if "category_column" in defaults and "niche" in load_input(accounts, "influencers").columns:
+            given["category_column"] = "niche"  # a known category (Kim's): compared with the niches found
+        check = preflight(question, {**defaults, **given})
+        if not check.ok:
+            out.skipped.append(Skipped(question.stem, label, _relative(check.message(), common)))
+            continue
+        out.runs.append(PlannedRun(question.path.resolve(), nbparams.validate(question.path, given)))
+
+
+def _has_run(out: AnalyzePlan, question: Question, dataset: Dataset) -> bool:
+    """True when `question` already runs on `dataset` alone (its own text suffices)."""
+    return any(r.notebook == question.path.resolve() and
+               Path(str(r.parameters.get("data"))).name == Path(dataset.files[0]).name for r in out.runs)
+
+
+def _captions(posts: Path, files: Sequence[Path]) -> Path | None:
+    """The captions side file of a posts file: ``posts_sample_captions.csv.gz`` beside
+    ``posts_sample.csv``.
+
+    Example:
+        >>> _captions(Path("/d/posts.csv"), [Path("/d/posts.csv"), Path("/d/posts_captions.csv.gz")])
+        PosixPath('/d/posts_captions.csv.gz')
+    """
+    stem = posts.name.split(".")[0]
+    return next((f for f in files if f.parent == posts.parent and f.name.startswith(f"{stem}_captions.")),
+                None)
 
 
 def _datasets(files: Sequence[Recognised]) -> list[tuple[str, list[Path]]]:
     """The inputs of the runs: each account or campaign table alone (a list is a snapshot), the
-    posts files of one folder together (one scrape split into files; duplicates across them are
-    the loaders' to remove)."""
+    posts files of one folder and one source together (one scrape split into files; duplicates
+    across them are the loaders' to remove). The source is the file's preset (its platform and
+    layout), so Instagram posts and TikTok videos in one folder are two datasets, never one
+    estimate; files no preset matches form one group per folder.
+
+    Example:
+        >>> a, b, c = (Recognised(Path(f"/d/{n}.csv"), "posts", p, 1, "")
+        ...            for n, p in (("a", "kim"), ("b", "tiktok"), ("c", "tiktok")))
+        >>> [[p.name for p in g] for _, g in _datasets([a, b, c])]
+        [['a.csv'], ['b.csv', 'c.csv']]
+    """
     out: list[tuple[str, list[Path]]] = []
-    posts: dict[Path, list[Path]] = {}
+    posts: dict[tuple[Path, str], list[Path]] = {}
     for f in files:
         if f.table == "posts":
-            posts.setdefault(f.path.parent, []).append(f.path)
+            posts.setdefault((f.path.parent, f.preset or ""), []).append(f.path)
         elif f.table is not None:
             out.append((f.table, [f.path]))
     out += [("posts", group) for group in posts.values()]
     return sorted(out, key=lambda d: str(d[1][0]))
+
+
+def _describe(datasets: Sequence[tuple[str, list[Path]]], files: Sequence[Recognised],
+              common: Path | None) -> list[Dataset]:
+    """The datasets named (their preset's title, else their files) with their platform and
+    account ids, and the ones holding the same accounts as another marked (`mark_same_data`)."""
+    by_path = {f.path: f for f in files}
+    out = []
+    for i, (table, group) in enumerate(datasets):
+        first = by_path[group[0]]
+        preset = get_preset(first.preset) if first.preset else None
+        labels = [_label(p, common) for p in group]
+        accounts: frozenset[str] = frozenset()
+        platform = preset.platform if preset is not None else None
+        if table in ("influencers", "posts"):
+            try:
+                data = read_table(group if len(group) > 1 else group[0], table).data
+            except READ_ERRORS:
+                data = None
+            if data is not None:
+                accounts = frozenset(data["account_id"].astype(str))
+                platforms = data["platform"].dropna().unique() if "platform" in data else []
+                platform = platform or (str(platforms[0]) if len(platforms) == 1 else None)
+        out.append(Dataset(i, table, labels, dataset_name(preset.title if preset else None, labels),
+                           platform, preset.name if preset else None,
+                           preset.notes if preset else (), tuple(by_path[p].sha256 for p in group),
+                           accounts))
+    return mark_same_data(unique_names(out))
 
 
 def analyze(
@@ -212,7 +322,23 @@ def analyze(
         raise TooManyRuns(planned, max_runs)
     result = run_plan(Plan(name=name, runs=planned.runs), root=root, force=force, workers=workers)
     write_page(result.folder, planned, result)
+    write_record(result.folder, planned)
     return planned, result
+
+
+def write_record(folder: Path, planned: AnalyzePlan) -> Path:
+    """Write ``analyze.json`` (the datasets, named, with the same data marked, and the skipped
+    notebooks, every file relative to the analysed folders) and rewrite the findings page, which
+    reads it to name its rows, group its skips and compare the datasets."""
+    common = _common([f.path for f in planned.files])
+    record = {"datasets": [d.record() for d in planned.datasets],
+              "skipped": [{"notebook": s.notebook, "file": s.file, "reason": s.reason} for s in planned.skipped],
+              "identical": [{"file": _label(f.path, common), "reason": _relative(f.summary, common)}
+                            for f in planned.files if f.status == "identical"]}
+    path = atomic_write_text(folder / ANALYZE_FILE, json.dumps(record, indent=2) + "\n")
+    plan = json.loads((folder / PLAN_FILE).read_text(encoding="utf-8"))
+    write_findings(folder, plan)
+    return path
 
 
 class TooManyRuns(ValueError):
@@ -241,7 +367,7 @@ def write_page(folder: Path, planned: AnalyzePlan, result: PlanResult) -> Path:
 
 
 def _input_names() -> set[str]:
-    return {name for q in discover() for name in q.inputs}
+    return {name for q in discover() for name in q.inputs} | {"captions"}
 
 
 def _files(parameters: Mapping[str, Any], common: Path | None) -> str:

@@ -1,4 +1,5 @@
-"""The report sub-commands of `inflresearch`: run, plan, analyze, index, demo.
+"""The report sub-commands of `inflresearch`: run, plan, analyze, index, demo; and the known-export
+preset of the files `inflresearch aggregate` is given (`posts_preset`).
 
 Usage: ``inflresearch.cli.main(["run", "notebooks/01_engagement_vs_followers.ipynb", "-p", "alpha",
 "0.1"])`` is ``inflresearch run notebooks/01_engagement_vs_followers.ipynb -p alpha 0.1``.
@@ -17,6 +18,7 @@ from inflresearch.errors import quote
 from inflresearch.paths import reports_dir, sample_dir
 
 if TYPE_CHECKING:
+    from inflresearch.data.presets import Preset
     from inflresearch.report.plan import PlanResult
 
 MAX_RUNS = 200  # analyze's default cap on runs: kernels are what takes the time
@@ -259,3 +261,60 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="re-run even when results are cached")
     p.add_argument("--reports", help="reports folder (default: the project's reports/)")
     p.set_defaults(func=_cmd_demo)
+
+
+def posts_preset(files: list[str]) -> Preset | None:
+    """The known-export posts preset of every one of `files` (as `validate` detects it), None
+    when none of them is a known export; one ValueError when they mix layouts, or mix a known
+    export with other files: aggregating them together would need two mappings, and would put
+    two sources in one account table.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> posts_preset([str(sample_file("posts"))]) is None
+        True
+    """
+    from inflresearch.data.presets import detect_preset
+    from inflresearch.data.reading import read_headers
+
+    found: dict[str, list[str]] = {}
+    for path in files:
+        try:
+            preset = detect_preset(read_headers(path))
+        except (OSError, ValueError):  # unreadable here: aggregate names it in its own error
+            preset = None
+        found.setdefault(preset.name if preset is not None and preset.table == "posts" else "", []).append(path)
+    if not found or set(found) == {""}:
+        return None
+    if len(found) > 1:
+        groups = "; ".join(f"{name or 'no known export'}: {', '.join(Path(p).name for p in paths[:3])}"
+                           + (f" and {len(paths) - 3:,} more" if len(paths) > 3 else "")
+                           for name, paths in found.items())
+        raise ValueError(f"these posts files come from different sources ({groups}): aggregate each "
+                         "source on its own (or give --mapping for all of them)")
+    from inflresearch.data.presets import get_preset
+
+    return get_preset(next(iter(found)))
+
+
+def unix_time_column(path: str, columns: dict[str, str | None]) -> str | None:
+    """The source column mapped to ``posted_at`` when its first values are whole numbers (Unix
+    seconds, as in the TikTok 2020 scrape's ``create_time``), else None.
+
+    Example:
+        >>> import tempfile
+        >>> f = Path(tempfile.mkdtemp()) / "v.csv"
+        >>> _ = f.write_text("id,create_time\\n1,1604768557\\n")
+        >>> unix_time_column(str(f), {"id": "post_id", "create_time": "posted_at"})
+        'create_time'
+    """
+    import pandas as pd
+
+    source = next((k for k, v in columns.items() if v == "posted_at"), None)
+    if source is None or not path.lower().endswith((".csv", ".csv.gz")):
+        return None
+    try:
+        head = pd.read_csv(path, usecols=[source], nrows=20, dtype=str)[source].dropna()
+    except (OSError, ValueError):
+        return None
+    return source if len(head) and head.str.fullmatch(r"\d{9,11}").all() else None

@@ -22,7 +22,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from inflresearch.data.load import read_headers
@@ -47,6 +47,7 @@ class Recognised:
     rows: int
     summary: str
     status: str = "recognised"  # or: not recognised, unreadable, identical, not read
+    sha256: str = ""  # of the file's bytes, when it was read
 
 
 @dataclass
@@ -205,7 +206,7 @@ def recognise_files(files: Sequence[Path], progress: Progress | None = None,
                                   "analysed once, as that file", status="identical"))
             continue
         first[digest] = path
-        out.append(recognise(path))
+        out.append(replace(recognise(path), sha256=digest))
     if progress is not None:
         progress(len(files), len(files))
     return out

@@ -29,7 +29,9 @@ from inflresearch.errors import quote
 from inflresearch.params import simulated_inputs
 from inflresearch.report.findings import findings_page, grid_labels, run_summary
 from inflresearch.report.folders import href, load_results, read_results, refuse_constant, run_status
+from inflresearch.report.platforms import FRAME_CAVEAT
 from inflresearch.runs import RESULTS
+from inflresearch.text import sig
 
 PLAN_FILE = "plan.json"
 PLAN_SCHEMA: dict[str, Any] = {
@@ -179,7 +181,10 @@ def write_findings(plan_folder: Path, plan: dict[str, Any]) -> Path:
     page = _ENV.get_template("findings.html.j2").render(
         plan=plan["name"],
         started=plan.get("started", ""),
-        page=findings_page(plan_folder, plan),  # grouped claims, grid, page-level Holm, changes
+        page=(page := findings_page(plan_folder, plan)),  # grouped claims, grid, Holm, changes
         grid_labels=grid_labels,
+        caveat=FRAME_CAVEAT,
+        sig=lambda x: sig(float(x), 3),
+        dataset_names={d["id"]: d["name"] for d in page.datasets},
     )
     return atomic_write_text(plan_folder / "findings.html", page)

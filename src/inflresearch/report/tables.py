@@ -345,7 +345,11 @@ def readable_value(value: Any) -> str:
     Example:
         >>> readable_value("/tmp/x/influencers.csv"), readable_value(None), readable_value(0.05)
         ('influencers.csv', '—', '0.05')
+        >>> readable_value(["/tmp/x/a.csv", "/tmp/x/b.csv"])  # a list of files: their names
+        'a.csv, b.csv'
     """
+    if isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+        return ", ".join(readable_value(v) for v in value)
     if isinstance(value, str) and ("/" in value or "\\" in value):
         return Path(value.replace("\\", "/")).name or value
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():

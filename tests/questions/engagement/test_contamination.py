@@ -13,6 +13,7 @@ from inflresearch.data.synth import simulate_world
 from inflresearch.questions.engagement.elasticity import (
     contamination_sensitivity,
     elasticity,
+    growth_per_decade,
     sensitivity_sentence,
 )
 
@@ -61,3 +62,13 @@ def test_named_share_tracks_the_true_share_from_0_to_half():
     assert all(m <= s + 0.02 for s, m in medians.items()), medians
     assert all(a < b for a, b in zip(named, named[1:], strict=False)), medians
     assert all(m >= 0.6 * s for s, m in medians.items()), medians
+
+
+
+def test_a_flat_top_list_needs_growth_beyond_any_number_and_says_so_without_overflow():
+    """b near 0 (b = 0.001 was measured on a HypeAuditor YouTube top list) asked expm1 for
+    10**999: a RuntimeWarning in the terminal of every analyze. The growth is now infinite."""
+    with np.errstate(all="raise"):
+        assert growth_per_decade(0.001) == np.inf
+        assert growth_per_decade(0.5) == pytest.approx(9.0)
+    assert np.isnan(growth_per_decade(1.1)) and np.isnan(growth_per_decade(-0.2))

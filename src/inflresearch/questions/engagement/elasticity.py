@@ -59,6 +59,8 @@ CAVEAT = (
 )
 
 
+_LARGEST_EXPONENT = float(np.log(np.finfo(float).max))  # expm1 of more overflows
+
 def _covariates(data: pd.DataFrame, names: tuple[str, ...]) -> list[str]:
     """Covariate columns of `data` with at least two levels (a constant one is no covariate)."""
     return [c for c in names if c in data.columns and data[c].nunique(dropna=True) > 1]
@@ -449,6 +451,21 @@ def _smallest_share(corrected: Any, shares: np.ndarray, scan: np.ndarray, target
                                  xtol=1e-4))
 
 
+def growth_per_decade(b: float) -> float:
+    """The extra follower growth per tenfold larger account that brings an elasticity `b` to 1:
+    ``10 ** (1 / b - 1) - 1``; NaN when b is not in (0, 1) (no decline to explain), inf when b is
+    so near 0 that no float holds it (b = 0.001 needs a factor of 10**999).
+
+    Example:
+        >>> growth_per_decade(0.5), growth_per_decade(0.001), growth_per_decade(1.2)
+        (9.000000000000002, inf, nan)
+    """
+    if not 0 < b < 1:
+        return float("nan")
+    exponent = (1.0 / b - 1.0) * np.log(10)
+    return float("inf") if exponent > _LARGEST_EXPONENT else float(np.expm1(exponent))
+
+
 def contamination_sensitivity(
     fit: ElasticityResult,
     *,
@@ -520,14 +537,14 @@ def contamination_sensitivity(
         "meaning": (f"follower counts off by a typical factor of {np.exp(noise):.2f}"
                     if np.isfinite(noise) else "no decline to explain"),
     })
-    rho = 1.0 / b - 1.0 if 0 < b < 1 else np.nan
-    per_decade = float(np.expm1(rho * np.log(10))) if np.isfinite(rho) else np.nan
+    per_decade = growth_per_decade(b)
     rows.append({
         "scenario": "follower growth rising with size",
         "parameter": "extra growth per tenfold followers", "needed": per_decade,
         "share_at_1m": np.nan,
         "meaning": (f"each tenfold larger account grew {per_decade:.0%} more between post and "
-                    "crawl" if np.isfinite(per_decade) else "no decline to explain"),
+                    "crawl" if np.isfinite(per_decade) else "no finite growth explains it"
+                    if per_decade == np.inf else "no decline to explain"),
     })
     out = pd.DataFrame(rows)
     out["estimate"] = b

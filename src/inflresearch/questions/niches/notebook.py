@@ -53,6 +53,7 @@ from inflresearch.questions._base import (
     load_tables,
 )
 from inflresearch.questions.niches import QUESTION, plots
+from inflresearch.questions.niches.choice import with_choice_note
 from inflresearch.questions.niches.focus import FocusResult, focus_data, focus_test
 from inflresearch.questions.niches.model import NO_TEXT, WEAK_JACCARD, NicheModel
 from inflresearch.questions.niches.tables import agreement, confusion, niche_profiles, size_split
@@ -70,7 +71,7 @@ class NicheParams(RunParams):
     """The coerced parameters of notebook 02."""
 
     data: Path
-    posts: Path | None
+    posts: Path | list[Path] | None  # a list: the files of one scrape, read together
     captions: Path | None
     text_columns: tuple[str, ...] | None
     post_text_columns: tuple[str, ...] | None
@@ -144,7 +145,7 @@ class Parameters(NotebookParameters):
             if "follower" in name.lower():
                 raise ValueError(f"follower columns must not be text columns: {name!r}")
         return NicheParams(
-            notebook=NOTEBOOK, data=data_path, posts=coerce_optional_data(posts, "posts", "posts"),
+            notebook=NOTEBOOK, data=data_path, posts=_posts(posts),
             captions=coerce_optional_data(self.captions, "captions", "posts"), simulated=simulated,
             text_columns=texts, post_text_columns=post_texts, k=k_value, k_min=k_min, k_max=k_max,
             category_column=category, columns=coerce_column_map(self.columns, "columns", "influencers"),
@@ -156,6 +157,19 @@ class Parameters(NotebookParameters):
             engine=coerce_choice(self.engine, "engine", ("duckdb", "spark")),
             inputs=input_records(given, QUESTION.inputs),
         )
+
+
+def _posts(value: Any) -> Path | list[Path] | None:
+    """The posts parameter: one file or folder, or a list of files (the posts of one scrape).
+
+    Example:
+        >>> _posts(None) is None
+        True
+    """
+    if isinstance(value, list | tuple):
+        paths = [coerce_optional_data(v, "posts", "posts") for v in value]
+        return [p for p in paths if p is not None] or None
+    return coerce_optional_data(value, "posts", "posts")
 
 
 def notebook_params(namespace: Mapping[str, Any] | None = None, /, **given: Any) -> NicheParams:
@@ -224,7 +238,8 @@ def load_inputs(p: NicheParams) -> Inputs:
     category (None without `category_column`).
     """
     out = load_tables([Table("accounts", "data", "influencers", (p.data,), p.columns),
-                       Table("posts", "posts", "posts", (p.posts,) if p.posts else (), p.post_columns)],
+                       Table("posts", "posts", "posts", tuple(p.posts) if isinstance(p.posts, list)
+                             else (p.posts,) if p.posts else (), p.post_columns)],
                       p.run_dir)
     out.extras["category"] = _category(out.results["accounts"], p.category_column) if p.category_column else None
     posts, accounts = out.posts, out.accounts
@@ -288,7 +303,7 @@ class NicheAnalysis(Analysis):
 
     def tested_claims(self) -> list[Claim]:
         """The focus claim as tested (`claims()` gives it Holm-adjusted for the report)."""
-        return [self.focus.claim]
+        return [with_choice_note(self.focus.claim, self.model)]
 
     def files(self) -> dict[str, pd.DataFrame]:
         """``niches.csv``: every account's discovered niche (the assignments)."""

@@ -36,6 +36,7 @@ from inflresearch.methods.partitions import ari as _ari
 from inflresearch.methods.partitions import codes
 from inflresearch.methods.partitions import nmi as _nmi
 from inflresearch.methods.rates import engagement_rate
+from inflresearch.questions.niches.choice import natural_key
 from inflresearch.questions.niches.model import NO_TEXT
 
 
@@ -94,7 +95,8 @@ def niche_profiles(
         data["_rate"] = np.nan
     data["_e"] = data["_rate"] * data["_f"]
     rows = []
-    for niche, g in data.groupby("niche_discovered", sort=True):
+    groups = sorted(data.groupby("niche_discovered", sort=False), key=lambda item: natural_key(item[0]))
+    for niche, g in groups:  # N1, N2, ..., N10
         rate = g["_rate"].to_numpy(dtype=float)
         lo, hi = median_ci(rate, alpha)
         both = g[["_e", "_f"]].dropna()
@@ -168,7 +170,8 @@ def agreement(
 def confusion(assignments: pd.DataFrame, category: pd.Series) -> pd.DataFrame:
     """Discovered niche (rows) by given category (columns), counts; accounts with text only."""
     lab, cat = _paired(assignments, category)
-    return pd.crosstab(pd.Series(lab, name="niche"), pd.Series(cat, name="category"))
+    table = pd.crosstab(pd.Series(lab, name="niche"), pd.Series(cat, name="category"))
+    return table.reindex(sorted(table.index, key=natural_key))  # N1, N2, ..., N10
 
 
 def size_split(
