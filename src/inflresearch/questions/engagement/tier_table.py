@@ -18,11 +18,11 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from inflresearch.errors import DataError
 from inflresearch.methods.median import median_ci
 from inflresearch.methods.rates import engagements_per_post
+from inflresearch.methods.resampling import one_blas_thread
 from inflresearch.questions.engagement.benchmarks import benchmarks
 from inflresearch.tiers import PRESETS, preset
 
@@ -111,7 +111,7 @@ def _boot_sums(values: np.ndarray, cols: np.ndarray, n_boot: int, rng: np.random
     per_chunk = max(1, _CHUNK // n)
     out = np.zeros((n_boot, len(cols), values.shape[1]))
     counts = np.empty((min(per_chunk, n_boot), n))
-    with threadpool_limits(limits=1):
+    with one_blas_thread():
         for start in range(0, n_boot, per_chunk):
             m = min(per_chunk, n_boot - start)
             idx = rng.integers(0, n, (m, n), dtype=np.int64)
