@@ -98,8 +98,13 @@ class WarmKernel:
         a second call does nothing."""
         if self._kc.channels_running:
             self._kc.stop_channels()
-        if self.km.has_kernel:
-            run_sync(self.km.shutdown_kernel)(now=True)
+        # killed directly, not through the manager's coroutines: running the event loop again
+        # would wake the finished (or interrupted) notebook client's pending tasks
+        process = getattr(self.km.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        self.km.cleanup_connection_file()
 
 
 @dataclass(frozen=True)
@@ -139,8 +144,8 @@ def execute_run(
 
     `folder` is an empty run folder made beforehand (a plan makes one per run, so it can record a
     worker that dies); by default a new one is created under `root`. `kernel` is a kernel
-    started for this run (`WarmKernel`); without it papermill starts one. Either way the kernel
-    is shut down at once when the notebook has executed, before the report is written. On Ctrl-C
+    started for this run (`WarmKernel`), shut down at once when the notebook has executed, before
+    the report is written; without it papermill starts (and stops) one. On Ctrl-C
     the run is recorded ``interrupted`` and KeyboardInterrupt is raised again.
     """
     notebook = Path(notebook).resolve()
@@ -171,7 +176,6 @@ def execute_run(
             progress_bar=on_tty,
             log_output=not on_tty,
             request_save_on_cell_execute=True,
-            shutdown_kernel="immediate",
             **quiet.kernel_options(),
             **({} if kernel is None else {"km": kernel.km}),
         )
