@@ -62,6 +62,34 @@ def test_a_worker_takes_the_next_run_and_a_dead_one_is_replaced(tmp_path):
     assert workers[0] == workers[1] and workers[3] not in (None, workers[0])
 
 
+def test_runs_in_one_worker_share_no_globals_and_start_in_warm_kernels(tmp_path):
+    """Each run of a worker has a kernel of its own, started ahead with the scientific stack
+    imported: a global set by one run is absent from the next, the notebook's namespace holds
+    none of the warm-up's names, and its cells count from 1 as in a fresh kernel."""
+    body = ("import os, sys\nfrom inflresearch import runs\n"
+            "names = sorted(k for k in globals() if not k.startswith('_'))\n"
+            "leaked = 'secret' in globals()\nsecret = 42\n"
+            "_ = runs.save_results(run_dir, [], {'leaked': leaked, 'names': ' '.join(names), "
+            "'warm': 'statsmodels.api' in sys.modules, 'count': get_ipython().execution_count, "
+            "'kernel': os.getpid(), 'worker': os.getppid()}, notebook='globals')")
+    nb = _notebook(tmp_path, body, name="globals")
+    plan_file = _write_plan(tmp_path, f"name: fresh\nworkers: 1\nruns:\n  - notebook: {nb}\n"
+                            f"  - notebook: {nb}\n  - notebook: {nb}\n")
+    root = tmp_path / "reports"
+    result = run_plan(load_plan(plan_file), root=root)
+    assert [r["status"] for r in result.runs] == ["succeeded"] * 3
+    seen = [json.loads((root / r["run_id"] / "results.json").read_text())["estimates"]
+            for r in result.runs]
+    assert len({s["worker"] for s in seen}) == 1  # one worker ran them all
+    assert len({s["kernel"] for s in seen}) == 3  # each in a kernel of its own
+    assert not any(s["leaked"] for s in seen)
+    assert all(s["warm"] for s in seen)  # the warm-up imported the stack
+    assert {s["count"] for s in seen} == {seen[0]["count"]} and seen[0]["count"] <= 4
+    for s in seen:  # the parameters, this cell's own imports and the names IPython defines
+        assert set(s["names"].split()) <= {"run_dir", "os", "sys", "runs", "In", "Out", "exit",
+                                           "quit", "get_ipython", "open"}, s["names"]
+
+
 def test_a_killed_worker_fails_only_its_run(tmp_path):
     killer = _notebook(
         tmp_path, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", name="killer"

@@ -13,11 +13,35 @@ Example:
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from functools import cache
+from typing import Any
+
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 _BLOCK_CELLS = 4_000_000  # replicates x clusters per block: bounds memory at ~32 MB
 _POISSON1_CDF = np.cumsum(np.exp(-1.0) / np.cumprod(np.r_[1.0, np.arange(1.0, 21.0)]))
 _FAST_STEPS = 8  # P(Poisson(1) > 7) = 1.0e-5: beyond the eighth step, counts are looked up
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    """The process's thread pools, inspected once (a bootstrap may be called hundreds of times)."""
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> AbstractContextManager[Any]:
+    """A context in which BLAS uses one thread: a bootstrap's block products are small, and a
+    second thread there doubled the CPU time for the same wall time (notebook 03, 2 cores).
+
+    Example:
+        >>> with one_blas_thread():
+        ...     float((np.ones((2, 2)) @ np.ones(2))[0])
+        2.0
+    """
+    limiter: AbstractContextManager[Any] = _threadpools().limit(limits=1, user_api="blas")
+    return limiter
 
 
 def bootstrap_counts(rng: np.random.Generator, n_clusters: int, n_boot: int) -> np.ndarray:
@@ -55,9 +79,10 @@ def cluster_bootstrap_sums(
     n_clusters = len(sums)
     block = max(1, _BLOCK_CELLS // n_clusters)
     out = np.empty((n_boot, sums.shape[1]))
-    for start in range(0, n_boot, block):
-        stop = min(n_boot, start + block)
-        out[start:stop] = bootstrap_counts(rng, n_clusters, stop - start) @ sums
+    with one_blas_thread():
+        for start in range(0, n_boot, block):
+            stop = min(n_boot, start + block)
+            out[start:stop] = bootstrap_counts(rng, n_clusters, stop - start) @ sums
     return out
 
 
@@ -201,11 +226,12 @@ def pigeonhole_bootstrap_sums(
     cell_row, cell_col = cell // n_cols, cell % n_cols
     block = max(1, _BLOCK_CELLS // max(len(cell), n_rows, n_cols))
     out = np.empty((n_boot, vals.shape[1]))
-    for start in range(0, n_boot, block):
-        stop = min(n_boot, start + block)
-        w_row = multiplicities(rng, n_rows, stop - start, kind)
-        w_col = multiplicities(rng, n_cols, stop - start, kind)
-        out[start:stop] = (w_row[:, cell_row] * w_col[:, cell_col]) @ cell_sums
+    with one_blas_thread():
+        for start in range(0, n_boot, block):
+            stop = min(n_boot, start + block)
+            w_row = multiplicities(rng, n_rows, stop - start, kind)
+            w_col = multiplicities(rng, n_cols, stop - start, kind)
+            out[start:stop] = (w_row[:, cell_row] * w_col[:, cell_col]) @ cell_sums
     return out
 
 

@@ -49,7 +49,7 @@ from inflresearch.paths import project_root, reports_dir
 from inflresearch.questions import discover
 from inflresearch.report import interrupts, quiet
 from inflresearch.report import parameters as nbparams
-from inflresearch.report.execute import execute_run, record_failure, relative_notebook
+from inflresearch.report.execute import WarmKernel, execute_run, record_failure, relative_notebook
 from inflresearch.report.folders import read_results, run_status
 from inflresearch.report.index import PLAN_FILE, build_index, write_findings
 from inflresearch.report.provenance import cache_key
@@ -257,13 +257,9 @@ def worker_threads(n_workers: int, cores: int | None = None) -> int:
     return max(1, (cores or os.cpu_count() or 1) // max(1, n_workers))
 
 
-def _work(planned: PlannedRun, folder: str, cell_timeout: int, threads: int) -> None:
-    """Worker process: execute one run into `folder`; an error outside the notebook is recorded.
-
-    The kernel inherits `threads` as its BLAS/OpenMP thread count, unless the caller's
-    environment sets one (`THREAD_VARIABLES`)."""
-    for name in THREAD_VARIABLES:
-        os.environ.setdefault(name, str(threads))
+def _work(planned: PlannedRun, folder: str, cell_timeout: int, kernel: WarmKernel | None) -> None:
+    """Worker process: execute one run into `folder` (in `kernel`, started for it); an error
+    outside the notebook is recorded."""
     started = datetime.now(UTC)
     try:
         execute_run(
@@ -273,6 +269,7 @@ def _work(planned: PlannedRun, folder: str, cell_timeout: int, threads: int) -> 
             progress=False,
             validated=True,
             folder=Path(folder),
+            kernel=kernel,
         )
     except KeyboardInterrupt:
         pass  # execute_run has recorded the run as interrupted
@@ -280,26 +277,50 @@ def _work(planned: PlannedRun, folder: str, cell_timeout: int, threads: int) -> 
         error = f"{type(exc).__name__}: {exc}"
         record_failure(Path(folder), planned.notebook, planned.parameters, "failed", error,
                        started=started)
+    finally:
+        if kernel is not None:  # when the run failed before its notebook started
+            kernel.shutdown()
 
 
 def _serve(conn: Any, cell_timeout: int, threads: int) -> None:
-    """Worker process: execute runs sent as ``(planned, folder)`` one after another, answering
-    ``"done"`` after each; it exits when the plan closes the connection.
+    """Worker process: execute runs sent as ``(planned, folder, more)`` one after another,
+    answering ``"done"`` after each; it exits when the plan closes the connection.
 
-    A worker is started before its first run's pre-flight, so the interpreter and its imports
-    start up while the pre-flight reads the inputs; later runs start without that cost. The first
-    SIGINT or SIGTERM (from the terminal or from the plan) interrupts its run, which is then
-    recorded undisturbed by the next one."""
+    A worker is started before its first run's pre-flight, and starts a kernel at once (a
+    `WarmKernel`: its imports run while the pre-flight reads the inputs); while a run executes,
+    the kernel of the next one starts when `more` runs wait. Each run has a kernel of its own,
+    shut down as soon as its notebook has executed. Kernels inherit `threads` as their
+    BLAS/OpenMP thread count, unless the caller's environment sets one (`THREAD_VARIABLES`). The
+    first SIGINT or SIGTERM (from the terminal or from the plan) interrupts its run, which is
+    then recorded undisturbed by the next one."""
     interrupts.interrupt_once()
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, str(threads))
+    kernel: WarmKernel | None = None
     try:
+        kernel = _warm_kernel()
         while True:
-            planned, folder = conn.recv()
-            _work(planned, folder, cell_timeout, threads)
+            planned, folder, more = conn.recv()
+            current, kernel = kernel, None
+            if more:
+                kernel = _warm_kernel()
+            _work(planned, folder, cell_timeout, current)
             conn.send("done")
     except (EOFError, OSError, KeyboardInterrupt):  # the plan ended, or was interrupted
         pass
     finally:
+        if kernel is not None:
+            kernel.shutdown()
         conn.close()
+
+
+def _warm_kernel() -> WarmKernel | None:
+    """A kernel for the next run, or None when one cannot start (papermill then starts one and
+    reports its error in the run)."""
+    try:
+        return WarmKernel()
+    except Exception:  # noqa: BLE001 - the run itself will report a kernel that cannot start
+        return None
 
 
 def _exit_reason(code: int | None) -> str:
@@ -372,7 +393,7 @@ def _run_all(
                 process, conn = idle.pop(0)
                 folder = new_run_dir(planned.notebook.stem, root=root)
                 with contextlib.suppress(OSError):  # a worker that died starting up is
-                    conn.send((planned, str(folder)))  # recorded below as died
+                    conn.send((planned, str(folder), bool(waiting)))  # recorded below as died
                 running[i] = _Running(process, conn, planned, folder, datetime.now(UTC))
             if not running:
                 break

@@ -11,7 +11,13 @@ from inflresearch.methods.elasticity import prepare_accounts
 from inflresearch.questions.engagement.benchmarks import benchmarks, citation
 from inflresearch.questions.engagement.elasticity import elasticity
 from inflresearch.questions.engagement.models import compare_models, influential_accounts, residual_frame
-from inflresearch.questions.engagement.tier_table import compare_published, range_stats, rate_stats, tier_table
+from inflresearch.questions.engagement.tier_table import (
+    account_draws,
+    compare_published,
+    range_stats,
+    rate_stats,
+    tier_table,
+)
 
 
 def _world(seed: int, n: int, **knobs):
@@ -92,6 +98,24 @@ def test_compare_published_uses_the_matching_definition():
     no_likes = compare_published(w.drop(columns=["avg_likes"]), n_boot=10)
     assert (no_likes.loc[no_likes["metric"] == "like_rate", "n"] == 0).all()
     assert compare_published(w, platform="tiktok", n_boot=10).empty
+
+
+def test_tier_table_and_published_share_one_set_of_draws_with_the_same_numbers():
+    w = _world(6, 2_000).influencers
+    draws = account_draws(w, tiers="industry", n_boot=200, seed=3)
+    for shared, own in ((tier_table(w, tiers="industry", draws=draws),
+                         tier_table(w, tiers="industry", n_boot=200, seed=3)),
+                        (compare_published(w, draws=draws), compare_published(w, n_boot=200, seed=3))):
+        # same draws: equal up to the order of summation
+        pd.testing.assert_frame_equal(shared, own, check_exact=False, rtol=1e-12)
+    # likes missing for some accounts: those accounts are resampled but not counted in like rates
+    gappy = w.assign(avg_likes=w["avg_likes"].where(w.index % 7 != 0))
+    table = compare_published(gappy, draws=account_draws(gappy, n_boot=200))
+    likes = table[(table["metric"] == "like_rate") & (table["n"] > 20)]
+    assert (likes["pooled_rate_ci_low"] <= likes["pooled_rate"]).all()
+    assert (likes["pooled_rate"] <= likes["pooled_rate_ci_high"]).all()
+    with pytest.raises(ValueError, match="no cut"):
+        tier_table(w, tiers={"odd": (1234.0, 5678.0)}, draws=draws)
 
 
 def test_model_comparison_prefers_curvature_only_when_present():

@@ -88,7 +88,7 @@ from inflresearch.questions.engagement.sweet_spot import (
     rate_low_point,
     two_lines_test,
 )
-from inflresearch.questions.engagement.tier_table import compare_published, scheme_tier_table
+from inflresearch.questions.engagement.tier_table import account_draws, compare_published, scheme_tier_table
 from inflresearch.questions.engagement.words import verdict_markdown
 from inflresearch.text import md_escape
 from inflresearch.tiers import ALL, SCHEMES, scheme_names
@@ -479,22 +479,22 @@ def analyse_accounts(
     if posts is not None:
         post_fit = post_elasticity(posts, accounts=accounts, alpha=alpha)
         post_offset = offset_view(post_fit)
+    draws = account_draws(accounts, tiers=tiers, platform=bench, n_boot=n_boot, seed=seed)
     return EngagementAnalysis(
         accounts=acc, overview=data_overview(accounts, acc), check=check, fit=fit,
         rate_models=rate_models(fit), noise=follower_noise_sensitivity(fit),
         quadratic=quadratic_fit(acc, alpha=alpha), two_lines=two_lines_test(acc, alpha=alpha),
         segmented=segmented_fit(acc, alpha=alpha), spline=spline_curve(acc, alpha=alpha),
         lowess=lowess_curve(acc, seed=seed), niches=niches, niche_test=niche_test,
-        tiers=scheme_tier_table(accounts, schemes=scheme_names(tiers), n_boot=n_boot,
-                                alpha=alpha, seed=seed).assign(er_definition=definition.spelling),
-        schemes=scheme_tier_table(accounts, n_boot=n_boot, alpha=alpha, seed=seed
+        tiers=scheme_tier_table(accounts, schemes=scheme_names(tiers), alpha=alpha, draws=draws
+                                ).assign(er_definition=definition.spelling),
+        schemes=scheme_tier_table(accounts, alpha=alpha, draws=draws
                                   ).assign(er_definition=definition.spelling),
         robustness=decline_grid(raw_accounts, posts, primary=definition,
                                 primary_fit=fit.table.iloc[0], alpha=alpha,
                                 withheld=" ".join(check.messages) if check.warning else None),
         er_definition=definition, rate_words=definition_words(raw_accounts, posts, definition),
-        published=compare_published(accounts, platform=bench, n_boot=n_boot, alpha=alpha,
-                                    seed=seed),
+        published=compare_published(accounts, platform=bench, alpha=alpha, draws=draws),
         models=compare_models(acc, seed=seed, covariates=("niche", "platform")),
         residuals=residual_frame(fit), influential=influential_accounts(fit),
         posts=post_fit, posts_offset=post_offset, alpha=alpha,

@@ -228,27 +228,37 @@ def lowess_curve(
     return pd.DataFrame({"followers": np.exp(out[:, 0]), "fit": np.exp(out[:, 1])})
 
 
-def _broken_stick_rss(x: np.ndarray, y: np.ndarray, knots: np.ndarray | None = None) -> Any:
+def _suffix(v: np.ndarray) -> np.ndarray:
+    """Sums of `v` from each position to the end (one more row: 0 after the last)."""
+    tail = np.cumsum(v[::-1], axis=0)[::-1]
+    return np.concatenate([tail, np.zeros((1, *v.shape[1:]))])
+
+
+def _x_sums(x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What `_broken_stick_rss` needs of x alone: its order, sorted and centred values, and the
+    suffix sums of 1, x, x^2, x xc and xc (computed once when many outcomes share x)."""
+    order = np.argsort(x)
+    xs = x[order]
+    xc = xs - xs.mean()
+    return (order, xs, xc, *(_suffix(v) for v in (np.ones(len(xs)), xs, xs * xs, xs * xc, xc)))
+
+
+def _broken_stick_rss(x: np.ndarray, y: np.ndarray, knots: np.ndarray | None = None, *,
+                      x_sums: tuple[np.ndarray, ...] | None = None) -> Any:
     """RSS(psi) of ``y ~ 1 + x + (x - psi)_+`` for a vector of psi, O(log n) each (suffix sums).
 
     `y` may be a matrix (n x B: B outcome vectors sharing x); RSS is then (len(psi) x B). With
     `knots`, the outcome sums are kept only at those psi (far less memory and time for many
-    outcome vectors), and RSS may be asked only there.
+    outcome vectors), and RSS may be asked only there. `x_sums` (`_x_sums(x)`) saves sorting x
+    again when many calls share it.
     """
-    order = np.argsort(x)
+    order, xs, xc, s1, sx, sxx, sxxc, sxc = x_sums if x_sums is not None else _x_sums(x)
     y2 = np.asarray(y, dtype=float).reshape(len(x), -1)
-    xs, yc = x[order], y2[order] - y2.mean(axis=0)
-    xc = xs - xs.mean()
+    yc = y2[order] - y2.mean(axis=0)
     n = len(xs)
-
-    def suffix(v: np.ndarray) -> np.ndarray:
-        tail = np.cumsum(v[::-1], axis=0)[::-1]
-        return np.concatenate([tail, np.zeros((1, *v.shape[1:]))])
-
-    s1, sx, sxx, sxxc, sxc = (suffix(v) for v in (np.ones(n), xs, xs * xs, xs * xc, xc))
     if knots is None:
         cuts = np.arange(n + 1)
-        sxy, sy = suffix(xs[:, None] * yc), suffix(yc)
+        sxy, sy = _suffix(xs[:, None] * yc), _suffix(yc)
     else:
         cuts = np.unique(np.searchsorted(xs, knots, side="right"))
         inner = cuts[cuts < n]
@@ -294,12 +304,13 @@ def _lr_critical_value(
         return chi2
     rng = np.random.default_rng(seed)
     block = max(1, _BOOT_CELLS // len(x))
+    x_sums = _x_sums(x)  # once: with a block of ~2M cells, a block holds 2 replicates at 1M
     lr = []
     for start in range(0, n_boot, block):
         m = min(block, n_boot - start)
         signs = rng.choice(np.array([-1.0, 1.0]), size=(len(x), m))
         rss = _broken_stick_rss(x, fitted[:, None] + resid[:, None] * signs,
-                                knots=np.append(grid, psi))
+                                knots=np.append(grid, psi), x_sums=x_sums)
         at_truth = rss(np.array([psi]))[0]
         best = np.minimum(rss(grid).min(axis=0), at_truth)
         lr.append(len(x) * np.log(at_truth / best))
