@@ -131,7 +131,10 @@ def _decline_run(root, run_id, sha, *, b=0.88, se=0.004, note=None, tiers="blog"
                             for i, h in enumerate(sha)]},
            "claims": [claim.to_dict()],
            "estimates": {"elasticity": b, "elasticity_se": se, "elasticity_ci_low": b - 2 * se,
-                         "elasticity_ci_high": b + 2 * se, "n_accounts": 500}}
+                         "elasticity_ci_high": b + 2 * se, "n_accounts": 500,
+                         "tiers": [{"scheme": "blog", "tier": tier, "n": n, "median_rate": rate,
+                                    "median_rate_ci_low": rate * 0.9, "median_rate_ci_high": rate * 1.1}
+                                   for tier, n, rate in (("micro", 300, 0.05 * b), ("macro", 200, 0.02 * b))]}}
     (folder / "results.json").write_text(json.dumps(doc))
     return {"notebook": "notebooks/01_engagement_vs_followers.ipynb", "run_id": run_id,
             "parameters": params, "status": "succeeded"}
@@ -182,6 +185,9 @@ def test_analyze_findings_lead_with_answers_name_datasets_and_count_the_same_dat
     assert "Holm across 1 pair" in platforms and "sampling frame" in platforms
     assert 'src="data:image/png;base64,' in platforms
     assert "HypeAuditor June; HypeAuditor September" in platforms  # left out, with why
+    # the rate tiers side by side: one row per tier, one column per compared dataset
+    tiers = platforms[platforms.index("Engagement rate by tier (blog tiers)"):]
+    assert "<td>micro</td><td>4.40% (3.96–4.84%), n 300</td><td>4.72% (4.25–5.20%), n 300</td>" in tiers
 
 
 def test_a_plan_over_simulated_data_says_so_before_anything_else(tmp_path):

@@ -328,7 +328,8 @@ def _platforms(rows: Sequence[Row], simulated: bool) -> SideBySide | None:
         "n": int(r.estimates.get("n_accounts") or r.claim.n)} for r in picked.values()])
     alpha = min((r.claim.alpha for r in picked.values()), default=0.05)
     lines = [f"{line.reason} ({_count(line.datasets)}: {'; '.join(line.datasets)})" for line in group_skips(left_out)]
-    return side_by_side(table, alpha=alpha, simulated=simulated, left_out=lines)
+    tiers = {str(r.dataset or r.run_id): list(r.estimates.get("tiers") or []) for r in picked.values()}
+    return side_by_side(table, alpha=alpha, simulated=simulated, left_out=lines, tiers=tiers)
 
 
 def _count(datasets: Sequence[str]) -> str:

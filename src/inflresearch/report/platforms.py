@@ -24,6 +24,7 @@ import base64
 import io
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,18 +117,70 @@ class SideBySide:
     sentences: list[str] = field(default_factory=list)
     figure: str = ""
     left_out: list[str] = field(default_factory=list)
+    tiers: pd.DataFrame | None = None  # `tier_rates`: the median rate per tier, one column per dataset
 
 
 def side_by_side(estimates: pd.DataFrame, *, alpha: float = 0.05, simulated: bool = False,
-                 left_out: list[str] | None = None) -> SideBySide | None:
+                 left_out: list[str] | None = None,
+                 tiers: dict[str, list[dict[str, Any]]] | None = None) -> SideBySide | None:
     """The comparison of two or more datasets' elasticities (``dataset``, ``platform``,
-    ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``), or None for fewer than two."""
+    ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``), or None for fewer than two; `tiers`
+    (per dataset, its tier-table rows) adds the rate tiers side by side (`tier_rates`)."""
     if len(estimates) < 2:
         return None
     pairs = compare_estimates(estimates, alpha=alpha)
     sentences = [comparison_sentence(r, n_pairs=len(pairs), alpha=alpha) for _, r in pairs.iterrows()]
     return SideBySide(estimates, pairs, sentences, forest_png(estimates, simulated=simulated),
-                      list(left_out or []))
+                      list(left_out or []), tier_rates(tiers or {}))
+
+
+def tier_rates(tiers: dict[str, list[dict[str, Any]]]) -> pd.DataFrame | None:
+    """The median engagement rate of each tier, one column per dataset: "median (interval), n".
+
+    Rows are the tiers of the scheme the datasets share (their first), in its order; a dataset
+    whose tier has no account shows "—". Descriptive: each interval is the tier's own
+    distribution-free interval of the median; no test across datasets is made (their sampling
+    frames differ). None when fewer than two datasets carry a tier table.
+
+    Example:
+        >>> row = {"scheme": "blog", "tier": "micro", "n": 40, "median_rate": 0.031,
+        ...        "median_rate_ci_low": 0.027, "median_rate_ci_high": 0.036}
+        >>> t = tier_rates({"A": [row], "B": [row | {"n": 0, "median_rate": None}]})
+        >>> t.iloc[0].tolist()
+        ['micro', '3.10% (2.70–3.60%), n 40', '—']
+    """
+    usable = {d: [r for r in rows if isinstance(r, dict) and r.get("tier")] for d, rows in tiers.items()}
+    usable = {d: rows for d, rows in usable.items() if rows}
+    if len(usable) < 2:
+        return None
+    schemes = [rows[0].get("scheme") for rows in usable.values()]
+    scheme = max(set(schemes), key=schemes.count)
+    order: list[str] = []
+    cells: dict[str, dict[str, str]] = {}
+    for dataset, rows in usable.items():
+        for r in rows:
+            if r.get("scheme", scheme) != scheme:
+                continue
+            tier = str(r["tier"])
+            if tier not in order:
+                order.append(tier)
+            cells.setdefault(dataset, {})[tier] = _rate_cell(r)
+    out = pd.DataFrame({"tier": order, **{d: [cells.get(d, {}).get(t, "—") for t in order]
+                                          for d in usable}})
+    out.attrs["scheme"] = scheme
+    return out
+
+
+def _rate_cell(row: dict[str, Any]) -> str:
+    """ "3.10% (2.70–3.60%), n 40", or "—" for a tier without accounts."""
+    median, n = row.get("median_rate"), int(row.get("n") or 0)
+    if median is None or not np.isfinite(float(median)) or n == 0:
+        return "—"
+    low, high = row.get("median_rate_ci_low"), row.get("median_rate_ci_high")
+    interval = (f" ({100 * float(low):.2f}–{100 * float(high):.2f}%)"
+                if low is not None and high is not None and np.isfinite([float(low), float(high)]).all()
+                else "")
+    return f"{100 * float(median):.2f}%{interval}, n {n:,}"
 
 
 def forest_png(estimates: pd.DataFrame, *, simulated: bool) -> str:

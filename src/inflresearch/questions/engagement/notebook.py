@@ -401,8 +401,11 @@ class EngagementAnalysis(Analysis):
                 str(r.platform): {"estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high,
                                   "n_posts": r.n_posts, "n_accounts": r.n_accounts}
                 for r in self.posts.table.itertuples()}
-        out["tiers"] = self.tiers[["scheme", "tier", "n", "median_rate", "mean_rate",
-                                   "pooled_rate"]].to_dict("records")
+        out["tiers"] = self.tiers[["scheme", "tier", "follower_min", "follower_max", "n",
+                                   "median_rate", "median_rate_ci_low", "median_rate_ci_high",
+                                   "mean_rate", "pooled_rate", "pooled_rate_ci_low",
+                                   "pooled_rate_ci_high"]].astype(object).where(
+            self.tiers.notna(), None).to_dict("records")
         out["tier_schemes"] = self.schemes[["scheme", "scheme_source", "tier", "follower_min",
                                             "n", "median_rate", "mean_rate", "pooled_rate"]
                                            ].astype(object).where(self.schemes.notna(), None
