@@ -136,6 +136,7 @@ class FindingsPage:
     grid: list[str] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     simulated: bool = False
+    all_simulated: bool = False  # every run: the banner says so once, rows are not tagged
     family: int = 0
     previous: str | None = None
     changes: list[str] = field(default_factory=list)
@@ -215,7 +216,8 @@ def findings_page(folder: Path, plan: Mapping[str, Any]) -> FindingsPage:
     testable = [r for r in rows if r.claim.testable and not r.same]
     for r, p in zip(testable, holm([_two_sided(r.claim) for r in testable]), strict=True):
         r.page_p = p
-    page = FindingsPage(failed=failed, simulated=any(r.simulated for r in rows), family=len(testable),
+    page = FindingsPage(failed=failed, simulated=any(r.simulated for r in rows),
+                        all_simulated=bool(rows) and all(r.simulated for r in rows), family=len(testable),
                         same_data=sum(bool(r.same) and r.claim.testable for r in rows))
     by_notebook: dict[str, list[dict[str, Any]]] = {}
     for run in plan.get("runs", []):
