@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import os
 import pkgutil
@@ -166,9 +167,16 @@ class Question:
         return words
 
 
-def _top_level_names(path: Path) -> set[str]:
-    """The classes, functions and assignments at the top level of a Python file (not imported)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+def _top_level_names(path: Path) -> frozenset[str]:
+    """The classes, functions and assignments at the top level of a Python file (not imported);
+    parsed once per version of the file (`discover` runs on every findings page and plan)."""
+    stat = path.stat()
+    return _names_in(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_in(path: str, mtime_ns: int, size: int) -> frozenset[str]:
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
     names: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.ClassDef):
@@ -177,7 +185,7 @@ def _top_level_names(path: Path) -> set[str]:
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
-    return names
+    return frozenset(names)
 
 
 def check_question(name: str, folder: Path) -> Question:
