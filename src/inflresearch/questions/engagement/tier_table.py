@@ -223,17 +223,32 @@ def tier_table(
         ['tier', 'follower_min', 'follower_max', 'n']
     """
     table = preset(tiers) if isinstance(tiers, str) else dict(tiers)
+    return _named_ranges(df, list(table.items()), followers=followers, engagements=engagements,
+                         n_boot=n_boot, alpha=alpha, seed=seed, draws=draws)
+
+
+def _named_ranges(
+    df: pd.DataFrame,
+    ranges: list[tuple[str, tuple[float, float | None]]],
+    *,
+    followers: str,
+    engagements: str,
+    n_boot: int,
+    alpha: float,
+    seed: int,
+    draws: AccountDraws | None,
+) -> pd.DataFrame:
+    """`range_stats` of each named follower range: ``tier``, ``follower_min``/``max``, stats."""
     f, e = _rates(df, followers, engagements)
     if len(f) == 0:
         raise DataError("no account with positive followers and known engagement",
                         column=followers)
-    found = range_stats(f, e, list(table.values()), n_boot=n_boot, alpha=alpha,
+    found = range_stats(f, e, [r for _, r in ranges], n_boot=n_boot, alpha=alpha,
                         rng=np.random.default_rng(seed),
                         draws=None if draws is None else (draws, engagements))
-    rows = [{"tier": name, "follower_min": float(low),
-             "follower_max": np.nan if high is None else float(high), **stats_}
-            for (name, (low, high)), stats_ in zip(table.items(), found, strict=True)]
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame([{"tier": name, "follower_min": float(low),
+                         "follower_max": np.nan if high is None else float(high), **stats_}
+                        for (name, (low, high)), stats_ in zip(ranges, found, strict=True)])
     out["n"] = out["n"].astype(int)
     return out
 
@@ -265,20 +280,11 @@ def scheme_tier_table(
         {'blog': 4, 'upfluence': 3}
     """
     chosen = [scheme(name) for name in schemes]
-    f, e = _rates(df, followers, engagements)
-    if len(f) == 0:
-        raise DataError("no account with positive followers and known engagement",
-                        column=followers)
     keys = [(s, name, rng) for s in chosen for name, rng in s.tiers.items()]
-    found = range_stats(f, e, [rng for _, _, rng in keys], n_boot=n_boot, alpha=alpha,
-                        rng=np.random.default_rng(seed),
-                        draws=None if draws is None else (draws, engagements))
-    rows = [{"scheme": s.name, "scheme_source": s.cited, "tier": name,
-             "follower_min": float(low), "follower_max": np.nan if high is None else float(high),
-             **stats_}
-            for (s, name, (low, high)), stats_ in zip(keys, found, strict=True)]
-    out = pd.DataFrame(rows)
-    out["n"] = out["n"].astype(int)
+    out = _named_ranges(df, [(name, rng) for _, name, rng in keys], followers=followers,
+                        engagements=engagements, n_boot=n_boot, alpha=alpha, seed=seed, draws=draws)
+    out.insert(0, "scheme_source", [s.cited for s, _, _ in keys])
+    out.insert(0, "scheme", [s.name for s, _, _ in keys])
     return out
 
 
