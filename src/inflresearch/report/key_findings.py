@@ -82,6 +82,16 @@ class KeyFindings:
     findings: tuple[Finding, ...]
     caveats: tuple[str, ...]
 
+    @property
+    def simulated(self) -> tuple[str, ...]:
+        """The SIMULATED caveat, which a report shows above its findings."""
+        return tuple(c for c in self.caveats if c.startswith("SIMULATED"))
+
+    @property
+    def other_caveats(self) -> tuple[str, ...]:
+        """The caveats below the findings."""
+        return tuple(c for c in self.caveats if not c.startswith("SIMULATED"))
+
 
 def _generic(claim: Claim) -> str:
     assert claim.estimate is not None
