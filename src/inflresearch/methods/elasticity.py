@@ -135,17 +135,6 @@ def log_log_slope(
     )
 
 
-def rate_change_per_doubling(b: float) -> float:
-    """The change of the engagement rate when followers double, 2^(b - 1) - 1, for an elasticity
-    b; ``inf`` where that exceeds a float (b above about 1025) instead of an OverflowError.
-
-    Example:
-        >>> rate_change_per_doubling(0.8) < 0, rate_change_per_doubling(5000.0)
-        (True, inf)
-    """
-    with np.errstate(over="ignore"):
-        return float(np.exp2(float(b) - 1.0) - 1.0)
-
 def resolve_engagements(df: pd.DataFrame, engagements: str = "engagements") -> tuple[pd.Series, str]:
     """The per-post engagement series and where it came from: the one rule of
     `inflresearch.methods.rates.engagements_per_post`.

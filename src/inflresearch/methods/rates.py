@@ -75,3 +75,15 @@ def engagement_rate(
     e = engagements_per_post(df, engagements, followers=followers)[0]
     f = _numbers(df, followers)
     return (e / f.where(f > 0)).where(np.isfinite(f))
+
+
+def rate_change_per_doubling(b: float) -> float:
+    """The change of the engagement rate when followers double, 2^(b - 1) - 1, for an elasticity
+    b; ``inf`` where that exceeds a float (b above about 1025) instead of an OverflowError.
+
+    Example:
+        >>> rate_change_per_doubling(0.8) < 0, rate_change_per_doubling(5000.0)
+        (True, inf)
+    """
+    with np.errstate(over="ignore"):
+        return float(np.exp2(float(b) - 1.0) - 1.0)

@@ -48,16 +48,11 @@ from inflresearch.methods.elasticity import (
     TERM,
     log_log_slope,
     prepare_accounts,
-    rate_change_per_doubling,
 )
+from inflresearch.methods.rates import rate_change_per_doubling
 from inflresearch.questions.engagement.prepare import RangeCheck, collapse_rare_levels
+from inflresearch.questions.engagement.words import CAVEAT
 from inflresearch.tidy import TidyResult
-
-CAVEAT = (
-    "Descriptive, not causal: follower count is not randomly assigned (account age, fake "
-    "followers and platform mix confound it)."
-)
-
 
 _LARGEST_EXPONENT = float(np.log(np.finfo(float).max))  # expm1 of more overflows
 

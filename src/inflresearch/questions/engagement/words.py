@@ -24,10 +24,14 @@ import pandas as pd
 
 from inflresearch import claims
 from inflresearch.claims import Claim
-from inflresearch.methods.elasticity import rate_change_per_doubling
-from inflresearch.questions.engagement.elasticity import CAVEAT
+from inflresearch.methods.rates import rate_change_per_doubling
 from inflresearch.questions.engagement.prepare import RangeCheck
 from inflresearch.text import capital, has_interval, md_escape, percent, sig
+
+CAVEAT = (
+    "Descriptive, not causal: follower count is not randomly assigned (account age, fake "
+    "followers and platform mix confound it)."
+)
 
 
 def short_followers(value: float) -> str:
