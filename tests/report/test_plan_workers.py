@@ -63,14 +63,14 @@ def test_a_worker_takes_the_next_run_and_a_dead_one_is_replaced(tmp_path):
 
 
 def test_runs_in_one_worker_share_no_globals_and_start_in_warm_kernels(tmp_path):
-    """Each run of a worker has a kernel of its own, started ahead with the scientific stack
+    """Each run of a worker has a kernel of its own, started ahead with its notebook's imports
     imported: a global set by one run is absent from the next, the notebook's namespace holds
     none of the warm-up's names, and its cells count from 1 as in a fresh kernel."""
-    body = ("import os, sys\nfrom inflresearch import runs\n"
+    body = ("import os, sys\nwarm = 'inflresearch.runs' in sys.modules\nfrom inflresearch import runs\n"
             "names = sorted(k for k in globals() if not k.startswith('_'))\n"
             "leaked = 'secret' in globals()\nsecret = 42\n"
             "_ = runs.save_results(run_dir, [], {'leaked': leaked, 'names': ' '.join(names), "
-            "'warm': 'statsmodels.api' in sys.modules, 'count': get_ipython().execution_count, "
+            "'warm': warm, 'count': get_ipython().execution_count, "
             "'kernel': os.getpid(), 'worker': os.getppid()}, notebook='globals')")
     nb = _notebook(tmp_path, body, name="globals")
     plan_file = _write_plan(tmp_path, f"name: fresh\nworkers: 1\nruns:\n  - notebook: {nb}\n"
@@ -83,10 +83,10 @@ def test_runs_in_one_worker_share_no_globals_and_start_in_warm_kernels(tmp_path)
     assert len({s["worker"] for s in seen}) == 1  # one worker ran them all
     assert len({s["kernel"] for s in seen}) == 3  # each in a kernel of its own
     assert not any(s["leaked"] for s in seen)
-    assert all(s["warm"] for s in seen)  # the warm-up imported the stack
+    assert all(s["warm"] for s in seen)  # the warm-up imported what the notebook imports
     assert {s["count"] for s in seen} == {seen[0]["count"]} and seen[0]["count"] <= 4
     for s in seen:  # the parameters, this cell's own imports and the names IPython defines
-        assert set(s["names"].split()) <= {"run_dir", "os", "sys", "runs", "In", "Out", "exit",
+        assert set(s["names"].split()) <= {"run_dir", "os", "sys", "warm", "runs", "In", "Out", "exit",
                                            "quit", "get_ipython", "open"}, s["names"]
 
 

@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import papermill
-from jupyter_client.blocking import BlockingKernelClient
-from jupyter_core.utils import run_sync
 
 from inflresearch.paths import project_root, reports_dir
 from inflresearch.report import interrupts, quiet
@@ -42,6 +40,7 @@ from inflresearch.report.provenance import (
     package_version,
 )
 from inflresearch.report.schema_check import validate_results
+from inflresearch.report.warm_kernel import WarmKernel
 from inflresearch.runs import RESULTS, new_run_dir, write_results
 
 NOTEBOOK_FILE = "notebook.ipynb"
@@ -64,48 +63,6 @@ class _KnownParameters(logging.Filter):
 
 
 logging.getLogger("papermill").addFilter(_KnownParameters())
-
-#: imported by a warm kernel before its run (in a throwaway namespace): what every notebook
-#: imports first, about 2 CPU seconds
-WARM_IMPORTS = ("numpy", "pandas", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
-                "matplotlib.pyplot", "IPython.display", "inflresearch.questions._base",
-                "inflresearch.plots", "inflresearch.runs")
-
-
-class WarmKernel:
-    """A kernel started ahead of its run, importing `WARM_IMPORTS` while another run executes.
-
-    The imports run in a namespace of their own (``exec(..., {})``), silently and outside the
-    history, so the notebook starts in the kernel's pristine user namespace with execution
-    count 1, as in a kernel started for it; only Python's module cache is warm. One kernel
-    serves one run (`execute_run` shuts it down as soon as the notebook has executed).
-
-    Example:
-        >>> WarmKernel.__name__
-        'WarmKernel'
-    """
-
-    def __init__(self) -> None:
-        self.km = quiet.kernel_options()["kernel_manager_class"](kernel_name="python3")
-        run_sync(self.km.start_kernel)(cwd=str(project_root()))
-        self._kc: BlockingKernelClient = self.km.blocking_client()
-        self._kc.start_channels()
-        imports = ", ".join(WARM_IMPORTS)
-        self._kc.execute(f"exec({f'import {imports}'!r}, {{}})", silent=True, store_history=False)
-
-    def shutdown(self) -> None:
-        """Stop the kernel at once (its run's outputs are saved: nothing is left to wait for);
-        a second call does nothing."""
-        if self._kc.channels_running:
-            self._kc.stop_channels()
-        # killed directly, not through the manager's coroutines: running the event loop again
-        # would wake the finished (or interrupted) notebook client's pending tasks
-        process = getattr(self.km.provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
-        self.km.cleanup_connection_file()
-
 
 @dataclass(frozen=True)
 class RunResult:

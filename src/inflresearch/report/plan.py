@@ -49,10 +49,11 @@ from inflresearch.paths import project_root, reports_dir
 from inflresearch.questions import discover
 from inflresearch.report import interrupts, quiet
 from inflresearch.report import parameters as nbparams
-from inflresearch.report.execute import WarmKernel, execute_run, record_failure, relative_notebook
+from inflresearch.report.execute import execute_run, record_failure, relative_notebook
 from inflresearch.report.folders import read_results, run_status
 from inflresearch.report.index import PLAN_FILE, build_index, write_findings
 from inflresearch.report.provenance import cache_key
+from inflresearch.report.warm_kernel import WarmKernel
 from inflresearch.runs import new_run_dir
 
 _PLAN_KEYS = {"name", "description", "workers", "cell_timeout", "runs", "pdf"}
@@ -282,28 +283,28 @@ def _work(planned: PlannedRun, folder: str, cell_timeout: int, kernel: WarmKerne
             kernel.shutdown()
 
 
-def _serve(conn: Any, cell_timeout: int, threads: int) -> None:
-    """Worker process: execute runs sent as ``(planned, folder, more)`` one after another,
+def _serve(conn: Any, cell_timeout: int, threads: int, first: str) -> None:
+    """Worker process: execute runs sent as ``(planned, folder, upcoming)`` one after another,
     answering ``"done"`` after each; it exits when the plan closes the connection.
 
-    A worker is started before its first run's pre-flight, and starts a kernel at once (a
-    `WarmKernel`: its imports run while the pre-flight reads the inputs); while a run executes,
-    the kernel of the next one starts when `more` runs wait. Each run has a kernel of its own,
-    shut down as soon as its notebook has executed. Kernels inherit `threads` as their
-    BLAS/OpenMP thread count, unless the caller's environment sets one (`THREAD_VARIABLES`). The
-    first SIGINT or SIGTERM (from the terminal or from the plan) interrupts its run, which is
-    then recorded undisturbed by the next one."""
+    A worker is started before its first run's pre-flight, and starts a kernel at once for the
+    notebook `first` (a `WarmKernel`: its imports run while the pre-flight reads the inputs);
+    while a run executes, the kernel of the next one starts for the notebook `upcoming` names
+    (None: no run waits). Each run has a kernel of its own, shut down as soon as its notebook has
+    executed. Kernels inherit `threads` as their BLAS/OpenMP thread count, unless the caller's
+    environment sets one (`THREAD_VARIABLES`). The first SIGINT or SIGTERM (from the terminal or
+    from the plan) interrupts its run, which is then recorded undisturbed by the next one."""
     interrupts.interrupt_once()
     for name in THREAD_VARIABLES:
         os.environ.setdefault(name, str(threads))
     kernel: WarmKernel | None = None
     try:
-        kernel = _warm_kernel()
+        kernel = _warm_kernel(first)
         while True:
-            planned, folder, more = conn.recv()
+            planned, folder, upcoming = conn.recv()
             current, kernel = kernel, None
-            if more:
-                kernel = _warm_kernel()
+            if upcoming is not None:
+                kernel = _warm_kernel(upcoming)
             _work(planned, folder, cell_timeout, current)
             conn.send("done")
     except (EOFError, OSError, KeyboardInterrupt):  # the plan ended, or was interrupted
@@ -314,11 +315,11 @@ def _serve(conn: Any, cell_timeout: int, threads: int) -> None:
         conn.close()
 
 
-def _warm_kernel() -> WarmKernel | None:
-    """A kernel for the next run, or None when one cannot start (papermill then starts one and
-    reports its error in the run)."""
+def _warm_kernel(notebook: str) -> WarmKernel | None:
+    """A kernel for the next run, of `notebook`, or None when one cannot start (papermill then
+    starts one and reports its error in the run)."""
     try:
-        return WarmKernel()
+        return WarmKernel(notebook)
     except Exception:  # noqa: BLE001 - the run itself will report a kernel that cannot start
         return None
 
@@ -379,7 +380,8 @@ def _run_all(
         while waiting or running:
             while len(idle) < min(n_workers - len(running), len(waiting)):
                 conn, child = context.Pipe()
-                process = context.Process(target=_serve, args=(child, cell_timeout, threads))
+                first = str(waiting[len(idle)][1].notebook)  # the run it is likely to take
+                process = context.Process(target=_serve, args=(child, cell_timeout, threads, first))
                 process.start()
                 child.close()
                 idle.append((process, conn))
@@ -392,8 +394,9 @@ def _run_all(
                     continue
                 process, conn = idle.pop(0)
                 folder = new_run_dir(planned.notebook.stem, root=root)
+                upcoming = str(waiting[0][1].notebook) if waiting else None
                 with contextlib.suppress(OSError):  # a worker that died starting up is
-                    conn.send((planned, str(folder), bool(waiting)))  # recorded below as died
+                    conn.send((planned, str(folder), upcoming))  # recorded below as died
                 running[i] = _Running(process, conn, planned, folder, datetime.now(UTC))
             if not running:
                 break
