@@ -12,7 +12,7 @@ import pandas as pd
 
 from inflresearch import claims
 from inflresearch.cli import main
-from inflresearch.methods.elasticity import rate_change_per_doubling
+from inflresearch.methods.rates import rate_change_per_doubling
 from inflresearch.paths import sample_file
 from inflresearch.questions.engagement.elasticity import elasticity_row
 from inflresearch.report.index import write_findings
