@@ -52,7 +52,7 @@ from inflresearch.report import parameters as nbparams
 from inflresearch.report.execute import execute_run, record_failure, relative_notebook
 from inflresearch.report.folders import read_results, run_status
 from inflresearch.report.index import PLAN_FILE, build_index, write_findings
-from inflresearch.report.provenance import cache_key
+from inflresearch.report.provenance import cache_key, input_files
 from inflresearch.report.warm_kernel import WarmKernel
 from inflresearch.runs import new_run_dir
 
@@ -498,7 +498,7 @@ def run_plan(
         records.append(record)
     n_workers = max(1, min(workers or plan.workers or os.cpu_count() or 1, len(todo) or 1))
     try:
-        _run_all(todo, records, root, n_workers, plan.cell_timeout)
+        _run_all(largest_first(todo), records, root, n_workers, plan.cell_timeout)
         if plan.pdf:  # the plan option `pdf: true`
             from inflresearch.report.pdf import PDF_FILE, write_pdf
 
@@ -510,6 +510,28 @@ def run_plan(
         with interrupts.deferred():
             result = _write_plan(plan, root, records, started, time.perf_counter() - t0, n_workers)
     return result
+
+
+def largest_first(todo: list[tuple[int, PlannedRun]]) -> list[tuple[int, PlannedRun]]:
+    """`todo` in the order the runs start: largest input files first (ties keep the plan's
+    order), so that a plan does not wait on one long run started last while its other workers
+    are idle (longest job first). Results keep the plan's order whatever the start order.
+
+    Example:
+        >>> runs = [(i, PlannedRun(Path("n.ipynb"), {"data": d})) for i, d in
+        ...         enumerate(["README.md", "LICENSE", "README.md", "no-such.csv"])]
+        >>> [i for i, _ in largest_first(runs)]
+        [0, 2, 1, 3]
+    """
+    def size(planned: PlannedRun) -> int:
+        params = {k: v for k, v in planned.parameters.items() if k != "run_dir"}
+        total = 0
+        for path in input_files(params):
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
+        return total
+
+    return sorted(todo, key=lambda item: -size(item[1]))
 
 
 def _write_plan(
