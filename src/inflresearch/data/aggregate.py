@@ -381,7 +381,7 @@ def spark_session(master: str | None = None) -> Any:
                 "spark.ui.showConsoleProgress", "false"
             )
         session = builder.getOrCreate()
-        if session.sparkContext.master.startswith("local"):
+        if (session.sparkContext.master or "").startswith("local"):
             # 200 shuffle partitions (the cluster default) make small local jobs slow
             parallelism = session.sparkContext.defaultParallelism
             session.conf.set("spark.sql.shuffle.partitions", str(max(2, 2 * parallelism)))
@@ -581,17 +581,29 @@ def _reason_expr(t: Any) -> Any:
     return ibis.literal("; ").join(parts).nullif("")
 
 
-def _attention(t: Any) -> Any:
-    """The post ids that need a look: those of a bad row, and those of several good rows.
+def _health(t: Any) -> Any:
+    """One row: ``_n_ids`` non-missing post ids, ``_n_distinct`` distinct ones, ``_n_bad`` rows
+    breaking a rule, of the posts `t` (with ``_bad``).
 
-    One hash aggregation over the ids; clean data gives an empty result, and then nothing more
-    than the aggregation itself is run.
+    One global aggregation over the ids and the rules' columns: its result decides whether the
+    aggregation may run on the posts as they are (clean: no bad row, every id once).
+
+    Example:
+        >>> import ibis, pandas as pd
+        >>> t = _typed(ibis.memtable(pd.DataFrame({"account_id": ["a", "a"],
+        ...     "post_id": ["1", "1"], "likes": [3.0, -1.0]})))
+        >>> ibis.duckdb.connect().to_pyarrow(_health(t.mutate(_bad=_bad_expr(t)))).to_pylist()
+        [{'_n_ids': 2, '_n_distinct': 1, '_n_bad': 1}]
     """
-    bad = t._bad
-    counts = t.group_by("post_id").aggregate(
-        _n_good=t.count(where=~bad), _n_bad=t.count(where=bad)
-    )
-    return counts.filter((counts._n_good > 1) | (counts._n_bad > 0))
+    return t.aggregate(_n_ids=t.post_id.count(), _n_distinct=t.post_id.nunique(),
+                       _n_bad=t.count(where=t._bad))
+
+
+def _duplicated(t: Any) -> Any:
+    """The post ids of several good rows of `t` (with ``_bad``): one ``post_id`` column."""
+    good = t.filter(~t._bad)
+    counts = good.group_by("post_id").aggregate(_n_good=good.count())
+    return counts.filter(counts._n_good > 1).select("post_id")
 
 
 def checked_posts(t: Any, duplicated: Any | None) -> tuple[Any, Any]:
@@ -692,15 +704,20 @@ def _quiet_libraries() -> Iterator[None]:
 
 
 def _run(eng: _Engine, tables: list[Any], **text: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(accounts, quarantined rows) of the tables' posts."""
+    """(accounts, quarantined rows) of the tables' posts.
+
+    Clean posts (the usual case) take two scans: `_health` and the aggregation itself. Bad rows
+    add the scan that writes them out; duplicate ids add one hash aggregation over the good ids.
+    """
     posts = _align([_typed(t) for t in tables])
     t = posts.mutate(_bad=_bad_expr(posts))
-    attention = _execute(eng, _attention(t)).to_pandas()
-    if attention.empty:  # clean: no rule broken, every post_id once
+    health = _execute(eng, _health(t)).to_pylist()[0]
+    unique = health["_n_ids"] == health["_n_distinct"]
+    if unique and not health["_n_bad"]:
         expr = account_expr(posts.drop(SOURCE), **text, ordered_concat=eng.ordered_concat)
         return _finish(_execute(eng, expr).to_pandas()), _quarantine_frame(None)
-    ids = attention.loc[attention["_n_good"] > 1, ["post_id"]].reset_index(drop=True)
-    kept, bad = checked_posts(t, eng.frame(ids) if len(ids) else None)
+    ids = None if unique else _execute(eng, _duplicated(t)).to_pandas()
+    kept, bad = checked_posts(t, eng.frame(ids) if ids is not None and len(ids) else None)
     expr = account_expr(kept, **text, ordered_concat=eng.ordered_concat)
     accounts = _finish(_execute(eng, expr).to_pandas())
     return accounts, _quarantine_frame(_execute(eng, bad).to_pandas())

@@ -96,7 +96,8 @@ class LoadResult:
     ``data.iloc[i]`` in file ``row_files[i]``. ``preset`` is the known-export preset that mapped
     the columns (None: the alias map or the caller's ``columns=``); ``left_out`` the source headers
     kept out of the contract (mapped to None, or a column-level problem); ``warnings`` the
-    column-level problems, one line each.
+    column-level problems, one line each. ``complete`` is False when only the first rows of a
+    file were read (``read_table(nrows=)``): then ``n_read`` counts those rows only.
     """
 
     table: str
@@ -111,12 +112,14 @@ class LoadResult:
     preset: Preset | None = None
     left_out: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    complete: bool = True
 
     def summary(self) -> str:
         """One line: ``kept 9,812 of 10,000 rows; 188 quarantined: 121 missing followers, ...``,
         then ``; preset <name>`` when a preset mapped the columns and ``; warning: ...`` per
         column-level problem."""
-        head = f"kept {len(self.data):,} of {self.n_read:,} rows"
+        first = "" if self.complete else "the first "
+        head = f"kept {len(self.data):,} of {first}{self.n_read:,} rows{'' if self.complete else ' read'}"
         if not len(self.quarantined):
             return f"{head}; none quarantined{self._extras()}"
         return f"{head}; {len(self.quarantined):,} quarantined: {count_reasons(self.quarantined)}{self._extras()}"
@@ -215,6 +218,7 @@ def read_table(
     *,
     columns: Mapping[str, str | None] | None = None,
     platform: str | None = None,
+    nrows: int | None = None,
 ) -> LoadResult:
     """Read one export, a folder of exports or a list of them as the contract table `table`
     ('influencers', 'posts' or 'campaigns').
@@ -225,7 +229,9 @@ def read_table(
     lacks it (else the preset's platform). A folder
     means its data files (`data_files`). Files are read in order, and a key seen before, in the
     same or an earlier file, is quarantined as ``duplicate post_id (first seen in 'a.csv', row
-    12)``: each post (account, activation) is counted once.
+    12)``: each post (account, activation) is counted once. ``nrows`` reads at most the first
+    that many records of each delimited text or Parquet file (`read_raw`; e.g. to look at a long
+    file's columns quickly); `LoadResult.complete` says whether anything was left unread.
 
     Example:
         >>> from inflresearch.paths import sample_file
@@ -239,7 +245,7 @@ def read_table(
     sources = _sources(path)
     parts: list[_Part] = []
     for source in sources:
-        parts.append(_read_part(source, table, columns, platform))
+        parts.append(_read_part(source, table, columns, platform, nrows))
         read = sum(part.n_read for part in parts)
         if read > limits.MAX_ROWS:
             raise limits.too_large(path if isinstance(path, str | Path) else parts[-1].label,
@@ -282,6 +288,7 @@ class _Part:
     preset: Preset | None = None
     left_out: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    complete: bool = True
 
     @property
     def name(self) -> str:
@@ -289,9 +296,10 @@ class _Part:
 
 
 def _read_part(
-    source: Source, table: str, columns: Mapping[str, str | None] | None, platform: str | None
+    source: Source, table: str, columns: Mapping[str, str | None] | None, platform: str | None,
+    nrows: int | None = None,
 ) -> _Part:
-    raw = read_raw(source)
+    raw = read_raw(source, nrows)
     label, body = raw.label, raw.body
     if not len(body.columns) or not (len(body) or len(raw.malformed)):
         raise DataError("empty: no data rows", path=label)
@@ -328,7 +336,8 @@ def _read_part(
     used = {n: r for n, r in mapping.source_of().items() if n in frame.columns and n in column_names(table)}
     excluded = [*mapping.excluded, *(mapping.source_of()[n] for n in left_out)]
     return _Part(label, frame[good], source_body[good], quarantined, len(body) + len(raw.malformed),
-                 used, raw.encoding, preset, tuple(excluded), tuple(warnings + column_warnings))
+                 used, raw.encoding, preset, tuple(excluded), tuple(warnings + column_warnings),
+                 raw.complete)
 
 
 def _without_partial_flags(parts: list[_Part]) -> tuple[list[_Part], list[str]]:
@@ -411,6 +420,7 @@ def _combine(parts: list[_Part], table: str, label: str) -> LoadResult:
     return LoadResult(
         table, label, data, q.reset_index(drop=True), sum(p.n_read for p in parts), mapping,
         parts[0].encoding, rows[~dupe], files[~dupe], preset, left_out, warnings,
+        all(p.complete for p in parts),
     )
 
 

@@ -19,10 +19,12 @@ Example:
 from __future__ import annotations
 
 import csv
+import gzip
 import io as _io
 import json
 import stat
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeAlias
 
@@ -30,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from inflresearch.data import limits
 from inflresearch.errors import DataError
@@ -102,13 +105,15 @@ def _sniff_separator(text: str) -> str:
 @dataclass(frozen=True)
 class RawFile:
     """A file as read: raw headers, a body with positional columns (index = record number - 1),
-    the records that could not be read as rows, and the encoding."""
+    the records that could not be read as rows, and the encoding. ``complete`` is False when only
+    the first records were read (`read_raw` with ``nrows``)."""
 
     label: str
     headers: list[str]
     body: pd.DataFrame
     malformed: pd.DataFrame
     encoding: str | None = None
+    complete: bool = True
 
 
 def _malformed(records: list[tuple[int, str, str]]) -> pd.DataFrame:
@@ -122,9 +127,54 @@ def _malformed(records: list[tuple[int, str, str]]) -> pd.DataFrame:
 _NO_MALFORMED = _malformed([])
 
 
-def _read_text(path: Path, fmt: str, compressed: bool) -> RawFile:
+def _head_bytes(path: Path, compressed: bool, nrows: int) -> tuple[bytes, bool]:
+    """The first ``nrows + 2`` lines of `path` (the header, `nrows` records and one more that a
+    quoted line break may have cut short) and whether the file goes on after them."""
+    want = nrows + 2
+    chunks: list[bytes] = []
+    lines = 0
+    try:
+        with gzip.open(path, "rb") if compressed else path.open("rb") as fh:
+            while lines < want and (chunk := fh.read(1024**2)):
+                chunks.append(chunk)
+                lines += chunk.count(b"\n")
+            data = b"".join(chunks)
+            if lines < want:
+                return data, False
+            end = -1
+            for _ in range(want):
+                end = data.index(b"\n", end + 1)
+            return data[: end + 1], end + 1 < len(data) or bool(fh.read(1))
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DataError(f"unreadable gzip file: {exc}", path=path) from None
+
+
+def _first_records(raw: RawFile, nrows: int) -> RawFile:
+    """`raw` cut to its first `nrows` records, the last record read left out (it may be cut)."""
+    keep = min(nrows, len(raw.body) + len(raw.malformed) - 1)
+    body = raw.body[raw.body.index < keep]
+    malformed = raw.malformed[raw.malformed["source_row"] <= keep]
+    return replace(raw, body=body, malformed=malformed, complete=False)
+
+
+def _read_text(path: Path, fmt: str, compressed: bool, nrows: int | None = None) -> RawFile:
     limit = limits.MAX_JSON_BYTES if fmt in ("json", "jsonl") else limits.MAX_BYTES
-    data = limits.read_bytes(path, compressed=compressed, limit=limit)
+    more = False
+    if nrows is not None and fmt not in ("json", "jsonl") and (
+        compressed or path.stat().st_size <= limit  # beyond: the whole read refuses it
+    ):
+        data, more = _head_bytes(path, compressed, nrows)
+        if more and data.startswith(tuple(bom for bom, _ in _BOMS)):  # lines of 2 or 4 bytes
+            more = False
+            data = limits.read_bytes(path, compressed=compressed, limit=limit)
+    else:
+        data = limits.read_bytes(path, compressed=compressed, limit=limit)
+    raw = _read_text_data(path, fmt, data)
+    return _first_records(raw, nrows) if more and nrows is not None else raw
+
+
+def _read_text_data(path: Path, fmt: str, data: bytes) -> RawFile:
+    """The `data` of a text file, decoded and parsed by its format."""
     text, encoding = _decode(data, path)
     if not text or text.isspace():
         raise DataError("empty file", path=path)
@@ -317,24 +367,40 @@ def _json_lines(text: str) -> tuple[list[dict[str, object]], list[tuple[int, str
     return records, bad
 
 
-def _read_binary(path: Path, fmt: str) -> tuple[list[str], pd.DataFrame]:
+def _parquet_head(path: Path, nrows: int) -> pd.DataFrame | None:
+    """The first `nrows` rows of a Parquet file as `pd.read_parquet` gives them (through an
+    in-memory copy), None when the file has no more rows than that."""
+    file = pq.ParquetFile(path)
+    if file.metadata.num_rows <= nrows:
+        return None
+    batch = next(file.iter_batches(batch_size=nrows))
+    head = pa.Table.from_batches([batch]).replace_schema_metadata(file.schema_arrow.metadata)
+    buffer = _io.BytesIO()
+    pq.write_table(head, buffer)
+    buffer.seek(0)
+    return pd.read_parquet(buffer)
+
+
+def _read_binary(path: Path, fmt: str, nrows: int | None = None) -> tuple[list[str], pd.DataFrame, bool]:
+    """Headers, body and whether the body is the whole file (``nrows``: Parquet's first rows)."""
     if fmt == "parquet":
         limits.check_parquet(path)
     else:
         limits.check_excel(path)
     try:
         if fmt == "parquet":
-            frame = pd.read_parquet(path)
-            return [str(c) for c in frame.columns], frame
+            head = _parquet_head(path, nrows) if nrows is not None else None
+            frame = pd.read_parquet(path) if head is None else head
+            return [str(c) for c in frame.columns], frame, head is None
         frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object)
     except PermissionError:
         raise
     except Exception as exc:  # corrupt files raise zip, XML, arrow or OS errors, by engine
         raise DataError(f"unreadable as {fmt}: {type(exc).__name__}: {exc}", path=path) from None
     if frame.empty:
-        return [], frame
+        return [], frame, True
     headers = ["" if pd.isna(h) else str(h) for h in frame.iloc[0]]
-    return headers, frame.iloc[1:].reset_index(drop=True)
+    return headers, frame.iloc[1:].reset_index(drop=True), True
 
 
 def file_mode(path: Path) -> int:
@@ -347,8 +413,18 @@ def file_mode(path: Path) -> int:
         raise DataError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
-def read_raw(source: Source) -> RawFile:
-    """The raw headers and body of one file (or DataFrame)."""
+def read_raw(source: Source, nrows: int | None = None) -> RawFile:
+    """The raw headers and body of one file (or DataFrame).
+
+    With `nrows`, a delimited text or Parquet file longer than that is read only in part: its
+    first `nrows` records at most (`RawFile.complete` False); other files are read whole.
+
+    Example:
+        >>> from inflresearch.paths import sample_file
+        >>> raw = read_raw(sample_file("posts"), nrows=10)
+        >>> len(raw.body), raw.complete
+        (10, False)
+    """
     if isinstance(source, pd.DataFrame):
         body = source.copy()
         headers = [str(c) for c in body.columns]
@@ -362,9 +438,9 @@ def read_raw(source: Source) -> RawFile:
     fmt, compressed = _format(path)
     try:
         if fmt in ("parquet", "excel"):
-            headers, body = _read_binary(path, fmt)
-            return RawFile(str(path), headers, body, _NO_MALFORMED)
-        return _read_text(path, fmt, compressed)
+            headers, body, complete = _read_binary(path, fmt, nrows)
+            return RawFile(str(path), headers, body, _NO_MALFORMED, complete=complete)
+        return _read_text(path, fmt, compressed, nrows)
     except PermissionError as exc:
         raise DataError(f"cannot read: {exc.strerror}", path=path) from None
     except (MemoryError, pa.ArrowMemoryError, pa.ArrowCapacityError):  # within the limits, on a small machine

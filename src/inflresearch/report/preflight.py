@@ -3,14 +3,17 @@
 `preflight(question, parameters)` resolves the inputs (`params.resolve_inputs`: explicit or
 absent, never sample mixed with real), reads every given file through the loaders
 (`inflresearch.data.load.read_table`, with the notebook's own column mapping) and checks the
-question's declared `Need`s against the loaded columns. `check` raises one `PreflightError`
+question's declared `Need`s against the loaded columns. A long file is read in its first
+`HEAD_ROWS` rows only: a need is met once they show a filled column of it, a row minimum once
+they hold that many usable rows; a file whose head cannot decide a check (or cannot be read on
+its own) is read whole, so a refusal always names what the whole file lacks. `check` raises one `PreflightError`
 whose message is one line naming the file and what it lacks, e.g.::
 
     notebook 01_engagement_vs_followers cannot run: Global YouTube Statistics.csv (parameter
     'data', influencers) has no an engagement column ...; it has followers, avg_views, ...
 
 Loaded files are cached per process (by path, size, modification time, table and mapping), so
-`analyze` and the pipeline read each file once.
+`analyze` and the pipeline read each file once (a head read is answered by a whole read too).
 
 Example:
     >>> from inflresearch.questions import find
@@ -20,9 +23,10 @@ Example:
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,8 @@ from inflresearch.errors import DataError
 from inflresearch.params import coerce_mapping_file, resolve_data, resolve_inputs
 from inflresearch.questions._base import Need, Question
 
+HEAD_ROWS = 20_000  # rows of a long file the pre-flight reads before it reads the whole file
+
 
 class PreflightError(ValueError):
     """A run refused before its kernel starts (missing file, unreadable file, missing column)."""
@@ -39,7 +45,10 @@ class PreflightError(ValueError):
 
 @dataclass(frozen=True)
 class LoadedInput:
-    """One input file as the notebook will read it: its table and the columns it has."""
+    """One input file as the notebook will read it: its table and the columns it has.
+
+    ``complete`` False: only the first rows were read, and ``rows`` and ``columns`` are theirs.
+    """
 
     parameter: str
     table: str
@@ -47,6 +56,7 @@ class LoadedInput:
     rows: int
     columns: tuple[str, ...]
     summary: str
+    complete: bool = True
 
 
 @dataclass
@@ -100,31 +110,68 @@ def _mapping(question: Question, parameter: str, table: str,
     return {str(k): v for k, v in value.items()}
 
 
-@lru_cache(maxsize=8192)  # small entries; analyze of thousands of files reads each once
+_Read = tuple[int, tuple[str, ...], str, bool]  # usable rows, filled columns, summary, complete
+_CACHE: OrderedDict[tuple[object, ...], _Read] = OrderedDict()
+_CACHE_SIZE = 8192  # small entries; analyze of thousands of files reads each once
+_LOCK = threading.Lock()
+
+
 def _load(path: str, table: str, mapping: tuple[tuple[str, str | None], ...],
-          stamp: tuple[int, int]) -> tuple[int, tuple[str, ...], str]:
+          stamp: tuple[int, int], head: int | None) -> _Read:
+    """`_read`, cached per process: a head read is answered by any read of the same file
+    (path, table, mapping, size and time), a whole read by a complete one only."""
+    key = (path, table, mapping, stamp)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and (head is not None or hit[3]):
+            _CACHE.move_to_end(key)
+            return hit
+    out = _read(path, table, mapping, head)
+    with _LOCK:
+        _CACHE[key] = out
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return out
+
+
+def _read(path: str, table: str, mapping: tuple[tuple[str, str | None], ...],
+          head: int | None) -> _Read:
+    """Usable rows, filled contract columns, summary and completeness of one file, read whole or
+    in its first `head` rows (whole when they cannot be read on their own, e.g. all bad)."""
     from inflresearch.data.load import read_table
 
-    result = read_table(path, table, columns=dict(mapping) or None)
+    columns = dict(mapping) or None
+    try:
+        result = read_table(path, table, columns=columns, nrows=head)
+    except (DataError, ValueError):
+        if head is None:
+            raise
+        result = read_table(path, table, columns=columns)
     contract = set(column_names(table))  # extra columns never meet a need, whatever their name
     filled = tuple(c for c in result.data.columns
                    if c in contract and result.data[c].notna().any())
-    return len(result.data), filled, result.summary()
+    return len(result.data), filled, result.summary(), result.complete
 
 
 def load_input(path: Path, table: str, mapping: Mapping[str, str | None] | None = None,
-               parameter: str = "data") -> LoadedInput:
-    """Read `path` as `table` (cached); a `DataError` when it cannot be read.
+               parameter: str = "data", head: int | None = None) -> LoadedInput:
+    """Read `path` as `table` (cached), whole or in its first `head` rows (`LoadedInput.complete`
+    says which); a `DataError` when it cannot be read.
 
     Example:
+        >>> import shutil, tempfile
         >>> from inflresearch.paths import sample_file
-        >>> load_input(sample_file("influencers"), "influencers").rows
-        3000
+        >>> path = Path(shutil.copy(sample_file("influencers"), tempfile.mkdtemp()))
+        >>> head = load_input(path, "influencers", head=100)
+        >>> head.rows, head.complete, load_input(path, "influencers").rows
+        (100, False, 3000)
     """
     stat = path.stat()
     items = tuple(sorted((mapping or {}).items()))
-    rows, filled, summary = _load(str(path), table, items, (stat.st_size, stat.st_mtime_ns))
-    return LoadedInput(parameter, table, path, rows, filled, summary)
+    rows, filled, summary, complete = _load(str(path), table, items,
+                                            (stat.st_size, stat.st_mtime_ns), head)
+    return LoadedInput(parameter, table, path, rows, filled, summary, complete)
 
 
 def _paths(value: Any, parameter: str, table: str) -> list[Path]:
@@ -181,25 +228,55 @@ def preflight(question: Question, parameters: Mapping[str, Any], *,
             if path.is_dir():
                 continue  # folders of posts files are read by the aggregation step
             try:
-                out.loaded.append(load_input(path, table, mapping, parameter))
+                out.loaded.append(load_input(path, table, mapping, parameter, HEAD_ROWS))
             except (DataError, ValueError, OSError) as exc:
                 out.problems.append(f"parameter {parameter!r} ({table}): {exc}")
     if require_main and all(inputs[name] is None for name in question.main_inputs):
         out.problems.append(
             f"no input given: set {' or '.join(repr(n) for n in question.main_inputs)}")
+    _read_undecided(question, parameters, out)
+    out.problems += _verdicts(question, out.loaded)
+    return out
+
+
+def _read_undecided(question: Question, parameters: Mapping[str, Any], out: Preflight) -> None:
+    """Read whole every file read in part whose head fails a check (too few rows, or a need none
+    of its inputs' heads meets), so that only whole files are refused."""
+    undecided = {id(f) for f in out.loaded if not f.complete
+                 and f.rows < question.min_rows.get(f.parameter, 0)}
+    undecided |= {id(f) for need in question.needs for f in _unmet(need, out.loaded)
+                  if not f.complete}
+    loaded = []
     for f in out.loaded:
+        if id(f) not in undecided:
+            loaded.append(f)
+            continue
+        mapping = _mapping(question, f.parameter, f.table, parameters)
+        try:
+            whole = load_input(f.path, f.table, mapping, f.parameter)
+        except (DataError, ValueError, OSError) as exc:
+            out.problems.append(f"parameter {f.parameter!r} ({f.table}): {exc}")
+            continue
+        loaded.append(whole)
+    out.loaded = loaded
+
+
+def _verdicts(question: Question, loaded: list[LoadedInput]) -> list[str]:
+    """The problems of the loaded files: too few usable rows, needs none of them meets."""
+    problems = []
+    for f in loaded:
         least = question.min_rows.get(f.parameter, 0)
         if f.rows < least:
-            out.problems.append(f"{f.path.name} (parameter {f.parameter!r}, {f.table}) has "
-                                f"{f.rows:,} usable rows, fewer than the {least} it needs "
-                                f"({f.summary})")
+            problems.append(f"{f.path.name} (parameter {f.parameter!r}, {f.table}) has "
+                            f"{f.rows:,} usable rows, fewer than the {least} it needs "
+                            f"({f.summary})")
     for need in question.needs:
-        for f in _unmet(need, out.loaded):
-            out.problems.append(
+        for f in _unmet(need, loaded):
+            problems.append(
                 f"{f.path.name} (parameter {f.parameter!r}, {f.table}) has no {need.what}: "
                 f"none of {', '.join(need.columns)}; it has {_listing(f.columns)}"
             )
-    return out
+    return problems
 
 
 def check(question: Question, parameters: Mapping[str, Any]) -> Preflight:
