@@ -65,6 +65,34 @@ def tokenize(text: str, *, stop_words: Iterable[str] = STOP_WORDS) -> list[str]:
     return out
 
 
+class _ChunkTokens(dict[str, str]):
+    """Space-separated pieces of text -> their tokens joined by spaces, each piece tokenised once.
+
+    Tokens never contain whitespace, and NFKC normalisation, case folding and the URL and
+    @mention rules never act across a space, so the tokens of a text are the tokens of its
+    space-separated pieces in turn. Creator text repeats its words and hashtags, so the
+    distinct pieces are few and `tokenize` runs on each only once.
+
+    Example:
+        >>> _ChunkTokens(frozenset({"in"})).texts(pd.Series(["Sunset in Bali #Travel", None]))
+        ['sunset bali #travel', '']
+    """
+
+    def __init__(self, stop_words: frozenset[str]) -> None:
+        super().__init__()
+        self.stop_words = stop_words
+
+    def __missing__(self, piece: str) -> str:
+        out = self[piece] = " ".join(tokenize(piece, stop_words=self.stop_words))
+        return out
+
+    def texts(self, texts: pd.Series) -> list[str]:
+        """The tokens of each text of `texts` (missing: none), joined by spaces."""
+        get = self.__getitem__
+        return [" ".join(filter(None, map(get, t.split(" ")))) if isinstance(t, str) else ""
+                for t in texts.to_numpy()]
+
+
 def hashtag_text(values: pd.Series) -> pd.Series:
     """A hashtag column (``"a b"``, ``"a|b"``, ``"#a, #b"``) as free text of ``#tags``.
 
@@ -134,27 +162,34 @@ def account_documents(
     if ids.duplicated().any():
         dupes: list[object] = list(ids[ids.duplicated()])
         raise DataError("duplicate account ids", column=account, values=dupes)
-    raw = pd.Series("", index=ids.to_numpy(), dtype=object)
+    stop = frozenset(STOP_WORDS) | frozenset(w.casefold() for w in stop_words)
+    tokens = _ChunkTokens(stop)
+    document = pd.Series("", index=ids.to_numpy(), dtype=object)
     n_posts = pd.Series(0, index=ids.to_numpy(), dtype=np.int64)
     if text_columns:
-        raw = raw + _free_text(accounts, text_columns, source="accounts").to_numpy()
+        document = pd.Series(tokens.texts(_free_text(accounts, text_columns, source="accounts")),
+                             index=document.index, dtype=object)
     if posts is not None and post_text_columns:
         if account not in posts.columns:
             raise DataError(f"posts have no account column {account!r}", column=account)
         text = _free_text(posts, post_text_columns, source="posts")
-        keys = posts[account].astype(str).to_numpy()
-        frame = pd.DataFrame({"a": keys, "t": text.to_numpy(), "has": text.str.strip().ne("")})
+        frame = pd.DataFrame({"a": posts[account].astype(str).to_numpy(),
+                              "t": tokens.texts(text), "has": text.str.strip().ne("").to_numpy()})
+        del text
         grouped = frame.groupby("a", sort=False)
-        joined = grouped["t"].agg(" \n ".join)
-        raw = raw + " \n " + joined.reindex(raw.index).fillna("").to_numpy()
         n_posts = grouped["has"].sum().reindex(n_posts.index).fillna(0).astype(np.int64)
-    stop = frozenset(STOP_WORDS) | frozenset(w.casefold() for w in stop_words)
-    tokens = [tokenize(t, stop_words=stop) for t in raw.to_numpy()]
+        with_tokens = frame[frame["t"] != ""]
+        joined = with_tokens.groupby("a", sort=False)["t"].agg(" ".join)
+        own, joined = document.to_numpy(), joined.reindex(document.index).fillna("").to_numpy()
+        gap = np.where((own != "") & (joined != ""), " ", "").astype(object)
+        document = pd.Series(own + gap + joined, index=document.index, dtype=object)
+    doc = document.to_numpy()
+    n_tokens = np.where(doc != "", pd.Series(doc, dtype=object).str.count(" ").to_numpy() + 1, 0)
     return pd.DataFrame(
         {
             "account_id": ids.to_numpy(),
-            "document": [" ".join(t) for t in tokens],
-            "n_tokens": np.array([len(t) for t in tokens], dtype=np.int64),
+            "document": doc,
+            "n_tokens": n_tokens.astype(np.int64),
             "n_posts": n_posts.to_numpy(),
         }
     )
