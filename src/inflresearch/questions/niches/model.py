@@ -56,7 +56,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.decomposition import NMF, TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
@@ -162,7 +162,8 @@ class NicheModel(ClusterMixin, BaseEstimator):
     niche), ``topics_`` and ``topic_mix_`` (NMF, clustered accounts), ``n_no_text_`` and
     ``n_no_vocab_`` (accounts without text / without a usable term), ``weak_``, ``space_`` (the
     LSA coordinates of clustered accounts) and the fitted ``vectorizer_``, ``tag_vectorizer_``,
-    ``svd_``, ``kmeans_``, ``nmf_``.
+    ``svd_``, ``kmeans_``, ``nmf_``, and ``counts_`` (the term counts of clustered accounts,
+    the TF-IDF's input; the focus budget draws use them).
 
     Example:
         >>> m = NicheModel(n_niches=3, n_resamples=2)
@@ -262,14 +263,18 @@ class NicheModel(ClusterMixin, BaseEstimator):
     def _space(self, docs: pd.Series, numeric: pd.DataFrame | None) -> np.ndarray:
         common = {"sublinear_tf": True, "min_df": self.min_df, "max_df": self.max_df,
                   "max_features": self.max_features, "dtype": np.float32, "lowercase": False}
-        self.vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", **common)
-        try:
-            self.tfidf_ = self.vectorizer_.fit_transform(docs)
+        self.vectorizer_ = v = TfidfVectorizer(token_pattern=r"\S+", **common)
+        try:  # TfidfVectorizer.fit_transform, keeping its term counts (the focus budget draws)
+            self.counts_ = CountVectorizer.fit_transform(v, docs)
         except ValueError:  # every term pruned by min_df / max_df
             raise DataError(
                 f"no term survives the document-frequency limits (min_df={self.min_df}, "
                 f"max_df={self.max_df}); too few accounts or too little text"
             ) from None
+        weight = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf,
+                                  sublinear_tf=v.sublinear_tf).fit(self.counts_)
+        v.idf_ = weight.idf_
+        self.tfidf_ = weight.transform(self.counts_, copy=True)
         is_tag = np.char.startswith(self.vectorizer_.get_feature_names_out().astype(str), "#")
         blocks = [self.word_weight * normalize(self.tfidf_[:, ~is_tag])] if (~is_tag).any() else []
         if is_tag.any() and self.hashtag_weight > 0:
@@ -380,6 +385,7 @@ class NicheModel(ClusterMixin, BaseEstimator):
         self.n_no_text_ = int((~has_text).sum())
         self.n_no_vocab_ = int((has_text & ~usable).sum())
         space, self.tfidf_ = space[self.usable_rows_], self.tfidf_[self.usable_rows_]
+        self.counts_ = self.counts_[self.usable_rows_]
         k = self._select(space, self._candidate_ks(int(usable.sum())))
         start = self._fits[k].cluster_centers_
         self.kmeans_ = KMeans(k, init=start, n_init=1, random_state=self.seed).fit(space)
