@@ -100,6 +100,102 @@ class HashtagNgrams:
             out += grams
         return out
 
+    def matrix(self, hashtags: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+        """The n-gram counts of each of `hashtags` (``#tag`` tokens; float32, hashtags x n-grams),
+        the n-grams, sorted, and each one's place in the order first met along `hashtags`.
+        A document's n-gram counts are its hashtag counts times this matrix.
+
+        Example:
+            >>> m, names, seen = HashtagNgrams((3, 3)).matrix(np.array(["#gym", "#ym"]))
+            >>> names.tolist(), m.toarray().tolist(), seen.tolist()
+            ([' gy', ' ym', 'gym', 'ym '], [[1.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], [0, 3, 1, 2])
+        """
+        index: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, tag in enumerate(hashtags):
+            grams = [index.setdefault(g, len(index)) for g in self(str(tag))]
+            rows += [i] * len(grams)
+            cols += grams
+        names = np.array(list(index), dtype=object)
+        order = np.argsort(names.astype(str), kind="stable")
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = np.arange(len(order))
+        out = sp.csr_matrix((np.ones(len(rows), dtype=np.float32),
+                             (np.asarray(rows, dtype=np.int64), position[np.asarray(cols, dtype=np.int64)])),
+                            shape=(len(hashtags), len(order)))
+        out.sum_duplicates()
+        return out, names[order], order
+
+
+def _limit_features(counts: sp.csr_matrix, names: np.ndarray, min_df: float, max_df: float,
+                    max_features: int | None) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The columns (terms, sorted by name) that scikit-learn's CountVectorizer keeps with these
+    `min_df`, `max_df` and `max_features`: its rule and tie order (`CountVectorizer._limit_features`)
+    on the same sorted float32 counts, so the same terms. ValueError when none is left.
+
+    Example:
+        >>> c = sp.csr_matrix(np.array([[1, 2, 0], [1, 0, 0], [1, 0, 3]], dtype=np.float32))
+        >>> _limit_features(c, np.array(["a", "b", "c"], dtype=object), 1, 0.9, None)[1].tolist()
+        ['b', 'c']
+    """
+    n_doc = counts.shape[0]
+    high = max_df if _is_int(max_df) else max_df * n_doc
+    low = min_df if _is_int(min_df) else min_df * n_doc
+    if high < low:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    dfs = np.bincount(counts.indices, minlength=counts.shape[1])
+    mask = (dfs <= high) & (dfs >= low)
+    if max_features is not None and mask.sum() > max_features:
+        tfs = np.asarray(counts.sum(axis=0)).ravel()
+        mask_inds = (-tfs[mask]).argsort()[:max_features]
+        new_mask = np.zeros(len(dfs), dtype=bool)
+        new_mask[np.where(mask)[0][mask_inds]] = True
+        mask = new_mask
+    kept = np.flatnonzero(mask)
+    if not len(kept):
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    if len(kept) == counts.shape[1]:
+        return counts, names
+    return counts[:, kept].tocsr(), names[kept]
+
+
+def _first_seen(counts: sp.csr_matrix) -> np.ndarray:
+    """The columns of a CountVectorizer's counts in the order its terms were first met in the
+    documents: within each row scikit-learn stores the entries in that order."""
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    first = np.full(counts.shape[1], counts.shape[0], dtype=np.int64)
+    np.minimum.at(first, counts.indices, rows)
+    return np.asarray(counts.indices[first[counts.indices] == rows], dtype=np.int64)
+
+
+def _order_as_seen(counts: sp.csr_matrix, seen: np.ndarray) -> None:
+    """Store each row's entries in the order the terms were first met (`seen`: column ->
+    place), as CountVectorizer stores them, so sums over a row add in the same order."""
+    place = np.empty(len(seen), dtype=counts.indices.dtype)
+    place[:] = seen
+    column = np.empty(len(seen), dtype=counts.indices.dtype)
+    column[place] = np.arange(len(seen))
+    counts.indices = place[counts.indices]
+    counts.has_sorted_indices = False
+    counts.sort_indices()
+    counts.indices = column[counts.indices]
+    counts.has_sorted_indices = False
+
+
+def _fit_tfidf(vectorizer: TfidfVectorizer, counts: sp.csr_matrix, terms: np.ndarray, *,
+               copy: bool = True) -> sp.csr_matrix:
+    """Make `vectorizer` the TfidfVectorizer fitted to documents with these term `counts`
+    (columns: `terms`, sorted) and return their TF-IDF, as `vectorizer.fit_transform` would
+    (``copy=False``: computed in place of `counts`)."""
+    vectorizer.vocabulary_ = {str(t): i for i, t in enumerate(terms)}
+    vectorizer.fixed_vocabulary_ = False
+    weight = TfidfTransformer(norm=vectorizer.norm, use_idf=vectorizer.use_idf,
+                              smooth_idf=vectorizer.smooth_idf,
+                              sublinear_tf=vectorizer.sublinear_tf).fit(counts)
+    vectorizer.idf_ = weight.idf_
+    return weight.transform(counts, copy=copy)
+
 
 def _labels_by_size(labels: np.ndarray, k: int) -> np.ndarray:
     """Relabel clusters 0..k-1 by decreasing size (ties by old label): deterministic names."""
@@ -263,32 +359,46 @@ class NicheModel(ClusterMixin, BaseEstimator):
     def _space(self, docs: pd.Series, numeric: pd.DataFrame | None) -> np.ndarray:
         common = {"sublinear_tf": True, "min_df": self.min_df, "max_df": self.max_df,
                   "max_features": self.max_features, "dtype": np.float32, "lowercase": False}
-        self.vectorizer_ = v = TfidfVectorizer(token_pattern=r"\S+", **common)
-        try:  # TfidfVectorizer.fit_transform, keeping its term counts (the focus budget draws)
-            self.counts_ = CountVectorizer.fit_transform(v, docs)
+        # every token of every document counted once; the word and hashtag blocks come from it
+        counter = CountVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float32)
+        every = counter.fit_transform(docs).tocsr()
+        names = counter.get_feature_names_out().astype(object)  # sorted, as sklearn sorts
+        self.vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", **common)
+        try:
+            self.counts_, terms = _limit_features(every, names, self.min_df, self.max_df,
+                                                  self.max_features)
         except ValueError:  # every term pruned by min_df / max_df
             raise DataError(
                 f"no term survives the document-frequency limits (min_df={self.min_df}, "
                 f"max_df={self.max_df}); too few accounts or too little text"
             ) from None
-        weight = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf,
-                                  sublinear_tf=v.sublinear_tf).fit(self.counts_)
-        v.idf_ = weight.idf_
-        self.tfidf_ = weight.transform(self.counts_, copy=True)
-        is_tag = np.char.startswith(self.vectorizer_.get_feature_names_out().astype(str), "#")
+        self.tfidf_ = _fit_tfidf(self.vectorizer_, self.counts_, terms)
+        is_tag = np.char.startswith(terms.astype(str), "#")
         blocks = [self.word_weight * normalize(self.tfidf_[:, ~is_tag])] if (~is_tag).any() else []
+        self.tag_vectorizer_ = None
         if is_tag.any() and self.hashtag_weight > 0:
-            self.tag_vectorizer_ = TfidfVectorizer(
-                analyzer=HashtagNgrams(self.char_ngrams), **common,
-            )
+            ngrams = HashtagNgrams(self.char_ngrams)
+            vectorizer = TfidfVectorizer(analyzer=ngrams, **common)
+            seen = _first_seen(every)
+            hashtags = seen[np.char.startswith(names[seen].astype(str), "#")]
+            grams, gram_names, gram_seen = ngrams.matrix(names[hashtags])
             try:
-                tags = self.tag_vectorizer_.fit_transform(docs)
-                blocks.append(self.hashtag_weight * normalize(tags))
+                tag_counts = sp.csr_matrix(every[:, hashtags] @ grams)
+                _order_as_seen(tag_counts, gram_seen)
+                counts, kept = _limit_features(tag_counts, gram_names, self.min_df, self.max_df,
+                                               self.max_features)
+                del tag_counts  # the largest matrix: weighted and normalised in place
+                tags = normalize(_fit_tfidf(vectorizer, counts, kept, copy=False), copy=False)
+                tags.data *= np.float32(self.hashtag_weight)
+                blocks.append(tags)
+                self.tag_vectorizer_ = vectorizer
             except ValueError:  # hashtags too rare for min_df
-                self.tag_vectorizer_ = None
+                pass
+        del every
         if not blocks:
             raise DataError("no word or hashtag survives the document-frequency limits")
-        features = normalize(sp.hstack(blocks).tocsr())
+        features = normalize(sp.hstack(blocks, format="csr"), copy=False)
+        del blocks
         self.usable_rows_ = np.asarray(features.getnnz(axis=1) > 0)
         n_comp = max(2, min(self.n_components, features.shape[1] - 1, features.shape[0] - 1))
         self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.seed)
