@@ -325,12 +325,19 @@ def _draw(tokens: tuple[np.ndarray, np.ndarray], n_docs: int, budget: int, n_ter
     key <<= np.uint64(term_bits)
     key |= base
     key.sort()  # by document, then random key: each document's block stays in place
-    term = (key[first] & np.uint64((1 << term_bits) - 1)).astype(np.int64)
-    doc = np.repeat(np.arange(n_docs), budget)
-    keep = term < n_terms
-    drawn = sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (doc[keep], term[keep])),
-                          shape=(n_docs, n_terms))
-    drawn.sum_duplicates()
+    term = (key[first] & np.uint64((1 << term_bits) - 1)).astype(np.int64).reshape(n_docs, budget)
+    term.sort(axis=1)  # each document's drawn terms in order: counts are the run lengths
+    flat = term.ravel()
+    start = np.ones(len(flat), dtype=bool)
+    start[1:] = flat[1:] != flat[:-1]
+    start[::budget] = True
+    at = np.flatnonzero(start)
+    runs = np.diff(np.append(at, len(flat)))
+    keep = flat[at] < n_terms  # tokens outside the terms are not counted
+    at, runs = at[keep], runs[keep]
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(at // budget, minlength=n_docs), out=indptr[1:])
+    drawn = sp.csr_matrix((runs.astype(np.float32), flat[at], indptr), shape=(n_docs, n_terms))
     return drawn
 
 
