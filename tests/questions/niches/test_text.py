@@ -72,9 +72,15 @@ def _reference_documents(accounts, posts, text_columns, post_text_columns):
 
 @pytest.mark.parametrize(("text_columns", "post_text_columns"), [
     (["bio", "hashtags"], ["caption", "hashtags"]), (["bio"], []), ([], ["caption"])])
-def test_documents_equal_tokenising_each_accounts_whole_text(text_columns, post_text_columns):
+@pytest.mark.parametrize("chunk", [2, 100_000])
+def test_documents_equal_tokenising_each_accounts_whole_text(text_columns, post_text_columns,
+                                                             chunk, monkeypatch):
     """Tokenising each space-separated piece once gives the tokens of the whole text, also
-    where NFKC makes spaces (¨, NBSP, ideographic space), with URLs, mentions and tabs."""
+    where NFKC makes spaces (¨, NBSP, ideographic space), with URLs, mentions and tabs, and
+    posts read a few at a time give the same documents."""
+    from inflresearch.questions.niches import text
+
+    monkeypatch.setattr(text, "POST_CHUNK", chunk)
     acc = pd.DataFrame({"account_id": ["a", "b", "c", "d"],
                         "bio": ["Café  ¨x com amigos\u00a0e #CaféDaManhã ☕️ yoga😍class", None,
                                 "http://x.co/a b @me.x ok ﬁne", "  "],
