@@ -129,7 +129,8 @@ class HashtagNgrams:
 
 
 def _limit_features(counts: sp.csr_matrix, names: np.ndarray, min_df: float, max_df: float,
-                    max_features: int | None) -> tuple[sp.csr_matrix, np.ndarray]:
+                    max_features: int | None, *,
+                    in_place: bool = False) -> tuple[sp.csr_matrix, np.ndarray]:
     """The columns (terms, sorted by name) that scikit-learn's CountVectorizer keeps with these
     `min_df`, `max_df` and `max_features`: its rule and tie order (`CountVectorizer._limit_features`)
     on the same sorted float32 counts, so the same terms. ValueError when none is left.
@@ -157,6 +158,8 @@ def _limit_features(counts: sp.csr_matrix, names: np.ndarray, min_df: float, max
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
     if len(kept) == counts.shape[1]:
         return counts, names
+    if in_place:
+        return _keep_columns(counts, kept), names[kept]
     return counts[:, kept].tocsr(), names[kept]
 
 
@@ -176,11 +179,42 @@ def _order_as_seen(counts: sp.csr_matrix, seen: np.ndarray) -> None:
     place[:] = seen
     column = np.empty(len(seen), dtype=counts.indices.dtype)
     column[place] = np.arange(len(seen))
-    counts.indices = place[counts.indices]
+    _remap(counts.indices, place)
     counts.has_sorted_indices = False
     counts.sort_indices()
-    counts.indices = column[counts.indices]
+    _remap(counts.indices, column)
     counts.has_sorted_indices = False
+
+
+def _remap(values: np.ndarray, mapping: np.ndarray, step: int = 1 << 22) -> None:
+    """``values[:] = mapping[values]`` in place, a slice at a time (no full-size temporary)."""
+    for start in range(0, len(values), step):
+        part = values[start:start + step]
+        part[:] = mapping[part]
+
+
+def _keep_columns(counts: sp.csr_matrix, kept: np.ndarray, step: int = 1 << 22) -> sp.csr_matrix:
+    """``counts[:, kept]`` (`kept` increasing) computed in place of `counts`: the entries of the
+    kept columns, in their stored order, moved to the front of its arrays a slice at a time."""
+    new = np.full(counts.shape[1], -1, dtype=np.int64)
+    new[kept] = np.arange(len(kept))
+    indices, data = counts.indices, counts.data
+    per_row = np.zeros(counts.shape[0], dtype=np.int64)
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    write = 0
+    for start in range(0, len(indices), step):
+        cols = new[indices[start:start + step]]
+        keep = cols >= 0
+        n = int(keep.sum())
+        data[write:write + n] = data[start:start + step][keep]
+        indices[write:write + n] = cols[keep]
+        per_row += np.bincount(rows[start:start + step][keep], minlength=len(per_row))
+        write += n
+    del rows
+    indptr = np.zeros(counts.shape[0] + 1, dtype=counts.indptr.dtype)
+    np.cumsum(per_row, out=indptr[1:])
+    return sp.csr_matrix((data[:write], indices[:write], indptr),
+                         shape=(counts.shape[0], len(kept)), copy=False)
 
 
 def _fit_tfidf(vectorizer: TfidfVectorizer, counts: sp.csr_matrix, terms: np.ndarray, *,
@@ -386,7 +420,7 @@ class NicheModel(ClusterMixin, BaseEstimator):
                 tag_counts = sp.csr_matrix(every[:, hashtags] @ grams)
                 _order_as_seen(tag_counts, gram_seen)
                 counts, kept = _limit_features(tag_counts, gram_names, self.min_df, self.max_df,
-                                               self.max_features)
+                                               self.max_features, in_place=True)
                 del tag_counts  # the largest matrix: weighted and normalised in place
                 tags = normalize(_fit_tfidf(vectorizer, counts, kept, copy=False), copy=False)
                 tags.data *= np.float32(self.hashtag_weight)

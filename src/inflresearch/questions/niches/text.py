@@ -143,6 +143,7 @@ def _release_freed_memory() -> None:
     1M posts) for reuse that the numeric steps after this never make, so it only inflates the
     process's resident memory. Both are asked to release it (glibc only where present).
     """
+    import contextlib
     import ctypes
     import ctypes.util
     import gc
@@ -153,10 +154,8 @@ def _release_freed_memory() -> None:
         sys.modules["pyarrow"].default_memory_pool().release_unused()
     libc = ctypes.util.find_library("c")
     if sys.platform.startswith("linux") and libc:
-        try:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: no malloc_trim
             ctypes.CDLL(libc).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-            pass
 
 
 def account_documents(
