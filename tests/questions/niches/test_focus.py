@@ -170,14 +170,17 @@ def test_nmf_mixer_on_counts_equals_the_model_on_the_documents():
     np.testing.assert_allclose(nmf_mixer(model)(counts), direct, rtol=1e-6, atol=1e-9)
 
 
-def test_budget_draws_from_counts_equal_a_per_document_reference():
+@pytest.mark.parametrize("block_bits", [14, 2])
+def test_budget_draws_from_counts_equal_a_per_document_reference(block_bits, monkeypatch):
     """One vectorised draw (`budget_focus_counts`) equals the plain one: per document, list its
     tokens (terms by their counts, then one 'other' token per token outside the terms), give
-    each the same random key, keep the `budget` tokens with the smallest keys and count them."""
+    each the same random key (drawn block of documents by block), keep the `budget` tokens
+    with the smallest keys and count them."""
     import scipy.sparse as sp
 
-    from inflresearch.questions.niches.focus import RANDOM_BITS, budget_focus_counts
+    from inflresearch.questions.niches import focus
 
+    monkeypatch.setattr(focus, "BLOCK_BITS", block_bits)
     rng = np.random.default_rng(3)
     counts = sp.random(40, 7, density=0.5, random_state=4, format="csr")
     counts.data = rng.integers(1, 9, len(counts.data)).astype(float)
@@ -185,18 +188,22 @@ def test_budget_draws_from_counts_equal_a_per_document_reference():
     lengths = in_terms + rng.integers(0, 5, 40)
     budget = 12
     seen = []
-    budget_focus_counts(counts, lengths, lambda c: seen.append(c.toarray()) or
-                        np.ones((c.shape[0], 2)), budget=budget, n_draws=1, seed=9)
-    keys = np.random.default_rng(9).integers(0, 1 << RANDOM_BITS, size=int(
-        lengths[lengths >= budget].sum()), dtype=np.uint64)
-    expected, at = [], 0
-    for i in np.flatnonzero(lengths >= budget):
-        row = counts[[i]]
-        terms = list(np.repeat(row.indices, row.data.astype(int))) + [7] * (lengths[i] - in_terms[i])
-        k = keys[at:at + len(terms)]
-        at += len(terms)
-        kept = [t for _, t in sorted(zip(k.tolist(), terms, strict=True))[:budget]]
-        expected.append(np.bincount(kept, minlength=8)[:7])
+    focus.budget_focus_counts(counts, lengths, lambda c: seen.append(c.toarray()) or
+                              np.ones((c.shape[0], 2)), budget=budget, n_draws=1, seed=9)
+    rows = np.flatnonzero(lengths >= budget)
+    draw = np.random.default_rng(9)
+    expected = []
+    for block in np.array_split(rows, range(1 << block_bits, len(rows), 1 << block_bits)):
+        keys, at = draw.integers(0, 1 << focus.RANDOM_BITS, size=int(lengths[block].sum()),
+                                 dtype=np.uint64), 0
+        for i in block:
+            row = counts[[i]]
+            terms = (list(np.repeat(row.indices, row.data.astype(int)))
+                     + [7] * (lengths[i] - in_terms[i]))
+            k = keys[at:at + len(terms)]
+            at += len(terms)
+            kept = [t for _, t in sorted(zip(k.tolist(), terms, strict=True))[:budget]]
+            expected.append(np.bincount(kept, minlength=8)[:7])
     np.testing.assert_array_equal(seen[0], np.array(expected))
 
 

@@ -238,6 +238,9 @@ def budget_focus(
 #: bits of the sort key left random at least: a tie at a document's budget boundary (where the
 #: term id decides) has probability about length / 2**RANDOM_BITS, below 1e-6 for 1,000 tokens
 RANDOM_BITS = 30
+#: documents drawn together: at most 2**BLOCK_BITS (16,384), so each draw's sort works on arrays
+#: of a few MB (cache-sized: the cost per document does not grow with the number of documents)
+BLOCK_BITS = 14
 
 
 def budget_focus_counts(
@@ -255,9 +258,10 @@ def budget_focus_counts(
     A document's tokens are its terms repeated by their counts plus its other tokens (one extra
     term that the mixer never sees). Every draw gives each token a random key and keeps each
     document's `budget` tokens with the smallest keys, a uniform subset without replacement.
-    Vectorised as one integer sort per draw: document, random key and term are packed into one
-    64-bit key (documents in blocks small enough to leave `RANDOM_BITS` random bits), so the
-    sorted keys keep each document's block in place and its first `budget` keys are the draw.
+    Vectorised as one integer sort per draw and block of documents: document, random key and
+    term are packed into one 64-bit key (blocks of at most 2**`BLOCK_BITS` documents, small
+    enough to leave `RANDOM_BITS` random bits), so the sorted keys keep each document's tokens
+    in place and its first `budget` keys are the draw.
 
     Example:
         >>> c = sp.csr_matrix(np.array([[5.0, 0.0], [2.0, 2.0], [1.0, 0.0]]))
@@ -278,7 +282,7 @@ def budget_focus_counts(
         return out
     n_terms = counts.shape[1]
     term_bits = max(1, int(n_terms).bit_length())  # ids 0..n_terms, n_terms: any other token
-    doc_bits = 64 - RANDOM_BITS - term_bits
+    doc_bits = min(BLOCK_BITS, 64 - RANDOM_BITS - term_bits)
     if doc_bits < 1:
         raise ValueError(f"too many terms ({n_terms:,}) for 64-bit sort keys")
     rows = np.flatnonzero(long_enough)
