@@ -129,8 +129,7 @@ class HashtagNgrams:
 
 
 def _limit_features(counts: sp.csr_matrix, names: np.ndarray, min_df: float, max_df: float,
-                    max_features: int | None, *,
-                    in_place: bool = False) -> tuple[sp.csr_matrix, np.ndarray]:
+                    max_features: int | None) -> tuple[sp.csr_matrix, np.ndarray]:
     """The columns (terms, sorted by name) that scikit-learn's CountVectorizer keeps with these
     `min_df`, `max_df` and `max_features`: its rule and tie order (`CountVectorizer._limit_features`)
     on the same sorted float32 counts, so the same terms. ValueError when none is left.
@@ -158,9 +157,82 @@ def _limit_features(counts: sp.csr_matrix, names: np.ndarray, min_df: float, max
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
     if len(kept) == counts.shape[1]:
         return counts, names
-    if in_place:
-        return _keep_columns(counts, kept), names[kept]
     return counts[:, kept].tocsr(), names[kept]
+
+
+#: documents whose hashtag n-grams are counted, weighted and placed together
+ROW_CHUNK = 8192
+
+
+def _kept_columns(dfs: np.ndarray, tfs: np.ndarray, n_doc: int, min_df: float, max_df: float,
+                  max_features: int | None) -> np.ndarray:
+    """The columns CountVectorizer keeps from their document frequencies `dfs` and totals `tfs`
+    (float32, as it sums them): its rule and tie order. ValueError when none is left."""
+    high = max_df if _is_int(max_df) else max_df * n_doc
+    low = min_df if _is_int(min_df) else min_df * n_doc
+    if high < low:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    mask = (dfs <= high) & (dfs >= low)
+    if max_features is not None and mask.sum() > max_features:
+        mask_inds = (-tfs[mask]).argsort()[:max_features]
+        new_mask = np.zeros(len(dfs), dtype=bool)
+        new_mask[np.where(mask)[0][mask_inds]] = True
+        mask = new_mask
+    kept = np.flatnonzero(mask)
+    if not len(kept):
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    return kept
+
+
+def _with_tag_block(words: sp.csr_matrix | None, tag_docs: sp.csr_matrix, grams: sp.csr_matrix,
+                    gram_names: np.ndarray, gram_seen: np.ndarray, vectorizer: TfidfVectorizer,
+                    weight: float) -> sp.csr_matrix:
+    """``hstack([words, weight * normalize(tfidf(tag_docs @ grams))])``, the hashtag block fitted
+    into `vectorizer` as its own TfidfVectorizer would be (same pruning, IDF and order of
+    entries), built `ROW_CHUNK` documents at a time straight into the stacked matrix: the
+    n-gram counts (the largest matrix) are never all in memory. ValueError: no n-gram left."""
+    n_doc, n_grams = tag_docs.shape[0], grams.shape[1]
+    chunks = range(0, n_doc, ROW_CHUNK)
+    dfs, tfs = np.zeros(n_grams, dtype=np.int64), np.zeros(n_grams)
+    capacity = 0
+    for a in chunks:  # document frequency and total count of every n-gram
+        x = sp.csr_matrix(tag_docs[a:a + ROW_CHUNK] @ grams)
+        dfs += np.bincount(x.indices, minlength=n_grams)
+        tfs += np.bincount(x.indices, weights=x.data, minlength=n_grams)
+        capacity += x.nnz
+    kept = _kept_columns(dfs, tfs.astype(np.float32), n_doc, vectorizer.min_df,
+                         vectorizer.max_df, vectorizer.max_features)
+    idf = (dfs[kept].astype(np.float32) + np.float32(vectorizer.smooth_idf))  # as TfidfTransformer
+    idf = np.full_like(idf, n_doc + int(vectorizer.smooth_idf), dtype=np.float32) / idf
+    np.log(idf, out=idf)
+    idf += 1.0
+    vectorizer.vocabulary_ = {str(t): i for i, t in enumerate(gram_names[kept])}
+    vectorizer.fixed_vocabulary_ = False
+    vectorizer.idf_ = idf
+    tfidf = TfidfTransformer(norm=vectorizer.norm, use_idf=vectorizer.use_idf,
+                             smooth_idf=vectorizer.smooth_idf, sublinear_tf=vectorizer.sublinear_tf)
+    tfidf.idf_ = idf
+    tfidf.n_features_in_ = len(kept)
+    grams = grams[:, kept].tocsr()
+    place = np.argsort(np.argsort(gram_seen[kept], kind="stable"), kind="stable")
+    n_words = 0 if words is None else words.shape[1]
+    capacity += 0 if words is None else words.nnz
+    indices = np.empty(capacity, dtype=np.int32 if n_words + len(kept) < 2**31 else np.int64)
+    data = np.empty(capacity, dtype=np.float32)
+    indptr = np.zeros(n_doc + 1, dtype=np.int64)
+    for a in chunks:
+        x = sp.csr_matrix(tag_docs[a:a + ROW_CHUNK] @ grams)
+        _order_as_seen(x, place)
+        x = normalize(tfidf.transform(x, copy=False), copy=False)
+        x.data *= np.float32(weight)
+        part = x if words is None else sp.hstack([words[a:a + ROW_CHUNK], x], format="csr")
+        at = int(indptr[a])
+        data[at:at + part.nnz] = part.data
+        indices[at:at + part.nnz] = part.indices
+        indptr[a + 1:a + 1 + part.shape[0]] = at + part.indptr[1:]
+    end = int(indptr[-1])
+    return sp.csr_matrix((data[:end], indices[:end], indptr), shape=(n_doc, n_words + len(kept)),
+                         copy=False)
 
 
 def _first_seen(counts: sp.csr_matrix) -> np.ndarray:
@@ -191,30 +263,6 @@ def _remap(values: np.ndarray, mapping: np.ndarray, step: int = 1 << 22) -> None
     for start in range(0, len(values), step):
         part = values[start:start + step]
         part[:] = mapping[part]
-
-
-def _keep_columns(counts: sp.csr_matrix, kept: np.ndarray, step: int = 1 << 22) -> sp.csr_matrix:
-    """``counts[:, kept]`` (`kept` increasing) computed in place of `counts`: the entries of the
-    kept columns, in their stored order, moved to the front of its arrays a slice at a time."""
-    new = np.full(counts.shape[1], -1, dtype=np.int64)
-    new[kept] = np.arange(len(kept))
-    indices, data = counts.indices, counts.data
-    per_row = np.zeros(counts.shape[0], dtype=np.int64)
-    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-    write = 0
-    for start in range(0, len(indices), step):
-        cols = new[indices[start:start + step]]
-        keep = cols >= 0
-        n = int(keep.sum())
-        data[write:write + n] = data[start:start + step][keep]
-        indices[write:write + n] = cols[keep]
-        per_row += np.bincount(rows[start:start + step][keep], minlength=len(per_row))
-        write += n
-    del rows
-    indptr = np.zeros(counts.shape[0] + 1, dtype=counts.indptr.dtype)
-    np.cumsum(per_row, out=indptr[1:])
-    return sp.csr_matrix((data[:write], indices[:write], indptr),
-                         shape=(counts.shape[0], len(kept)), copy=False)
 
 
 def _fit_tfidf(vectorizer: TfidfVectorizer, counts: sp.csr_matrix, terms: np.ndarray, *,
@@ -408,8 +456,9 @@ class NicheModel(ClusterMixin, BaseEstimator):
             ) from None
         self.tfidf_ = _fit_tfidf(self.vectorizer_, self.counts_, terms)
         is_tag = np.char.startswith(terms.astype(str), "#")
-        blocks = [self.word_weight * normalize(self.tfidf_[:, ~is_tag])] if (~is_tag).any() else []
+        words = (self.word_weight * normalize(self.tfidf_[:, ~is_tag])).tocsr() if (~is_tag).any() else None
         self.tag_vectorizer_ = None
+        features = None
         if is_tag.any() and self.hashtag_weight > 0:
             ngrams = HashtagNgrams(self.char_ngrams)
             vectorizer = TfidfVectorizer(analyzer=ngrams, **common)
@@ -417,22 +466,17 @@ class NicheModel(ClusterMixin, BaseEstimator):
             hashtags = seen[np.char.startswith(names[seen].astype(str), "#")]
             grams, gram_names, gram_seen = ngrams.matrix(names[hashtags])
             try:
-                tag_counts = sp.csr_matrix(every[:, hashtags] @ grams)
-                _order_as_seen(tag_counts, gram_seen)
-                counts, kept = _limit_features(tag_counts, gram_names, self.min_df, self.max_df,
-                                               self.max_features, in_place=True)
-                del tag_counts  # the largest matrix: weighted and normalised in place
-                tags = normalize(_fit_tfidf(vectorizer, counts, kept, copy=False), copy=False)
-                tags.data *= np.float32(self.hashtag_weight)
-                blocks.append(tags)
+                features = _with_tag_block(words, every[:, hashtags].tocsr(), grams, gram_names,
+                                           gram_seen, vectorizer, self.hashtag_weight)
                 self.tag_vectorizer_ = vectorizer
             except ValueError:  # hashtags too rare for min_df
                 pass
         del every
-        if not blocks:
-            raise DataError("no word or hashtag survives the document-frequency limits")
-        features = normalize(sp.hstack(blocks, format="csr"), copy=False)
-        del blocks
+        if features is None:
+            if words is None:
+                raise DataError("no word or hashtag survives the document-frequency limits")
+            features = words
+        features = normalize(features, copy=False)
         self.usable_rows_ = np.asarray(features.getnnz(axis=1) > 0)
         n_comp = max(2, min(self.n_components, features.shape[1] - 1, features.shape[0] - 1))
         self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.seed)
