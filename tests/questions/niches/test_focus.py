@@ -168,3 +168,54 @@ def test_nmf_mixer_on_counts_equals_the_model_on_the_documents():
                              lowercase=False).transform(text)
     direct = model.nmf_.transform(model.vectorizer_.transform(text))
     np.testing.assert_allclose(nmf_mixer(model)(counts), direct, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("block_bits", [14, 2])
+def test_budget_draws_from_counts_equal_a_per_document_reference(block_bits, monkeypatch):
+    """One vectorised draw (`budget_focus_counts`) equals the plain one: per document, list its
+    tokens (terms by their counts, then one 'other' token per token outside the terms), give
+    each the same random key (drawn block of documents by block), keep the `budget` tokens
+    with the smallest keys and count them."""
+    import scipy.sparse as sp
+
+    from inflresearch.questions.niches import focus
+
+    monkeypatch.setattr(focus, "BLOCK_BITS", block_bits)
+    rng = np.random.default_rng(3)
+    counts = sp.random(40, 7, density=0.5, random_state=4, format="csr")
+    counts.data = rng.integers(1, 9, len(counts.data)).astype(float)
+    in_terms = np.asarray(counts.sum(1)).ravel().astype(int)
+    lengths = in_terms + rng.integers(0, 5, 40)
+    budget = 12
+    seen = []
+    focus.budget_focus_counts(counts, lengths, lambda c: seen.append(c.toarray()) or
+                              np.ones((c.shape[0], 2)), budget=budget, n_draws=1, seed=9)
+    rows = np.flatnonzero(lengths >= budget)
+    draw = np.random.default_rng(9)
+    expected = []
+    for block in np.array_split(rows, range(1 << block_bits, len(rows), 1 << block_bits)):
+        keys, at = draw.integers(0, 1 << focus.RANDOM_BITS, size=int(lengths[block].sum()),
+                                 dtype=np.uint64), 0
+        for i in block:
+            row = counts[[i]]
+            terms = (list(np.repeat(row.indices, row.data.astype(int)))
+                     + [7] * (lengths[i] - in_terms[i]))
+            k = keys[at:at + len(terms)]
+            at += len(terms)
+            kept = [t for _, t in sorted(zip(k.tolist(), terms, strict=True))[:budget]]
+            expected.append(np.bincount(kept, minlength=8)[:7])
+    np.testing.assert_array_equal(seen[0], np.array(expected))
+
+
+def test_budget_focus_counts_equals_budget_focus_on_documents():
+    docs = ["a b c a zz", "b b b c", "a", "c c a b a b zz q"]
+    vocabulary = {"a": 0, "b": 1, "c": 2}
+    mix = lambda c: c.toarray() + 0.1  # noqa: E731
+    import scipy.sparse as sp
+
+    from inflresearch.questions.niches.focus import budget_focus_counts
+
+    counts = sp.csr_matrix(np.array([[2, 1, 1], [0, 3, 1], [1, 0, 0], [2, 2, 2]], dtype=float))
+    np.testing.assert_array_equal(
+        budget_focus(docs, vocabulary, mix, budget=3, n_draws=4, seed=2),
+        budget_focus_counts(counts, np.array([5, 4, 1, 8]), mix, budget=3, n_draws=4, seed=2))

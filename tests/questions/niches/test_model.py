@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
 from inflresearch.data.synth import simulate_world
@@ -253,3 +254,52 @@ def test_sample_analysis_keeps_its_k_selection_and_agreement(tmp_path):
     assert est["ari"] == pytest.approx(0.9991623149024071, abs=1e-12)
     assert est["ari_ci"] == pytest.approx([0.9985699820894003, 0.9997980833643998], abs=1e-12)
     assert est["nmi"] == pytest.approx(0.9986478436244938, abs=1e-12)
+
+
+def _reference_space(model, docs):
+    """The LSA space as built with scikit-learn's vectorizers on the documents themselves."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    from inflresearch.questions.niches.model import HashtagNgrams
+
+    common = {"sublinear_tf": True, "min_df": model.min_df, "max_df": model.max_df,
+              "max_features": model.max_features, "dtype": np.float32, "lowercase": False}
+    words = TfidfVectorizer(token_pattern=r"\S+", **common)
+    tfidf = words.fit_transform(docs)
+    is_tag = np.char.startswith(words.get_feature_names_out().astype(str), "#")
+    tags = TfidfVectorizer(analyzer=HashtagNgrams(model.char_ngrams), **common)
+    features = normalize(sp.hstack([model.word_weight * normalize(tfidf[:, ~is_tag]),
+                                    model.hashtag_weight * normalize(tags.fit_transform(docs))]).tocsr())
+    svd = TruncatedSVD(n_components=min(model.n_components, features.shape[1] - 1),
+                       random_state=model.seed)
+    return words, tags, tfidf, normalize(svd.fit_transform(features))
+
+
+@pytest.mark.parametrize(("params", "chunk"), [({}, 8192), ({}, 64),
+                                               ({"max_features": 300, "min_df": 0.01, "max_df": 0.6}, 100)])
+def test_space_from_one_token_count_equals_sklearns_two_vectorizers(params, chunk, monkeypatch):
+    """Counting tokens once (hashtag n-grams as a matrix product, built a chunk of documents at
+    a time) gives the vectorizers, TF-IDF and LSA space of the two TfidfVectorizers bit for bit."""
+    from inflresearch.questions.niches import model
+
+    monkeypatch.setattr(model, "ROW_CHUNK", chunk)
+    docs = _docs(simulate_world(seed=5, n_influencers=600, n_campaigns=0))["document"]
+    m = NicheModel(seed=5, **params)
+    space = m._space(docs, None)
+    words, tags, tfidf, expected = _reference_space(m, docs)
+    assert list(m.vectorizer_.get_feature_names_out()) == list(words.get_feature_names_out())
+    assert list(m.tag_vectorizer_.get_feature_names_out()) == list(tags.get_feature_names_out())
+    np.testing.assert_array_equal(m.vectorizer_.idf_, words.idf_)
+    np.testing.assert_array_equal(m.tag_vectorizer_.idf_, tags.idf_)
+    assert (m.tfidf_ != tfidf).nnz == 0
+    np.testing.assert_array_equal(space, expected)
+
+
+def test_indices_are_remapped_in_place_slice_by_slice():
+    from inflresearch.questions.niches.model import _remap
+
+    values, mapping = np.array([3, 1, 2, 0, 3]), np.array([9, 8, 7, 6])
+    _remap(values, mapping, step=2)
+    assert values.tolist() == [6, 8, 7, 9, 6]

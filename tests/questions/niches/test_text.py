@@ -52,3 +52,45 @@ def test_bad_columns_and_duplicates_raise_clear_errors():
         account_documents(acc.iloc[:1], text_columns=["caption"])
     with pytest.raises(ValueError, match="text_columns"):
         account_documents(acc.iloc[:1])
+
+
+def _reference_documents(accounts, posts, text_columns, post_text_columns):
+    """The straightforward build: each account's raw text (own text, then its posts' text in
+    file order) joined into one string and tokenised as a whole."""
+    from inflresearch.questions.niches.text import _free_text
+
+    out = []
+    own = _free_text(accounts, text_columns, source="a") if text_columns else None
+    post_text = _free_text(posts, post_text_columns, source="p") if post_text_columns else None
+    for i, acc in enumerate(accounts["account_id"].astype(str)):
+        raw = own.iloc[i] if own is not None else ""
+        if post_text is not None:
+            raw += " \n " + " \n ".join(post_text[posts["account_id"].astype(str) == acc])
+        out.append(" ".join(tokenize(raw)))
+    return out
+
+
+@pytest.mark.parametrize(("text_columns", "post_text_columns"), [
+    (["bio", "hashtags"], ["caption", "hashtags"]), (["bio"], []), ([], ["caption"])])
+@pytest.mark.parametrize("chunk", [2, 100_000])
+def test_documents_equal_tokenising_each_accounts_whole_text(text_columns, post_text_columns,
+                                                             chunk, monkeypatch):
+    """Tokenising each space-separated piece once gives the tokens of the whole text, also
+    where NFKC makes spaces (¨, NBSP, ideographic space), with URLs, mentions and tabs, and
+    posts read a few at a time give the same documents."""
+    from inflresearch.questions.niches import text
+
+    monkeypatch.setattr(text, "POST_CHUNK", chunk)
+    acc = pd.DataFrame({"account_id": ["a", "b", "c", "d"],
+                        "bio": ["Café  ¨x com amigos\u00a0e #CaféDaManhã ☕️ yoga😍class", None,
+                                "http://x.co/a b @me.x ok ﬁne", "  "],
+                        "hashtags": ["ootd|Style", "#gym fit", None, "x"]})
+    posts = pd.DataFrame({"account_id": ["a", "a", "c", "zz", "b", "a"],
+                          "caption": ["pasta night #food ²nd", "#food\tтест\u3000мир", None, "x",
+                                      "", "Ôla  मौसम  @x www.y.z ok"],
+                          "hashtags": ["food", None, "a b", "y", None, "#tag,  other"]})
+    docs = account_documents(acc, posts if post_text_columns else None,
+                             text_columns=text_columns, post_text_columns=post_text_columns)
+    expected = _reference_documents(acc, posts, text_columns, post_text_columns)
+    assert docs["document"].tolist() == expected
+    assert docs["n_tokens"].tolist() == [len(d.split()) for d in expected]

@@ -56,7 +56,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.decomposition import NMF, TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
@@ -99,6 +99,184 @@ class HashtagNgrams:
                 grams = cache[tag] = self._ngrams(tag)
             out += grams
         return out
+
+    def matrix(self, hashtags: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+        """The n-gram counts of each of `hashtags` (``#tag`` tokens; float32, hashtags x n-grams),
+        the n-grams, sorted, and each one's place in the order first met along `hashtags`.
+        A document's n-gram counts are its hashtag counts times this matrix.
+
+        Example:
+            >>> m, names, seen = HashtagNgrams((3, 3)).matrix(np.array(["#gym", "#ym"]))
+            >>> names.tolist(), m.toarray().tolist(), seen.tolist()
+            ([' gy', ' ym', 'gym', 'ym '], [[1.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]], [0, 3, 1, 2])
+        """
+        index: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, tag in enumerate(hashtags):
+            grams = [index.setdefault(g, len(index)) for g in self(str(tag))]
+            rows += [i] * len(grams)
+            cols += grams
+        names = np.array(list(index), dtype=object)
+        order = np.argsort(names.astype(str), kind="stable")
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = np.arange(len(order))
+        out = sp.csr_matrix((np.ones(len(rows), dtype=np.float32),
+                             (np.asarray(rows, dtype=np.int64), position[np.asarray(cols, dtype=np.int64)])),
+                            shape=(len(hashtags), len(order)))
+        out.sum_duplicates()
+        return out, names[order], order
+
+
+def _limit_features(counts: sp.csr_matrix, names: np.ndarray, min_df: float, max_df: float,
+                    max_features: int | None) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The columns (terms, sorted by name) that scikit-learn's CountVectorizer keeps with these
+    `min_df`, `max_df` and `max_features`: its rule and tie order (`CountVectorizer._limit_features`)
+    on the same sorted float32 counts, so the same terms. ValueError when none is left.
+
+    Example:
+        >>> c = sp.csr_matrix(np.array([[1, 2, 0], [1, 0, 0], [1, 0, 3]], dtype=np.float32))
+        >>> _limit_features(c, np.array(["a", "b", "c"], dtype=object), 1, 0.9, None)[1].tolist()
+        ['b', 'c']
+    """
+    n_doc = counts.shape[0]
+    high = max_df if _is_int(max_df) else max_df * n_doc
+    low = min_df if _is_int(min_df) else min_df * n_doc
+    if high < low:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    dfs = np.bincount(counts.indices, minlength=counts.shape[1])
+    mask = (dfs <= high) & (dfs >= low)
+    if max_features is not None and mask.sum() > max_features:
+        tfs = np.asarray(counts.sum(axis=0)).ravel()
+        mask_inds = (-tfs[mask]).argsort()[:max_features]
+        new_mask = np.zeros(len(dfs), dtype=bool)
+        new_mask[np.where(mask)[0][mask_inds]] = True
+        mask = new_mask
+    kept = np.flatnonzero(mask)
+    if not len(kept):
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    if len(kept) == counts.shape[1]:
+        return counts, names
+    return counts[:, kept].tocsr(), names[kept]
+
+
+#: documents whose hashtag n-grams are counted, weighted and placed together
+ROW_CHUNK = 8192
+
+
+def _kept_columns(dfs: np.ndarray, tfs: np.ndarray, n_doc: int, min_df: float, max_df: float,
+                  max_features: int | None) -> np.ndarray:
+    """The columns CountVectorizer keeps from their document frequencies `dfs` and totals `tfs`
+    (float32, as it sums them): its rule and tie order. ValueError when none is left."""
+    high = max_df if _is_int(max_df) else max_df * n_doc
+    low = min_df if _is_int(min_df) else min_df * n_doc
+    if high < low:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    mask = (dfs <= high) & (dfs >= low)
+    if max_features is not None and mask.sum() > max_features:
+        mask_inds = (-tfs[mask]).argsort()[:max_features]
+        new_mask = np.zeros(len(dfs), dtype=bool)
+        new_mask[np.where(mask)[0][mask_inds]] = True
+        mask = new_mask
+    kept = np.flatnonzero(mask)
+    if not len(kept):
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    return kept
+
+
+def _with_tag_block(words: sp.csr_matrix | None, tag_docs: sp.csr_matrix, grams: sp.csr_matrix,
+                    gram_names: np.ndarray, gram_seen: np.ndarray, vectorizer: TfidfVectorizer,
+                    weight: float) -> sp.csr_matrix:
+    """``hstack([words, weight * normalize(tfidf(tag_docs @ grams))])``, the hashtag block fitted
+    into `vectorizer` as its own TfidfVectorizer would be (same pruning, IDF and order of
+    entries), built `ROW_CHUNK` documents at a time straight into the stacked matrix: the
+    n-gram counts (the largest matrix) are never all in memory. ValueError: no n-gram left."""
+    n_doc, n_grams = tag_docs.shape[0], grams.shape[1]
+    chunks = range(0, n_doc, ROW_CHUNK)
+    dfs, tfs = np.zeros(n_grams, dtype=np.int64), np.zeros(n_grams)
+    capacity = 0
+    for a in chunks:  # document frequency and total count of every n-gram
+        x = sp.csr_matrix(tag_docs[a:a + ROW_CHUNK] @ grams)
+        dfs += np.bincount(x.indices, minlength=n_grams)
+        tfs += np.bincount(x.indices, weights=x.data, minlength=n_grams)
+        capacity += x.nnz
+    kept = _kept_columns(dfs, tfs.astype(np.float32), n_doc, vectorizer.min_df,
+                         vectorizer.max_df, vectorizer.max_features)
+    idf = (dfs[kept].astype(np.float32) + np.float32(vectorizer.smooth_idf))  # as TfidfTransformer
+    idf = np.full_like(idf, n_doc + int(vectorizer.smooth_idf), dtype=np.float32) / idf
+    np.log(idf, out=idf)
+    idf += 1.0
+    vectorizer.vocabulary_ = {str(t): i for i, t in enumerate(gram_names[kept])}
+    vectorizer.fixed_vocabulary_ = False
+    vectorizer.idf_ = idf
+    tfidf = TfidfTransformer(norm=vectorizer.norm, use_idf=vectorizer.use_idf,
+                             smooth_idf=vectorizer.smooth_idf, sublinear_tf=vectorizer.sublinear_tf)
+    tfidf.idf_ = idf
+    tfidf.n_features_in_ = len(kept)
+    grams = grams[:, kept].tocsr()
+    place = np.argsort(np.argsort(gram_seen[kept], kind="stable"), kind="stable")
+    n_words = 0 if words is None else words.shape[1]
+    capacity += 0 if words is None else words.nnz
+    indices = np.empty(capacity, dtype=np.int32 if n_words + len(kept) < 2**31 else np.int64)
+    data = np.empty(capacity, dtype=np.float32)
+    indptr = np.zeros(n_doc + 1, dtype=np.int64)
+    for a in chunks:
+        x = sp.csr_matrix(tag_docs[a:a + ROW_CHUNK] @ grams)
+        _order_as_seen(x, place)
+        x = normalize(tfidf.transform(x, copy=False), copy=False)
+        x.data *= np.float32(weight)
+        part = x if words is None else sp.hstack([words[a:a + ROW_CHUNK], x], format="csr")
+        at = int(indptr[a])
+        data[at:at + part.nnz] = part.data
+        indices[at:at + part.nnz] = part.indices
+        indptr[a + 1:a + 1 + part.shape[0]] = at + part.indptr[1:]
+    end = int(indptr[-1])
+    return sp.csr_matrix((data[:end], indices[:end], indptr), shape=(n_doc, n_words + len(kept)),
+                         copy=False)
+
+
+def _first_seen(counts: sp.csr_matrix) -> np.ndarray:
+    """The columns of a CountVectorizer's counts in the order its terms were first met in the
+    documents: within each row scikit-learn stores the entries in that order."""
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    first = np.full(counts.shape[1], counts.shape[0], dtype=np.int64)
+    np.minimum.at(first, counts.indices, rows)
+    return np.asarray(counts.indices[first[counts.indices] == rows], dtype=np.int64)
+
+
+def _order_as_seen(counts: sp.csr_matrix, seen: np.ndarray) -> None:
+    """Store each row's entries in the order the terms were first met (`seen`: column ->
+    place), as CountVectorizer stores them, so sums over a row add in the same order."""
+    place = np.empty(len(seen), dtype=counts.indices.dtype)
+    place[:] = seen
+    column = np.empty(len(seen), dtype=counts.indices.dtype)
+    column[place] = np.arange(len(seen))
+    _remap(counts.indices, place)
+    counts.has_sorted_indices = False
+    counts.sort_indices()
+    _remap(counts.indices, column)
+    counts.has_sorted_indices = False
+
+
+def _remap(values: np.ndarray, mapping: np.ndarray, step: int = 1 << 22) -> None:
+    """``values[:] = mapping[values]`` in place, a slice at a time (no full-size temporary)."""
+    for start in range(0, len(values), step):
+        part = values[start:start + step]
+        part[:] = mapping[part]
+
+
+def _fit_tfidf(vectorizer: TfidfVectorizer, counts: sp.csr_matrix, terms: np.ndarray, *,
+               copy: bool = True) -> sp.csr_matrix:
+    """Make `vectorizer` the TfidfVectorizer fitted to documents with these term `counts`
+    (columns: `terms`, sorted) and return their TF-IDF, as `vectorizer.fit_transform` would
+    (``copy=False``: computed in place of `counts`)."""
+    vectorizer.vocabulary_ = {str(t): i for i, t in enumerate(terms)}
+    vectorizer.fixed_vocabulary_ = False
+    weight = TfidfTransformer(norm=vectorizer.norm, use_idf=vectorizer.use_idf,
+                              smooth_idf=vectorizer.smooth_idf,
+                              sublinear_tf=vectorizer.sublinear_tf).fit(counts)
+    vectorizer.idf_ = weight.idf_
+    return weight.transform(counts, copy=copy)
 
 
 def _labels_by_size(labels: np.ndarray, k: int) -> np.ndarray:
@@ -162,7 +340,8 @@ class NicheModel(ClusterMixin, BaseEstimator):
     niche), ``topics_`` and ``topic_mix_`` (NMF, clustered accounts), ``n_no_text_`` and
     ``n_no_vocab_`` (accounts without text / without a usable term), ``weak_``, ``space_`` (the
     LSA coordinates of clustered accounts) and the fitted ``vectorizer_``, ``tag_vectorizer_``,
-    ``svd_``, ``kmeans_``, ``nmf_``.
+    ``svd_``, ``kmeans_``, ``nmf_``, and ``counts_`` (the term counts of clustered accounts,
+    the TF-IDF's input; the focus budget draws use them).
 
     Example:
         >>> m = NicheModel(n_niches=3, n_resamples=2)
@@ -262,28 +441,42 @@ class NicheModel(ClusterMixin, BaseEstimator):
     def _space(self, docs: pd.Series, numeric: pd.DataFrame | None) -> np.ndarray:
         common = {"sublinear_tf": True, "min_df": self.min_df, "max_df": self.max_df,
                   "max_features": self.max_features, "dtype": np.float32, "lowercase": False}
+        # every token of every document counted once; the word and hashtag blocks come from it
+        counter = CountVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float32)
+        every = counter.fit_transform(docs).tocsr()
+        names = counter.get_feature_names_out().astype(object)  # sorted, as sklearn sorts
         self.vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", **common)
         try:
-            self.tfidf_ = self.vectorizer_.fit_transform(docs)
+            self.counts_, terms = _limit_features(every, names, self.min_df, self.max_df,
+                                                  self.max_features)
         except ValueError:  # every term pruned by min_df / max_df
             raise DataError(
                 f"no term survives the document-frequency limits (min_df={self.min_df}, "
                 f"max_df={self.max_df}); too few accounts or too little text"
             ) from None
-        is_tag = np.char.startswith(self.vectorizer_.get_feature_names_out().astype(str), "#")
-        blocks = [self.word_weight * normalize(self.tfidf_[:, ~is_tag])] if (~is_tag).any() else []
+        self.tfidf_ = _fit_tfidf(self.vectorizer_, self.counts_, terms)
+        is_tag = np.char.startswith(terms.astype(str), "#")
+        words = (self.word_weight * normalize(self.tfidf_[:, ~is_tag])).tocsr() if (~is_tag).any() else None
+        self.tag_vectorizer_ = None
+        features = None
         if is_tag.any() and self.hashtag_weight > 0:
-            self.tag_vectorizer_ = TfidfVectorizer(
-                analyzer=HashtagNgrams(self.char_ngrams), **common,
-            )
+            ngrams = HashtagNgrams(self.char_ngrams)
+            vectorizer = TfidfVectorizer(analyzer=ngrams, **common)
+            seen = _first_seen(every)
+            hashtags = seen[np.char.startswith(names[seen].astype(str), "#")]
+            grams, gram_names, gram_seen = ngrams.matrix(names[hashtags])
             try:
-                tags = self.tag_vectorizer_.fit_transform(docs)
-                blocks.append(self.hashtag_weight * normalize(tags))
+                features = _with_tag_block(words, every[:, hashtags].tocsr(), grams, gram_names,
+                                           gram_seen, vectorizer, self.hashtag_weight)
+                self.tag_vectorizer_ = vectorizer
             except ValueError:  # hashtags too rare for min_df
-                self.tag_vectorizer_ = None
-        if not blocks:
-            raise DataError("no word or hashtag survives the document-frequency limits")
-        features = normalize(sp.hstack(blocks).tocsr())
+                pass
+        del every
+        if features is None:
+            if words is None:
+                raise DataError("no word or hashtag survives the document-frequency limits")
+            features = words
+        features = normalize(features, copy=False)
         self.usable_rows_ = np.asarray(features.getnnz(axis=1) > 0)
         n_comp = max(2, min(self.n_components, features.shape[1] - 1, features.shape[0] - 1))
         self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.seed)
@@ -380,6 +573,7 @@ class NicheModel(ClusterMixin, BaseEstimator):
         self.n_no_text_ = int((~has_text).sum())
         self.n_no_vocab_ = int((has_text & ~usable).sum())
         space, self.tfidf_ = space[self.usable_rows_], self.tfidf_[self.usable_rows_]
+        self.counts_ = self.counts_[self.usable_rows_]
         k = self._select(space, self._candidate_ks(int(usable.sum())))
         start = self._fits[k].cluster_centers_
         self.kmeans_ = KMeans(k, init=start, n_init=1, random_state=self.seed).fit(space)

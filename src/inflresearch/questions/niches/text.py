@@ -40,6 +40,8 @@ _HASHTAG = re.compile(r"#(\w+)")
 _MARKS = "\u0300-\u036f\u0900-\u0dff\u0e00-\u0e7f"
 _TOKEN = re.compile(rf"#\w+|[^\W\d_](?:[^\W_]|[{_MARKS}])+")
 _TAG_SPLIT = re.compile(r"[^\w]+")
+#: posts turned into text and tokens this many at a time (the raw text is never all in memory)
+POST_CHUNK = 100_000
 
 
 def _normalise(text: str) -> str:
@@ -63,6 +65,34 @@ def tokenize(text: str, *, stop_words: Iterable[str] = STOP_WORDS) -> list[str]:
         elif tok not in stop:
             out.append(tok)
     return out
+
+
+class _ChunkTokens(dict[str, str]):
+    """Space-separated pieces of text -> their tokens joined by spaces, each piece tokenised once.
+
+    Tokens never contain whitespace, and NFKC normalisation, case folding and the URL and
+    @mention rules never act across a space, so the tokens of a text are the tokens of its
+    space-separated pieces in turn. Creator text repeats its words and hashtags, so the
+    distinct pieces are few and `tokenize` runs on each only once.
+
+    Example:
+        >>> _ChunkTokens(frozenset({"in"})).texts(pd.Series(["Sunset in Bali #Travel", None]))
+        ['sunset bali #travel', '']
+    """
+
+    def __init__(self, stop_words: frozenset[str]) -> None:
+        super().__init__()
+        self.stop_words = stop_words
+
+    def __missing__(self, piece: str) -> str:
+        out = self[piece] = " ".join(tokenize(piece, stop_words=self.stop_words))
+        return out
+
+    def texts(self, texts: pd.Series) -> list[str]:
+        """The tokens of each text of `texts` (missing: none), joined by spaces."""
+        get = self.__getitem__
+        return [" ".join(filter(None, map(get, t.split(" ")))) if isinstance(t, str) else ""
+                for t in texts.to_numpy()]
 
 
 def hashtag_text(values: pd.Series) -> pd.Series:
@@ -105,6 +135,29 @@ def _free_text(frame: pd.DataFrame, columns: Sequence[str], *, source: str) -> p
     return out
 
 
+def _release_freed_memory() -> None:
+    """Hand the memory freed by the posts' text back to the operating system.
+
+    The raw text of a million posts passes through pandas' Arrow-backed strings and Python
+    strings; once freed, Arrow's memory pool and glibc's heap keep most of it (about 600 MB at
+    1M posts) for reuse that the numeric steps after this never make, so it only inflates the
+    process's resident memory. Both are asked to release it (glibc only where present).
+    """
+    import contextlib
+    import ctypes
+    import ctypes.util
+    import gc
+    import sys
+
+    gc.collect()
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if sys.platform.startswith("linux") and libc:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: no malloc_trim
+            ctypes.CDLL(libc).malloc_trim(0)
+
+
 def account_documents(
     accounts: pd.DataFrame,
     posts: pd.DataFrame | None = None,
@@ -126,6 +179,14 @@ def account_documents(
         >>> account_documents(acc, text_columns=["bio"])["document"].tolist()
         ['gym protein', '']
     """
+    out = _documents(accounts, posts, text_columns, post_text_columns, account, stop_words)
+    _release_freed_memory()
+    return out
+
+
+def _documents(accounts: pd.DataFrame, posts: pd.DataFrame | None, text_columns: Sequence[str],
+               post_text_columns: Sequence[str], account: str,
+               stop_words: Iterable[str]) -> pd.DataFrame:
     if account not in accounts.columns:
         raise DataError(f"account column {account!r} not found", column=account)
     if not text_columns and (posts is None or not post_text_columns):
@@ -134,27 +195,40 @@ def account_documents(
     if ids.duplicated().any():
         dupes: list[object] = list(ids[ids.duplicated()])
         raise DataError("duplicate account ids", column=account, values=dupes)
-    raw = pd.Series("", index=ids.to_numpy(), dtype=object)
+    stop = frozenset(STOP_WORDS) | frozenset(w.casefold() for w in stop_words)
+    tokens = _ChunkTokens(stop)
+    document = pd.Series("", index=ids.to_numpy(), dtype=object)
     n_posts = pd.Series(0, index=ids.to_numpy(), dtype=np.int64)
     if text_columns:
-        raw = raw + _free_text(accounts, text_columns, source="accounts").to_numpy()
+        document = pd.Series(tokens.texts(_free_text(accounts, text_columns, source="accounts")),
+                             index=document.index, dtype=object)
     if posts is not None and post_text_columns:
         if account not in posts.columns:
             raise DataError(f"posts have no account column {account!r}", column=account)
-        text = _free_text(posts, post_text_columns, source="posts")
-        keys = posts[account].astype(str).to_numpy()
-        frame = pd.DataFrame({"a": keys, "t": text.to_numpy(), "has": text.str.strip().ne("")})
+        _free_text(posts.iloc[:0], post_text_columns, source="posts")  # the columns exist
+        texts: list[str] = []
+        has = np.zeros(len(posts), dtype=bool)
+        for start in range(0, len(posts), POST_CHUNK):  # bounded memory: raw text per chunk
+            text = _free_text(posts.iloc[start:start + POST_CHUNK], post_text_columns,
+                              source="posts")
+            texts += tokens.texts(text)
+            has[start:start + len(text)] = text.str.strip().ne("").to_numpy()
+        frame = pd.DataFrame({"a": posts[account].astype(str).to_numpy(), "t": texts, "has": has})
+        del texts
         grouped = frame.groupby("a", sort=False)
-        joined = grouped["t"].agg(" \n ".join)
-        raw = raw + " \n " + joined.reindex(raw.index).fillna("").to_numpy()
         n_posts = grouped["has"].sum().reindex(n_posts.index).fillna(0).astype(np.int64)
-    stop = frozenset(STOP_WORDS) | frozenset(w.casefold() for w in stop_words)
-    tokens = [tokenize(t, stop_words=stop) for t in raw.to_numpy()]
+        with_tokens = frame[frame["t"] != ""]
+        joined = with_tokens.groupby("a", sort=False)["t"].agg(" ".join)
+        own, joined = document.to_numpy(), joined.reindex(document.index).fillna("").to_numpy()
+        gap = np.where((own != "") & (joined != ""), " ", "").astype(object)
+        document = pd.Series(own + gap + joined, index=document.index, dtype=object)
+    doc = document.to_numpy()
+    n_tokens = np.where(doc != "", pd.Series(doc, dtype=object).str.count(" ").to_numpy() + 1, 0)
     return pd.DataFrame(
         {
             "account_id": ids.to_numpy(),
-            "document": [" ".join(t) for t in tokens],
-            "n_tokens": np.array([len(t) for t in tokens], dtype=np.int64),
+            "document": doc,
+            "n_tokens": n_tokens.astype(np.int64),
             "n_posts": n_posts.to_numpy(),
         }
     )
