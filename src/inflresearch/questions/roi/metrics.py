@@ -166,6 +166,60 @@ def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.D
     return codes, uniq
 
 
+def _replicate_sums(
+    inputs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    codes: np.ndarray,
+    n_groups: int,
+    clusters: np.ndarray,
+    n_clusters: int,
+    creators: np.ndarray | None,
+    n_boot: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Bootstrap replicates (n_boot x 2 * n_groups: numerator sums, then denominator sums) per
+    metric of `inputs` (name -> numerator, denominator, rows used), for `pooled_metrics`.
+
+    Metrics that use the same rows share one bootstrap call: with the same seed over the same
+    rows each call drew the same weights, so stacking their columns gives the same replicates
+    as one call per metric, for one pass over the rows instead of one per metric. With
+    `creators` the bootstrap is the pigeonhole (campaigns x creators), else campaign-cluster.
+
+    Example:
+        >>> use = np.array([True, True, False])
+        >>> x = {"a": (np.ones(3), np.ones(3), use), "b": (np.ones(3), np.full(3, 2.0), use)}
+        >>> r = _replicate_sums(x, np.zeros(3, int), 1, np.array([0, 1, 1]), 2, None, 4, 0)
+        >>> r["a"].shape, bool((2 * r["a"][:, 1] == r["b"][:, 1]).all())
+        ((4, 2), True)
+    """
+    batches: dict[bytes, list[str]] = {}
+    for name, (_, _, use) in inputs.items():
+        if n_boot > 0 and use.any():
+            batches.setdefault(np.packbits(use).tobytes() + bytes([len(use) % 8]), []).append(name)
+    out = {}
+    for batch in batches.values():
+        use = inputs[batch[0]][2]
+        g = codes[use]
+        columns = []
+        for name in batch:
+            num, den, _ = inputs[name]
+            columns += [num[use], den[use]]
+        if creators is not None:  # each used row's value in its group's column
+            stacked = np.zeros((len(g), len(columns) * n_groups))
+            for j, col in enumerate(columns):
+                stacked[np.arange(len(g)), j * n_groups + g] = col
+            reps = pigeonhole_bootstrap_sums(stacked, clusters[use], creators[use], n_boot,
+                                             seed=seed)
+        else:  # per-cluster sums of each group's values
+            cells = clusters[use] * n_groups + g
+            stacked = np.column_stack([
+                np.bincount(cells, col, n_clusters * n_groups).reshape(n_clusters, n_groups)
+                for col in columns])
+            reps = cluster_bootstrap_sums(stacked, n_boot, seed=seed)
+        for i, name in enumerate(batch):
+            out[name] = reps[:, 2 * i * n_groups: 2 * (i + 1) * n_groups]
+    return out
+
+
 def pooled_metrics(
     data: pd.DataFrame,
     *,
@@ -220,12 +274,18 @@ def pooled_metrics(
         per = np.bincount(creators[ok], cost[ok])
         concentration[k] = ((np.nan, np.nan) if no_id[codes == k].any() else
                             (kish_effective_n(per[per > 0]), top_share(per[per > 0], 5)))
-    rows = []
+    inputs = {}
     for name in names:
         m = METRICS[name]
         num = d[m.numerator].to_numpy(float)
         den = d[m.denominator].to_numpy(float)
-        use = np.isfinite(num) & np.isfinite(den) & (codes >= 0)
+        inputs[name] = (num, den, np.isfinite(num) & np.isfinite(den) & (codes >= 0))
+    replicates = _replicate_sums(inputs, codes, n_groups, cluster_codes, len(clusters),
+                                 creators if crossed else None, n_boot, seed)
+    rows = []
+    for name in names:
+        m = METRICS[name]
+        num, den, use = inputs[name]
         g = codes[use]
         sums_num = np.bincount(g, num[use], minlength=n_groups)
         sums_den = np.bincount(g, den[use], minlength=n_groups)
@@ -235,18 +295,8 @@ def pooled_metrics(
         safe = np.where(sums_den > 0, sums_den, 1.0)
         est = np.where(sums_den > 0, m.scale * sums_num / safe, np.nan)
         lo = hi = np.full(n_groups, np.nan)
-        if n_boot > 0 and use.any() and crossed:
-            stacked = np.zeros((int(use.sum()), 2 * n_groups))
-            stacked[np.arange(len(g)), g] = num[use]
-            stacked[np.arange(len(g)), n_groups + g] = den[use]
-            reps = pigeonhole_bootstrap_sums(stacked, cluster_codes[use], creators[use], n_boot,
-                                             seed=seed)
-        elif n_boot > 0 and use.any():
-            stacked = np.zeros((len(clusters), 2 * n_groups))
-            np.add.at(stacked, (cluster_codes[use], g), num[use])
-            np.add.at(stacked, (cluster_codes[use], n_groups + g), den[use])
-            reps = cluster_bootstrap_sums(stacked, n_boot, seed=seed)
-        if n_boot > 0 and use.any():
+        if name in replicates:
+            reps = replicates[name]
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = m.scale * reps[:, :n_groups] / reps[:, n_groups:]
             ratio[~np.isfinite(ratio)] = np.nan
