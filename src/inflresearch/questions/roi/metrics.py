@@ -96,7 +96,7 @@ def check_campaigns(data: pd.DataFrame, *, cluster: str = "campaign_id") -> pd.D
     if "channel" not in out.columns:
         out["channel"] = "influencer"
     out["channel"] = out["channel"].astype("string").str.strip().str.lower()
-    bad = sorted(set(out["channel"].dropna()) - set(CHANNELS))
+    bad = sorted(set(out["channel"].dropna().unique()) - set(CHANNELS))  # not a loop over rows
     if bad:
         raise DataError(f"unknown channel values; expected {', '.join(CHANNELS)}",
                         column="channel", values=bad)
