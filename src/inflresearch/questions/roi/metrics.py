@@ -41,7 +41,8 @@ from inflresearch.methods.resampling import (
     cluster_bootstrap_sums,
     kish_effective_n,
     percentile_ci,
-    pigeonhole_bootstrap_sums,
+    pigeonhole_bootstrap_group_sums,
+    sorted_unique,
     top_share,
 )
 from inflresearch.tiers import Range, in_range
@@ -151,6 +152,22 @@ def activation_metrics(data: pd.DataFrame, metrics: Sequence[str] | None = None)
     return out
 
 
+def creator_labels(ids: pd.Series) -> pd.Series:
+    """Creator ids (string dtype) with each row without one labelled as its own creator,
+    ``__row<position>``; the labels are built for those rows only.
+
+    Example:
+        >>> creator_labels(pd.Series(["x", None, "y"], dtype="string")).tolist()
+        ['x', '__row1', 'y']
+    """
+    out = ids.astype("string")
+    missing = out.isna().to_numpy()
+    if missing.any():
+        out = out.copy()
+        out[missing] = ("__row" + pd.Series(np.flatnonzero(missing)).astype(str)).to_numpy()
+    return out
+
+
 def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Integer group code per row (-1 where a key is missing) and the table of group keys."""
     if not by:
@@ -161,8 +178,8 @@ def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.D
     uniq = keys[valid].drop_duplicates()
     if not uniq.empty:
         uniq = uniq.sort_values(list(by)).reset_index(drop=True)
-        lookup = {tuple(r): i for i, r in enumerate(uniq.itertuples(index=False, name=None))}
-        codes[valid] = [lookup[tuple(r)] for r in keys[valid].itertuples(index=False, name=None)]
+        numbered = uniq.assign(_code=np.arange(len(uniq)))  # a left merge keeps the row order
+        codes[valid] = keys[valid].merge(numbered, on=list(by), how="left")["_code"].to_numpy()
     return codes, uniq
 
 
@@ -180,15 +197,17 @@ def _replicate_sums(
     metric of `inputs` (name -> numerator, denominator, rows used), for `pooled_metrics`.
 
     Metrics that use the same rows share one bootstrap call: with the same seed over the same
-    rows each call drew the same weights, so stacking their columns gives the same replicates
-    as one call per metric, for one pass over the rows instead of one per metric. With
-    `creators` the bootstrap is the pigeonhole (campaigns x creators), else campaign-cluster.
+    rows each call drew the same weights, so one call for all their columns (each input column
+    once: cost serves six metrics) gives the same replicates as one call per metric, for one
+    pass over the rows instead of one per metric. With `creators` the bootstrap is the
+    pigeonhole (campaigns x creators) of the group sums (`pigeonhole_bootstrap_group_sums`),
+    else campaign-cluster.
 
     Example:
         >>> use = np.array([True, True, False])
-        >>> x = {"a": (np.ones(3), np.ones(3), use), "b": (np.ones(3), np.full(3, 2.0), use)}
+        >>> x = {"roas": (np.full(3, 2.0), np.ones(3), use), "roi": (np.ones(3), np.ones(3), use)}
         >>> r = _replicate_sums(x, np.zeros(3, int), 1, np.array([0, 1, 1]), 2, None, 4, 0)
-        >>> r["a"].shape, bool((2 * r["a"][:, 1] == r["b"][:, 1]).all())
+        >>> r["roas"].shape, bool((r["roas"][:, 0] == 2 * r["roi"][:, 0]).all())
         ((4, 2), True)
     """
     batches: dict[bytes, list[str]] = {}
@@ -199,24 +218,28 @@ def _replicate_sums(
     for batch in batches.values():
         use = inputs[batch[0]][2]
         g = codes[use]
-        columns = []
+        columns: dict[str, np.ndarray] = {}  # each input column once (cost serves many metrics)
         for name in batch:
             num, den, _ = inputs[name]
-            columns += [num[use], den[use]]
-        if creators is not None:  # each used row's value in its group's column
-            stacked = np.zeros((len(g), len(columns) * n_groups))
-            for j, col in enumerate(columns):
-                stacked[np.arange(len(g)), j * n_groups + g] = col
-            reps = pigeonhole_bootstrap_sums(stacked, clusters[use], creators[use], n_boot,
-                                             seed=seed)
+            columns.setdefault(METRICS[name].numerator, num[use])
+            columns.setdefault(METRICS[name].denominator, den[use])
+        reps = np.zeros((n_boot, n_groups, len(columns)))  # replicate x group x column
+        if creators is not None:
+            crossed = pigeonhole_bootstrap_group_sums(np.column_stack(list(columns.values())),
+                                                      clusters[use], creators[use], g, n_boot,
+                                                      seed=seed)
+            reps[:, :crossed.shape[1]] = crossed
         else:  # per-cluster sums of each group's values
             cells = clusters[use] * n_groups + g
-            stacked = np.column_stack([
-                np.bincount(cells, col, n_clusters * n_groups).reshape(n_clusters, n_groups)
-                for col in columns])
-            reps = cluster_bootstrap_sums(stacked, n_boot, seed=seed)
-        for i, name in enumerate(batch):
-            out[name] = reps[:, 2 * i * n_groups: 2 * (i + 1) * n_groups]
+            stacked = np.column_stack([np.bincount(cells, col, n_clusters * n_groups)
+                                       for col in columns.values()])
+            flat = cluster_bootstrap_sums(stacked.reshape(n_clusters, -1), n_boot, seed=seed)
+            reps[:] = flat.reshape(n_boot, n_groups, len(columns))
+        position = {col: j for j, col in enumerate(columns)}
+        for name in batch:
+            m = METRICS[name]
+            out[name] = np.hstack([reps[:, :, position[m.numerator]],
+                                   reps[:, :, position[m.denominator]]])
     return out
 
 
@@ -262,8 +285,7 @@ def pooled_metrics(
     crossed = account is not None and account in d.columns
     ids = d[account].astype("string") if crossed else pd.Series(pd.NA, index=d.index,
                                                                    dtype="string")
-    own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(), index=d.index)
-    creators = pd.factorize(ids.fillna(own), sort=True)[0]
+    creators = pd.factorize(creator_labels(ids), sort=True)[0]
     cost = d["cost"].to_numpy(float) if "cost" in d.columns else np.full(len(d), np.nan)
     no_id = ids.isna().to_numpy()  # influencer rows without a creator id: no count exists
     if "channel" in d.columns:
@@ -291,7 +313,8 @@ def pooled_metrics(
         sums_den = np.bincount(g, den[use], minlength=n_groups)
         count = np.bincount(g, minlength=n_groups)
         zeros = np.bincount(g, (den[use] == 0).astype(float), minlength=n_groups)
-        n_clus = [len(np.unique(cluster_codes[use][g == k])) for k in range(n_groups)]
+        pairs = sorted_unique(g * len(clusters) + cluster_codes[use])  # (group, campaign) pairs
+        n_clus = np.bincount(pairs // len(clusters), minlength=n_groups)
         safe = np.where(sums_den > 0, sums_den, 1.0)
         est = np.where(sums_den > 0, m.scale * sums_num / safe, np.nan)
         lo = hi = np.full(n_groups, np.nan)

@@ -29,7 +29,7 @@ from inflresearch.methods.resampling import (
     bootstrap_p,
     kish_effective_n,
     percentile_ci,
-    pigeonhole_bootstrap_sums,
+    pigeonhole_bootstrap_group_sums,
     top_share,
 )
 from inflresearch.questions.roi.comparisons import (
@@ -132,7 +132,7 @@ class SharedBootstrap:
         self.cost = np.where(finite, cost, 0.0)
         self.revenue = np.where(finite, revenue, 0.0)
         self.profit = np.where(finite, revenue - cost, 0.0)
-        self.campaigns = d["campaign_id"].astype(str).to_numpy()
+        self.campaigns = cluster_codes(d["campaign_id"])
         self.no_id = (influencer & missing_ids(d).to_numpy()).astype(bool)
         self.edges = np.unique([e for r in ranges for e in r if e is not None]).astype(float)
         inside = np.zeros(len(d), dtype=bool)
@@ -142,15 +142,13 @@ class SharedBootstrap:
         part = d.iloc[rows]
         self.creators = np.full(len(d), -1, dtype=np.int64)
         self.creators[rows] = account_codes(part, "account_id")[0]
-        n_bins = len(self.edges)
-        self.reps = np.full((n_boot, 2 * n_bins), np.nan)
+        self.reps = np.zeros((n_boot, len(self.edges), 2))  # replicate x bin x (profit, cost)
         if len(rows) and n_boot > 0:
             bins = np.searchsorted(self.edges, self.followers[rows], side="right") - 1
-            values = np.zeros((len(rows), 2 * n_bins))
-            values[np.arange(len(rows)), bins] = self.profit[rows]
-            values[np.arange(len(rows)), n_bins + bins] = self.cost[rows]
-            self.reps = pigeonhole_bootstrap_sums(values, cluster_codes(part["campaign_id"]),
-                                                  self.creators[rows], n_boot, seed=seed)
+            reps = pigeonhole_bootstrap_group_sums(
+                np.column_stack([self.profit[rows], self.cost[rows]]),
+                cluster_codes(part["campaign_id"]), self.creators[rows], bins, n_boot, seed=seed)
+            self.reps[:, :reps.shape[1]] = reps
 
     def _in(self, r: Range) -> np.ndarray:
         """Rows with followers in the half-open range (`tiers.in_range`)."""
@@ -165,8 +163,8 @@ class SharedBootstrap:
         if but is not None:
             keep &= ~((self.edges >= but[0]) & ((self.edges < but[1]) if but[1] is not None
                                                  else True))
-        n_bins = len(self.edges)
-        return self.reps[:, :n_bins][:, keep].sum(axis=1), self.reps[:, n_bins:][:, keep].sum(axis=1)
+        sums = self.reps[:, keep].sum(axis=1)
+        return sums[:, 0], sums[:, 1]
 
     def compare(self, micro: Range, macro: Range, *, alpha: float) -> dict[str, Any]:
         """One specification: the pooled-ROI difference of `micro` minus `macro` activations
@@ -183,7 +181,8 @@ class SharedBootstrap:
                                "roas_ratio": np.nan, "kish_accounts_micro": np.nan,
                                "kish_accounts_macro": np.nan, "top5_cost_share_micro": np.nan,
                                "top5_cost_share_macro": np.nan, "withheld": False, "note": ""}
-        if min(n_a, n_b) < MIN_ROWS or len(np.unique(self.campaigns[is_a | is_b])) < 2:
+        campaigns = self.campaigns[is_a | is_b]
+        if min(n_a, n_b) < MIN_ROWS or campaigns.min() == campaigns.max():  # one campaign
             row["note"] = f"fewer than {MIN_ROWS} activations in a group"
             return row
         with np.errstate(divide="ignore", invalid="ignore"):
