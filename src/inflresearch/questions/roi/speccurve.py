@@ -3,10 +3,12 @@
 Tier edges are a matter of definition, so the test is re-run with micro = [micro_low, upper) for
 each upper edge and macro = [lower, macro_high) for each lower edge (pairs that overlap are
 skipped). The curve shows whether the verdict depends on where one draws the lines. Each
-specification's interval and one-sided p-value come from its own pigeonhole bootstrap (campaigns x
-creators); ``supported``/``contradicted`` apply the report's two-sided rule at alpha, unadjusted,
-and are withheld like the claim (few Kish effective accounts, creators without ids): the curve
-describes robustness; it is not a family of separate claims.
+specification's interval and one-sided p-value come from the pigeonhole bootstrap (campaigns x
+creators) of its rows, drawn once for all specifications (`SharedBootstrap`: the same bootstrap
+as one per specification, in one pass); ``supported``/``contradicted`` apply the report's
+two-sided rule at alpha, unadjusted, and are withheld like the claim (few Kish effective
+accounts, creators without ids): the curve describes robustness; it is not a family of separate
+claims.
 
 Example:
     >>> from inflresearch.data.synth import simulate_world
@@ -234,8 +236,8 @@ def scheme_comparisons(
 
     One row per scheme (``scheme``, ``scheme_source`` and the columns of `specification_curve`).
     `primary` is the analysis' own definition, flagged and put first: a scheme's name (its row),
-    or explicit (micro, macro) ranges (an extra row, ``pre-specified ranges``). Each row has
-    its own pigeonhole bootstrap with the same seed.
+    or explicit (micro, macro) ranges (an extra row, ``pre-specified ranges``). The rows'
+    pigeonhole bootstraps are drawn once, shared (`SharedBootstrap`).
 
     Example:
         >>> from inflresearch.data.synth import simulate_world
