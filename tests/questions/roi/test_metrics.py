@@ -172,3 +172,23 @@ def test_metrics_sharing_one_bootstrap_give_the_intervals_of_one_bootstrap_each(
             mine = together[together["metric"] == name]
             for col in ["estimate", "ci_low", "ci_high"]:
                 assert np.allclose(mine[col], alone[col], rtol=1e-12, atol=0), (name, col)
+
+
+def test_group_sums_are_the_wide_matrix_replicates_with_the_same_draws():
+    """`pigeonhole_bootstrap_group_sums` skips the zeros of the (n x groups*K) matrix; with the
+    same seed it draws the same weights (also across several blocks), so it agrees to rounding."""
+    from inflresearch.methods.resampling import (
+        pigeonhole_bootstrap_group_sums,
+        pigeonhole_bootstrap_sums,
+    )
+
+    rng = np.random.default_rng(11)
+    n, k, n_groups = 3000, 3, 5
+    rows, cols = rng.integers(0, 400, n), rng.integers(0, 700, n)
+    groups, values = rng.integers(0, n_groups, n), rng.gamma(2.0, 50.0, (n, k))
+    wide = np.zeros((n, n_groups * k))
+    for j in range(k):
+        wide[np.arange(n), groups * k + j] = values[:, j]
+    narrow = pigeonhole_bootstrap_group_sums(values, rows, cols, groups, 2500, seed=4)
+    reps = pigeonhole_bootstrap_sums(wide, rows, cols, 2500, seed=4)
+    assert np.allclose(narrow.reshape(2500, -1), reps, rtol=1e-12, atol=0)

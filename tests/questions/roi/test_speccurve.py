@@ -48,7 +48,7 @@ def test_spec_curve_rarely_supports_under_the_null():
         t = specification_curve(_campaigns(seed, 0.8), n_boot=200, seed=seed)
         shares.append(spec_summary(t)["share_supported"])
         ratios.append(t["roas_ratio"].median())
-    assert np.mean(shares) <= 0.15  # these seeds: 0.07
+    assert np.mean(shares) <= 0.15  # these seeds: 0.0 (per-spec and shared bootstrap alike)
     assert 0.95 < np.mean(ratios) < 1.08
 
 
