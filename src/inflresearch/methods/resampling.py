@@ -221,8 +221,7 @@ def pigeonhole_bootstrap_sums(
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     n_rows, n_cols = int(rows.max()) + 1, int(cols.max()) + 1
     cell, cell_idx = np.unique(rows.astype(np.int64) * n_cols + cols, return_inverse=True)
-    cell_sums = np.zeros((len(cell), vals.shape[1]))
-    np.add.at(cell_sums, cell_idx, vals)
+    cell_sums = np.column_stack([np.bincount(cell_idx, col, len(cell)) for col in vals.T])
     cell_row, cell_col = cell // n_cols, cell % n_cols
     block = max(1, _BLOCK_CELLS // max(len(cell), n_rows, n_cols))
     out = np.empty((n_boot, vals.shape[1]))
@@ -231,7 +230,83 @@ def pigeonhole_bootstrap_sums(
             stop = min(n_boot, start + block)
             w_row = multiplicities(rng, n_rows, stop - start, kind)
             w_col = multiplicities(rng, n_cols, stop - start, kind)
-            out[start:stop] = (w_row[:, cell_row] * w_col[:, cell_col]) @ cell_sums
+            # np.take along axis 1: the same products as fancy indexing, about 4x faster
+            weights = np.take(w_row, cell_row, axis=1)
+            weights *= np.take(w_col, cell_col, axis=1)
+            out[start:stop] = weights @ cell_sums
+    return out
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted, by sorting: ``np.unique(values)`` without its hash table,
+    which grew faster than n log n on integer codes (numpy 2.4: 0.17 s for 300k pair codes,
+    0.002 s by sorting).
+
+    Example:
+        >>> sorted_unique(np.array([3, 1, 3, 2])).tolist()
+        [1, 2, 3]
+    """
+    ordered = np.sort(np.asarray(values).ravel())
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def pigeonhole_bootstrap_group_sums(
+    values: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    groups: np.ndarray,
+    n_boot: int,
+    *,
+    seed: int | np.random.Generator = 0,
+    kind: str = "poisson",
+) -> np.ndarray:
+    """Pigeonhole bootstrap replicates of the column totals of `values` (n x K) per group.
+
+    Returns (n_boot x G x K), G = ``groups.max() + 1``: the replicates `pigeonhole_bootstrap_sums`
+    gives, with the same seed and the same draws, for the (n x G*K) matrix that holds each
+    observation's values in its group's K columns (group-major), up to the order of additions
+    (within 1e-12). Without that matrix's zeros: one matrix product per group over its own
+    (row, col, group) cells, so the work does not grow with the number of groups.
+
+    Example:
+        >>> v = np.arange(1.0, 7.0)[:, None]; g = np.array([0, 1, 0, 1, 0, 1])
+        >>> r, c = np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 0, 1, 0, 1])
+        >>> wide = np.zeros((6, 2)); wide[np.arange(6), g] = v[:, 0]
+        >>> a = pigeonhole_bootstrap_group_sums(v, r, c, g, 50, seed=3)
+        >>> bool(np.allclose(a[:, :, 0], pigeonhole_bootstrap_sums(wide, r, c, 50, seed=3)))
+        True
+    """
+    vals = np.asarray(values, dtype=float)
+    if vals.ndim == 1:
+        vals = vals[:, None]
+    rows, cols, groups = np.asarray(rows), np.asarray(cols), np.asarray(groups)
+    if len(vals) == 0 or not len(rows) == len(cols) == len(groups) == len(vals):
+        raise ValueError("values, rows, cols and groups must be non-empty and of equal length")
+    if n_boot < 1:
+        raise ValueError("n_boot must be at least 1")
+    if rows.min() < 0 or cols.min() < 0 or groups.min() < 0:
+        raise ValueError("factor and group codes must be non-negative integers")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    n_rows, n_cols, n_groups = int(rows.max()) + 1, int(cols.max()) + 1, int(groups.max()) + 1
+    pair = rows.astype(np.int64) * n_cols + cols
+    n_pairs = len(sorted_unique(pair))  # the cells of pigeonhole_bootstrap_sums: its block size
+    cell, cell_idx = np.unique(groups.astype(np.int64) * (n_rows * n_cols) + pair,
+                               return_inverse=True)  # sorted by group
+    cell_sums = np.column_stack([np.bincount(cell_idx, col, len(cell)) for col in vals.T])
+    cell_row, cell_col = (cell // n_cols) % n_rows, cell % n_cols
+    bounds = np.searchsorted(cell // (n_rows * n_cols), np.arange(n_groups + 1))
+    block = max(1, _BLOCK_CELLS // max(n_pairs, n_rows, n_cols))
+    out = np.empty((n_boot, n_groups, vals.shape[1]))
+    with one_blas_thread():
+        for start in range(0, n_boot, block):
+            stop = min(n_boot, start + block)
+            w_row = multiplicities(rng, n_rows, stop - start, kind)
+            w_col = multiplicities(rng, n_cols, stop - start, kind)
+            weights = np.take(w_row, cell_row, axis=1)
+            weights *= np.take(w_col, cell_col, axis=1)
+            for g in range(n_groups):
+                lo, hi = bounds[g], bounds[g + 1]
+                out[start:stop, g] = weights[:, lo:hi] @ cell_sums[lo:hi]
     return out
 
 

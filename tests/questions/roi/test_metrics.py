@@ -156,3 +156,39 @@ def test_stratified_permutations_stay_within_strata():
     assert len({tuple(r) for r in idx}) > 50  # really shuffled
     with pytest.raises(ValueError, match="sorted"):
         stratified_permutations(np.array([1, 0]), 2)
+
+
+def test_metrics_sharing_one_bootstrap_give_the_intervals_of_one_bootstrap_each():
+    """The metrics of one call share a bootstrap pass; with the same seed over the same rows it
+    draws what one call per metric drew, so the intervals agree to rounding, crossed or not."""
+    from inflresearch.data.synth import simulate_world
+
+    c = simulate_world(seed=3, n_influencers=1500, n_campaigns=120, with_text=False,
+                       posts_per_account=1).campaigns
+    for table in (c, c.drop(columns="account_id")):
+        together = pooled_metrics(table, by="channel", n_boot=200, seed=5)
+        for name in ["roas", "cpe", "revenue_per_follower"]:
+            alone = pooled_metrics(table, by="channel", metrics=[name], n_boot=200, seed=5)
+            mine = together[together["metric"] == name]
+            for col in ["estimate", "ci_low", "ci_high"]:
+                assert np.allclose(mine[col], alone[col], rtol=1e-12, atol=0), (name, col)
+
+
+def test_group_sums_are_the_wide_matrix_replicates_with_the_same_draws():
+    """`pigeonhole_bootstrap_group_sums` skips the zeros of the (n x groups*K) matrix; with the
+    same seed it draws the same weights (also across several blocks), so it agrees to rounding."""
+    from inflresearch.methods.resampling import (
+        pigeonhole_bootstrap_group_sums,
+        pigeonhole_bootstrap_sums,
+    )
+
+    rng = np.random.default_rng(11)
+    n, k, n_groups = 3000, 3, 5
+    rows, cols = rng.integers(0, 400, n), rng.integers(0, 700, n)
+    groups, values = rng.integers(0, n_groups, n), rng.gamma(2.0, 50.0, (n, k))
+    wide = np.zeros((n, n_groups * k))
+    for j in range(k):
+        wide[np.arange(n), groups * k + j] = values[:, j]
+    narrow = pigeonhole_bootstrap_group_sums(values, rows, cols, groups, 2500, seed=4)
+    reps = pigeonhole_bootstrap_sums(wide, rows, cols, 2500, seed=4)
+    assert np.allclose(narrow.reshape(2500, -1), reps, rtol=1e-12, atol=0)

@@ -56,7 +56,13 @@ from inflresearch.methods.resampling import (
     pigeonhole_bootstrap_sums,
     top_share,
 )
-from inflresearch.questions.roi.metrics import METRICS, available_metrics, check_campaigns, label_groups
+from inflresearch.questions.roi.metrics import (
+    METRICS,
+    available_metrics,
+    check_campaigns,
+    creator_labels,
+    label_groups,
+)
 from inflresearch.questions.roi.regression import MIN_ROWS, adjusted_ratio, cluster_codes, power_mde
 from inflresearch.tidy import TidyResult
 from inflresearch.tiers import Range
@@ -194,9 +200,7 @@ def account_codes(d: pd.DataFrame, account: str) -> tuple[np.ndarray, int]:
     """
     ids = d[account].astype("string") if account in d.columns else pd.Series(
         pd.NA, index=d.index, dtype="string")
-    missing = ids.isna().to_numpy()
-    own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(), index=d.index)
-    return cluster_codes(ids.fillna(own)), int(missing.sum())
+    return cluster_codes(creator_labels(ids)), int(ids.isna().sum())
 
 
 def concentration(d: pd.DataFrame, codes: np.ndarray, mask: np.ndarray, weight: str = "cost"

@@ -41,7 +41,8 @@ from inflresearch.methods.resampling import (
     cluster_bootstrap_sums,
     kish_effective_n,
     percentile_ci,
-    pigeonhole_bootstrap_sums,
+    pigeonhole_bootstrap_group_sums,
+    sorted_unique,
     top_share,
 )
 from inflresearch.tiers import Range, in_range
@@ -96,7 +97,7 @@ def check_campaigns(data: pd.DataFrame, *, cluster: str = "campaign_id") -> pd.D
     if "channel" not in out.columns:
         out["channel"] = "influencer"
     out["channel"] = out["channel"].astype("string").str.strip().str.lower()
-    bad = sorted(set(out["channel"].dropna()) - set(CHANNELS))
+    bad = sorted(set(out["channel"].dropna().unique()) - set(CHANNELS))  # not a loop over rows
     if bad:
         raise DataError(f"unknown channel values; expected {', '.join(CHANNELS)}",
                         column="channel", values=bad)
@@ -151,6 +152,22 @@ def activation_metrics(data: pd.DataFrame, metrics: Sequence[str] | None = None)
     return out
 
 
+def creator_labels(ids: pd.Series) -> pd.Series:
+    """Creator ids (string dtype) with each row without one labelled as its own creator,
+    ``__row<position>``; the labels are built for those rows only.
+
+    Example:
+        >>> creator_labels(pd.Series(["x", None, "y"], dtype="string")).tolist()
+        ['x', '__row1', 'y']
+    """
+    out = ids.astype("string")
+    missing = out.isna().to_numpy()
+    if missing.any():
+        out = out.copy()
+        out[missing] = ("__row" + pd.Series(np.flatnonzero(missing)).astype(str)).to_numpy()
+    return out
+
+
 def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Integer group code per row (-1 where a key is missing) and the table of group keys."""
     if not by:
@@ -161,9 +178,69 @@ def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.D
     uniq = keys[valid].drop_duplicates()
     if not uniq.empty:
         uniq = uniq.sort_values(list(by)).reset_index(drop=True)
-        lookup = {tuple(r): i for i, r in enumerate(uniq.itertuples(index=False, name=None))}
-        codes[valid] = [lookup[tuple(r)] for r in keys[valid].itertuples(index=False, name=None)]
+        numbered = uniq.assign(_code=np.arange(len(uniq)))  # a left merge keeps the row order
+        codes[valid] = keys[valid].merge(numbered, on=list(by), how="left")["_code"].to_numpy()
     return codes, uniq
+
+
+def _replicate_sums(
+    inputs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    codes: np.ndarray,
+    n_groups: int,
+    clusters: np.ndarray,
+    n_clusters: int,
+    creators: np.ndarray | None,
+    n_boot: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Bootstrap replicates (n_boot x 2 * n_groups: numerator sums, then denominator sums) per
+    metric of `inputs` (name -> numerator, denominator, rows used), for `pooled_metrics`.
+
+    Metrics that use the same rows share one bootstrap call: with the same seed over the same
+    rows each call drew the same weights, so one call for all their columns (each input column
+    once: cost serves six metrics) gives the same replicates as one call per metric, for one
+    pass over the rows instead of one per metric. With `creators` the bootstrap is the
+    pigeonhole (campaigns x creators) of the group sums (`pigeonhole_bootstrap_group_sums`),
+    else campaign-cluster.
+
+    Example:
+        >>> use = np.array([True, True, False])
+        >>> x = {"roas": (np.full(3, 2.0), np.ones(3), use), "roi": (np.ones(3), np.ones(3), use)}
+        >>> r = _replicate_sums(x, np.zeros(3, int), 1, np.array([0, 1, 1]), 2, None, 4, 0)
+        >>> r["roas"].shape, bool((r["roas"][:, 0] == 2 * r["roi"][:, 0]).all())
+        ((4, 2), True)
+    """
+    batches: dict[bytes, list[str]] = {}
+    for name, (_, _, use) in inputs.items():
+        if n_boot > 0 and use.any():
+            batches.setdefault(np.packbits(use).tobytes() + bytes([len(use) % 8]), []).append(name)
+    out = {}
+    for batch in batches.values():
+        use = inputs[batch[0]][2]
+        g = codes[use]
+        columns: dict[str, np.ndarray] = {}  # each input column once (cost serves many metrics)
+        for name in batch:
+            num, den, _ = inputs[name]
+            columns.setdefault(METRICS[name].numerator, num[use])
+            columns.setdefault(METRICS[name].denominator, den[use])
+        reps = np.zeros((n_boot, n_groups, len(columns)))  # replicate x group x column
+        if creators is not None:
+            crossed = pigeonhole_bootstrap_group_sums(np.column_stack(list(columns.values())),
+                                                      clusters[use], creators[use], g, n_boot,
+                                                      seed=seed)
+            reps[:, :crossed.shape[1]] = crossed
+        else:  # per-cluster sums of each group's values
+            cells = clusters[use] * n_groups + g
+            stacked = np.column_stack([np.bincount(cells, col, n_clusters * n_groups)
+                                       for col in columns.values()])
+            flat = cluster_bootstrap_sums(stacked.reshape(n_clusters, -1), n_boot, seed=seed)
+            reps[:] = flat.reshape(n_boot, n_groups, len(columns))
+        position = {col: j for j, col in enumerate(columns)}
+        for name in batch:
+            m = METRICS[name]
+            out[name] = np.hstack([reps[:, :, position[m.numerator]],
+                                   reps[:, :, position[m.denominator]]])
+    return out
 
 
 def pooled_metrics(
@@ -208,8 +285,7 @@ def pooled_metrics(
     crossed = account is not None and account in d.columns
     ids = d[account].astype("string") if crossed else pd.Series(pd.NA, index=d.index,
                                                                    dtype="string")
-    own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(), index=d.index)
-    creators = pd.factorize(ids.fillna(own), sort=True)[0]
+    creators = pd.factorize(creator_labels(ids), sort=True)[0]
     cost = d["cost"].to_numpy(float) if "cost" in d.columns else np.full(len(d), np.nan)
     no_id = ids.isna().to_numpy()  # influencer rows without a creator id: no count exists
     if "channel" in d.columns:
@@ -220,33 +296,30 @@ def pooled_metrics(
         per = np.bincount(creators[ok], cost[ok])
         concentration[k] = ((np.nan, np.nan) if no_id[codes == k].any() else
                             (kish_effective_n(per[per > 0]), top_share(per[per > 0], 5)))
-    rows = []
+    inputs = {}
     for name in names:
         m = METRICS[name]
         num = d[m.numerator].to_numpy(float)
         den = d[m.denominator].to_numpy(float)
-        use = np.isfinite(num) & np.isfinite(den) & (codes >= 0)
+        inputs[name] = (num, den, np.isfinite(num) & np.isfinite(den) & (codes >= 0))
+    replicates = _replicate_sums(inputs, codes, n_groups, cluster_codes, len(clusters),
+                                 creators if crossed else None, n_boot, seed)
+    rows = []
+    for name in names:
+        m = METRICS[name]
+        num, den, use = inputs[name]
         g = codes[use]
         sums_num = np.bincount(g, num[use], minlength=n_groups)
         sums_den = np.bincount(g, den[use], minlength=n_groups)
         count = np.bincount(g, minlength=n_groups)
         zeros = np.bincount(g, (den[use] == 0).astype(float), minlength=n_groups)
-        n_clus = [len(np.unique(cluster_codes[use][g == k])) for k in range(n_groups)]
+        pairs = sorted_unique(g * len(clusters) + cluster_codes[use])  # (group, campaign) pairs
+        n_clus = np.bincount(pairs // len(clusters), minlength=n_groups)
         safe = np.where(sums_den > 0, sums_den, 1.0)
         est = np.where(sums_den > 0, m.scale * sums_num / safe, np.nan)
         lo = hi = np.full(n_groups, np.nan)
-        if n_boot > 0 and use.any() and crossed:
-            stacked = np.zeros((int(use.sum()), 2 * n_groups))
-            stacked[np.arange(len(g)), g] = num[use]
-            stacked[np.arange(len(g)), n_groups + g] = den[use]
-            reps = pigeonhole_bootstrap_sums(stacked, cluster_codes[use], creators[use], n_boot,
-                                             seed=seed)
-        elif n_boot > 0 and use.any():
-            stacked = np.zeros((len(clusters), 2 * n_groups))
-            np.add.at(stacked, (cluster_codes[use], g), num[use])
-            np.add.at(stacked, (cluster_codes[use], n_groups + g), den[use])
-            reps = cluster_bootstrap_sums(stacked, n_boot, seed=seed)
-        if n_boot > 0 and use.any():
+        if name in replicates:
+            reps = replicates[name]
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = m.scale * reps[:, :n_groups] / reps[:, n_groups:]
             ratio[~np.isfinite(ratio)] = np.nan

@@ -39,7 +39,12 @@ import numpy as np
 import pandas as pd
 
 from inflresearch.claims import TEN_MICRO_BEAT_ONE_MACRO, Claim, claim_result, not_testable
-from inflresearch.methods.resampling import bootstrap_p, multiplicities, percentile_ci
+from inflresearch.methods.resampling import (
+    bootstrap_p,
+    multiplicities,
+    one_blas_thread,
+    percentile_ci,
+)
 from inflresearch.questions.roi.comparisons import (
     ACCOUNT,
     MIN_EFFECTIVE_ACCOUNTS,
@@ -230,14 +235,15 @@ def equal_budget_portfolios(
     w_creator = multiplicities(rng, int(creators.max()) + 1, n_boot)
     n_inner = n_inner or max(1000, n_portfolios // 10)
     reps = np.full((n_boot, len(point)), np.nan)
-    for b in range(n_boot):
-        w = w_campaign[b, codes] * w_creator[b, creators]
-        mw, lw = w[:n_micro], w[n_micro:]
-        if mw.sum() == 0 or lw.sum() == 0:
-            continue
-        rep = draw_portfolios(mc, mo, lc, lo_, budget=budget, n_portfolios=n_inner, k=k,
-                              seed=rng, micro_weight=mw, large_weight=lw)
-        reps[b] = list(_stats(rep, scale(mw, lw)).values())
+    with one_blas_thread():  # the dot products of `scale`: threads only wait for each other
+        for b in range(n_boot):
+            w = w_campaign[b, codes] * w_creator[b, creators]
+            mw, lw = w[:n_micro], w[n_micro:]
+            if mw.sum() == 0 or lw.sum() == 0:
+                continue
+            rep = draw_portfolios(mc, mo, lc, lo_, budget=budget, n_portfolios=n_inner, k=k,
+                                  seed=rng, micro_weight=mw, large_weight=lw)
+            reps[b] = list(_stats(rep, scale(mw, lw)).values())
     is_micro = np.arange(len(both)) < n_micro
     kish_m, top5_m = concentration(both, creators, is_micro)
     kish_l, top5_l = concentration(both, creators, ~is_micro)

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from inflresearch.methods.resampling import bootstrap_p, percentile_ci, pigeonhole_bootstrap_sums
-from inflresearch.questions.roi.metrics import check_campaigns
+from inflresearch.questions.roi.metrics import check_campaigns, creator_labels
 
 MIN_ROWS = 5  # activations per group below which a comparison is not attempted
 
@@ -174,9 +174,7 @@ def adjusted_ratio(
         codes = cluster_codes(d[cluster])
         ids = d[account].astype("string") if account in d.columns else pd.Series(
             pd.NA, index=d.index, dtype="string")
-        own = pd.Series("__row" + pd.Series(np.arange(len(d))).astype(str).to_numpy(),
-                        index=d.index)
-        creators = cluster_codes(ids.fillna(own))
+        creators = cluster_codes(creator_labels(ids))
         try:
             coef, bread, scores, keep = ppml_fit(
                 d["revenue"].to_numpy(float), x, np.log(d["cost"].to_numpy(float)), codes)
