@@ -20,8 +20,10 @@ def test_every_public_name_is_its_module_object():
         _ = methods.nothing
 
 
-def test_the_words_of_a_claim_import_no_model_library():
-    code = ("import sys, inflresearch.questions.engagement.words\n"
-            "print(sorted(m for m in ('statsmodels', 'sklearn') if m in sys.modules))")
+def test_the_words_of_the_claims_import_no_model_library():
+    """Every run's command line and plan worker imports each question's words (`discover`)."""
+    code = ("import sys\nfrom inflresearch.questions import discover\n"
+            "for q in discover(): q.sentences\n"
+            "print(sorted(m for m in ('statsmodels', 'sklearn', 'scipy.stats') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -28,12 +28,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from scipy import stats
 
 from inflresearch.claims import format_p, holm
-from inflresearch.plots.forest import plot_forest
 from inflresearch.text import sig
 
 FRAME_CAVEAT = ("each dataset was sampled its own way (by hashtag, by a platform's suggestions, as a "
@@ -52,6 +48,8 @@ def compare_estimates(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFra
     (Holm across the pairs) and ``significant`` (``p_holm < alpha``). Fewer than two datasets
     give an empty frame.
     """
+    from scipy import stats  # here, not at the top: every index page imports this module
+
     rows = []
     usable = table[np.isfinite(table["estimate"]) & np.isfinite(table["se"]) & (table["se"] > 0)]
     z_crit = stats.norm.ppf(1 - alpha / 2)
@@ -185,6 +183,11 @@ def _rate_cell(row: dict[str, Any]) -> str:
 
 def forest_png(estimates: pd.DataFrame, *, simulated: bool) -> str:
     """The forest plot of b per dataset (`plot_forest`) as a base64 PNG for an ``<img>``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # only a page with a comparison
+    from matplotlib.figure import Figure  # pays for the plotting library
+
+    from inflresearch.plots.forest import plot_forest
+
     table = estimates.assign(label=[_named(d, p) for d, p in zip(estimates["dataset"], estimates["platform"],
                                                                 strict=True)])
     table = table[["label", "estimate", "ci_low", "ci_high", "n"]]

@@ -12,11 +12,10 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inflresearch import claims
 from inflresearch.claims import Claim, detectable_effect, plain_words
-from inflresearch.questions.roi.assumed import AssumedResult
 from inflresearch.text import (
     capital,
     group_label,
@@ -27,6 +26,9 @@ from inflresearch.text import (
     money,
     per_spent,
 )
+
+if TYPE_CHECKING:  # the words of a report import no model library
+    from inflresearch.questions.roi.assumed import AssumedResult
 
 
 def _groups(claim: Claim, default: tuple[str, str]) -> tuple[str, str]:
