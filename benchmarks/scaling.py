@@ -151,7 +151,7 @@ def report(question: str, sizes: tuple[int, ...], results: list[dict[str, Any]])
         times = [p.get((depth, name), float("nan")) for p in per]
         if depth > 2 or max(times) < 0.05:
             continue
-        e = exponent(times[-2], times[-1], sizes[-2], sizes[-1])
+        e = exponent(times[-2], times[-1], sizes[-2], sizes[-1]) if len(sizes) > 1 else float("nan")
         flag = "  <- faster than n log n" if e > 1.15 and times[-1] > 1.0 else ""
         print(f"    {'  ' * depth}{name:<32} " + " ".join(f"{t:7.2f}" for t in times)
               + f"   exp {e:5.2f}{flag}")
