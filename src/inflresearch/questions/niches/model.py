@@ -139,22 +139,9 @@ def _limit_features(counts: sp.csr_matrix, names: np.ndarray, min_df: float, max
         >>> _limit_features(c, np.array(["a", "b", "c"], dtype=object), 1, 0.9, None)[1].tolist()
         ['b', 'c']
     """
-    n_doc = counts.shape[0]
-    high = max_df if _is_int(max_df) else max_df * n_doc
-    low = min_df if _is_int(min_df) else min_df * n_doc
-    if high < low:
-        raise ValueError("max_df corresponds to < documents than min_df")
     dfs = np.bincount(counts.indices, minlength=counts.shape[1])
-    mask = (dfs <= high) & (dfs >= low)
-    if max_features is not None and mask.sum() > max_features:
-        tfs = np.asarray(counts.sum(axis=0)).ravel()
-        mask_inds = (-tfs[mask]).argsort()[:max_features]
-        new_mask = np.zeros(len(dfs), dtype=bool)
-        new_mask[np.where(mask)[0][mask_inds]] = True
-        mask = new_mask
-    kept = np.flatnonzero(mask)
-    if not len(kept):
-        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    tfs = np.asarray(counts.sum(axis=0)).ravel()
+    kept = _kept_columns(dfs, tfs, counts.shape[0], min_df, max_df, max_features)
     if len(kept) == counts.shape[1]:
         return counts, names
     return counts[:, kept].tocsr(), names[kept]
