@@ -138,8 +138,8 @@ def test_real_data_names_its_dataset_and_carries_its_notes():
 def _specs(own: float, others: list[float], alpha_firm: bool = False) -> dict:
     rows = [{"primary": True, "micro": "5k-10k", "macro": "10k-100k", "estimate": own,
              "supported": alpha_firm and own > 0, "contradicted": alpha_firm and own < 0}]
-    rows += [{"primary": False, "estimate": e, "supported": False, "contradicted": False}
-             for e in others]
+    rows += [{"primary": False, "macro": "100k+", "estimate": e, "supported": False,
+              "contradicted": False} for e in others]
     return {"spec_curve": {"specs": rows}}
 
 
@@ -150,10 +150,12 @@ def test_a_tier_choice_the_specification_curve_disagrees_with_is_on_the_first_sc
     assert "of the 17 other tier definitions of the specification curve, 1 give a difference below " \
            "zero and 16 one above zero" in line
     assert "micro 5k-10k, macro 10k-100k" in line
+    # why the curve can differ from the report: other edges, each read unadjusted
+    assert line.endswith("(each definition tested on its own, unadjusted; their macro tiers are 100k+).")
     # most other edges agree in sign and verdict: nothing to say
     agree = {"run": {}, "claims": [], "estimates": _specs(0.3, [0.2] * 12 + [-0.1] * 5)}
     assert not any(c.startswith("The answer depends") for c in key_findings(agree).caveats)
     # same sign, but the report's verdict is firm where most others are not
     firm = {"run": {}, "claims": [], "estimates": _specs(0.3, [0.2] * 17, alpha_firm=True)}
     assert ("micro returns more than macro (significantly)" in "".join(key_findings(firm).caveats)
-            and "without a firm verdict in 17." in "".join(key_findings(firm).caveats))
+            and "without a firm verdict in 17 (" in "".join(key_findings(firm).caveats))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -281,12 +281,18 @@ def tier_choice_caveat(estimates: Mapping[str, Any]) -> str | None:
     Example:
         >>> specs = [{"primary": True, "micro": "5k-10k", "macro": "10k-100k", "estimate": -0.2,
         ...           "contradicted": True}]
-        >>> specs += [{"primary": False, "estimate": 0.3, "supported": False}] * 16
+        >>> specs += [{"primary": False, "macro": m, "estimate": 0.3, "supported": False}
+        ...           for m in ("100k+", "1M+") * 8]
         >>> print(tier_choice_caveat({"spec_curve": {"specs": specs}}))  # doctest: +NORMALIZE_WHITESPACE
         The answer depends on where micro and macro end: with this report's tiers (micro 5k-10k,
         macro 10k-100k) micro returns less than macro (significantly); of the 16 other tier
         definitions of the specification curve, 0 give a difference below zero and 16 one above
-        zero, and the claim is supported in 0, contradicted in 0 and without a firm verdict in 16.
+        zero, and the claim is supported in 0, contradicted in 0 and without a firm verdict in 16
+        (each definition tested on its own, unadjusted; their macro tiers are 100k+ and 1M+).
+
+    The last parenthesis says why the curve can disagree with the report and with the published
+    tier schemes: its definitions are other edges (often a macro tier of much larger accounts),
+    each read at alpha without a multiplicity adjustment.
     """
     specs = (estimates.get("spec_curve") or {}).get("specs") or []
     primary = [s for s in specs if s.get("primary") and _finite(s.get("estimate"))]
@@ -301,6 +307,7 @@ def tier_choice_caveat(estimates: Mapping[str, Any]) -> str | None:
         return None
     n = len(others)
     verdicts = [_spec_verdict(s) for s in others]
+    macros = list(dict.fromkeys(str(s["macro"]) for s in others if s.get("macro")))
     firm = {"supported": "significantly", "contradicted": "significantly"}.get(
         _spec_verdict(own), "not significantly")
     return (f"The answer depends on where micro and macro end: with this report's tiers (micro "
@@ -310,7 +317,13 @@ def tier_choice_caveat(estimates: Mapping[str, Any]) -> str | None:
             f" zero and {n - same_sign} one {'below' if above else 'above'} zero, and the claim is "
             f"supported in {verdicts.count('supported')}, contradicted in "
             f"{verdicts.count('contradicted')} and without a firm verdict in "
-            f"{verdicts.count('not firm')}.")
+            f"{verdicts.count('not firm')} (each definition tested on its own, unadjusted"
+            + (f"; their macro tiers are {_listed(macros)})." if macros else ")."))
+
+
+def _listed(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def dataset_lines(results: Mapping[str, Any]) -> list[str]:
